@@ -1,0 +1,39 @@
+import { loadConfig } from '../src/config';
+import { openWritableDatabase } from '../src/db/connection';
+import { migrate } from '../src/db/migrate';
+import { importIssues } from '../src/importer';
+import { runCli, UsageError } from '../src/cli';
+
+const USAGE = 'npm run import -- [--dry-run] [--quiet] <issue folder or tree>...';
+
+runCli(async () => {
+  const args = process.argv.slice(2);
+  const dryRun = args.includes('--dry-run');
+  const quiet = args.includes('--quiet');
+  const unknown = args.filter((a) => a.startsWith('--') && a !== '--dry-run' && a !== '--quiet');
+  if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
+  const paths = args.filter((a) => !a.startsWith('--'));
+  if (paths.length === 0) throw new UsageError('no issue folder given');
+
+  const config = loadConfig();
+  const db = openWritableDatabase(config.databasePath);
+  migrate(db);
+  const started = process.hrtime.bigint();
+  const summary = await importIssues(paths, {
+    db,
+    mediaDir: config.mediaDir,
+    dryRun,
+    onIssue: (issue, result) => {
+      if (quiet) return;
+      const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);
+      const verb = dryRun ? 'valid' : result?.replaced ? 'replaced' : 'imported';
+      console.log(`${verb} ${issue.publication.slug} ${issue.date}: ${issue.pages.length} pages, ${articles} articles`);
+    },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  db.close();
+  console.log(
+    `${dryRun ? 'validated' : 'imported'} ${summary.issues} issues, ${summary.articles} articles in ${seconds.toFixed(2)} s` +
+      ` (${Math.round(summary.articles / Math.max(seconds, 1e-9))} articles/s)`,
+  );
+}, USAGE);

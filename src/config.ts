@@ -1,0 +1,71 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databasePath: string;
+  mediaDir: string;
+  /** Absolute origin without a trailing slash, used in canonical links, sitemaps and feeds. */
+  baseUrl: string;
+  /** Passed to Express's "trust proxy" setting; false when not behind a proxy. */
+  trustProxy: boolean | number | string;
+  production: boolean;
+  /** Render cache size in bytes; 0 disables the cache. */
+  cacheBytes: number;
+  timeZone: string;
+  /** Build the demo newspaper when the database holds no publication. */
+  demoOnEmpty: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`PORT must be an integer 0-65535, got "${value}"`);
+  return n;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // e.g. "loopback" or a list of addresses, as Express understands it
+}
+
+function parseBaseUrl(value: string | undefined, host: string, port: number): string {
+  const raw = value && value !== '' ? value : `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`BASE_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`BASE_URL must use http or https, got "${raw}"`);
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function parseBytes(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const m = /^(\d+)\s*([kmg]?)b?$/i.exec(value.trim());
+  if (!m) throw new ConfigError(`CACHE_SIZE must be a size like 64mb or 0, got "${value}"`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT, 3000);
+  const host = env.HOST || '127.0.0.1';
+  return {
+    port,
+    host,
+    databasePath: path.resolve(env.DATABASE_PATH || 'data/epaper.db'),
+    mediaDir: path.resolve(env.MEDIA_DIR || 'data/media'),
+    baseUrl: parseBaseUrl(env.BASE_URL, host, port),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    production: env.NODE_ENV === 'production',
+    cacheBytes: parseBytes(env.CACHE_SIZE, 64 * 1024 * 1024),
+    timeZone: env.TZ_DISPLAY || 'Asia/Shanghai',
+    demoOnEmpty: env.DEMO_ON_EMPTY !== '0',
+  };
+}

@@ -1,0 +1,207 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { manifestSchema, type Manifest } from './manifest';
+import { fieldPath, ImportValidationError, type ImportProblem } from './problems';
+import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
+import { startOfDateInZone, type IssueDate } from '../domain/date';
+import type { Block, Polygon } from '../domain/blocks';
+
+export const MANIFEST_NAME = 'issue.json';
+export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
+export const MAX_IMAGE_PIXELS_PER_SIDE = 30000;
+const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** A media file checked by its magic bytes, with its content-hash name in the media store. */
+export interface MediaFile {
+  sourcePath: string;
+  storePath: string;
+  kind: MediaKind;
+  contentType: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export interface ValidatedArticle {
+  position: number;
+  kicker: string | null;
+  title: string;
+  subtitle: string | null;
+  byline: string | null;
+  hotspot: Polygon | null;
+  body: Block[];
+}
+
+export interface ValidatedPage {
+  number: number;
+  name: string;
+  image: MediaFile & { width: number; height: number };
+  pdf: MediaFile | null;
+  articles: ValidatedArticle[];
+}
+
+export interface ValidatedIssue {
+  folder: string;
+  publication: { slug: string; name: string; description: string | null; language: string; timezone: string };
+  date: IssueDate;
+  number: number | null;
+  publishAt: number;
+  pages: ValidatedPage[];
+  media: MediaFile[];
+}
+
+type Expect = { kinds: MediaKind[]; what: string };
+const PAGE_IMAGE: Expect = { kinds: ['png', 'jpeg'], what: 'a PNG or JPEG page image' };
+const PAGE_PDF: Expect = { kinds: ['pdf'], what: 'a PDF file' };
+const PHOTO: Expect = { kinds: ['png', 'jpeg', 'gif', 'webp'], what: 'a PNG, JPEG, GIF or WebP image' };
+
+export function storePathFor(hash: string, kind: MediaKind): string {
+  return `${hash.slice(0, 2)}/${hash.slice(0, 32)}.${EXTENSIONS[kind]}`;
+}
+
+/** Reads and checks one issue folder completely; throws ImportValidationError listing every problem found. */
+export function validateIssueFolder(folder: string): ValidatedIssue {
+  const manifestFile = path.join(folder, MANIFEST_NAME);
+  const problems: ImportProblem[] = [];
+  const fail = (field: string, message: string): void => void problems.push({ file: manifestFile, field, message });
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    fail('', e.code === 'ENOENT' ? `missing: an issue folder must contain ${MANIFEST_NAME}` : `not valid JSON (${e.message})`);
+    throw new ImportValidationError(problems);
+  }
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) fail(fieldPath(issue.path), expectation(issue.message));
+    throw new ImportValidationError(problems);
+  }
+  const manifest = parsed.data;
+
+  checkNumbering(manifest.pages.map((p) => p.number), 'pages', 'number', fail);
+  manifest.pages.forEach((p, i) => checkNumbering(p.articles.map((a) => a.position), `pages[${i}].articles`, 'position', fail));
+
+  const realFolder = fs.realpathSync(folder);
+  const media = new Map<string, MediaFile>();
+  const loadMedia = (rel: string, field: string, expect: Expect): MediaFile | null => {
+    const file = loadMediaFile(realFolder, rel, expect);
+    if (typeof file === 'string') {
+      fail(field, file);
+      return null;
+    }
+    media.set(file.storePath, file);
+    return file;
+  };
+
+  const pages: ValidatedPage[] = [];
+  manifest.pages.forEach((page, pi) => {
+    const image = loadMedia(page.image, `pages[${pi}].image`, PAGE_IMAGE);
+    const pdf = page.pdf ? loadMedia(page.pdf, `pages[${pi}].pdf`, PAGE_PDF) : null;
+    const articles: ValidatedArticle[] = page.articles.map((a, ai) => {
+      const field = `pages[${pi}].articles[${ai}]`;
+      if (image?.width && image.height && a.hotspot) {
+        a.hotspot.forEach(([x, y], k) => {
+          if (x > image.width! || y > image.height!) {
+            fail(`${field}.hotspot[${k}]`, `point (${x}, ${y}) lies outside the page image (${image.width}×${image.height})`);
+          }
+        });
+      }
+      const body: Block[] = a.body.map((b, bi) => {
+        if (b.type !== 'image') return { type: b.type, text: b.text };
+        const photo = loadMedia(b.src, `${field}.body[${bi}].src`, PHOTO);
+        return { type: 'image', src: photo?.storePath ?? '', caption: b.caption ?? undefined, width: photo?.width, height: photo?.height };
+      });
+      return {
+        position: a.position,
+        kicker: a.kicker || null,
+        title: a.title,
+        subtitle: a.subtitle || null,
+        byline: a.byline || null,
+        hotspot: (a.hotspot as Polygon | null | undefined) ?? null,
+        body,
+      };
+    });
+    if (image) pages.push({ number: page.number, name: page.name, image: image as ValidatedPage['image'], pdf, articles });
+  });
+
+  if (problems.length > 0) throw new ImportValidationError(problems);
+  return toValidatedIssue(folder, manifest, pages, [...media.values()]);
+}
+
+function toValidatedIssue(folder: string, m: Manifest, pages: ValidatedPage[], media: MediaFile[]): ValidatedIssue {
+  const timezone = m.publication.timezone ?? DEFAULT_TIME_ZONE;
+  const date = m.date as IssueDate;
+  return {
+    folder,
+    publication: {
+      slug: m.publication.slug,
+      name: m.publication.name,
+      description: m.publication.description || null,
+      language: m.publication.language ?? 'zh-CN',
+      timezone,
+    },
+    date,
+    number: m.number ?? null,
+    publishAt: m.publishAt ? Date.parse(m.publishAt) : startOfDateInZone(date, timezone),
+    pages: [...pages].sort((a, b) => a.number - b.number).map((p) => ({ ...p, articles: [...p.articles].sort((a, b) => a.position - b.position) })),
+    media,
+  };
+}
+
+/** Page numbers and article positions must be 1..n with no gap and no repeat: URLs and prev/next rely on it. */
+function checkNumbering(values: number[], arrayField: string, key: string, fail: (field: string, message: string) => void): void {
+  const seen = new Map<number, number>();
+  values.forEach((v, i) => {
+    if (seen.has(v)) fail(`${arrayField}[${i}].${key}`, `duplicate ${key} ${v} (also at ${arrayField}[${seen.get(v)}])`);
+    else seen.set(v, i);
+  });
+  if (seen.size === values.length) {
+    values.forEach((v, i) => {
+      if (v > values.length) fail(`${arrayField}[${i}].${key}`, `${key} ${v} leaves a gap: expected the ${key}s 1..${values.length}`);
+    });
+  }
+}
+
+/** Loads a referenced file, or returns what is wrong with it. */
+function loadMediaFile(realFolder: string, rel: string, expect: Expect): MediaFile | string {
+  const target = path.resolve(realFolder, rel);
+  let real: string;
+  try {
+    real = fs.realpathSync(target);
+  } catch {
+    return `file "${rel}" not found in the issue folder; expected ${expect.what}`;
+  }
+  if (real !== realFolder && !real.startsWith(realFolder + path.sep)) return `"${rel}" points outside the issue folder`;
+  const stat = fs.statSync(real);
+  if (!stat.isFile()) return `"${rel}" is not a file; expected ${expect.what}`;
+  if (stat.size > MAX_MEDIA_BYTES) return `"${rel}" is ${stat.size} bytes, over the ${MAX_MEDIA_BYTES}-byte limit`;
+  const buf = fs.readFileSync(real);
+  const sniffed = sniffMedia(buf);
+  if (!sniffed || !expect.kinds.includes(sniffed.kind)) {
+    return `"${rel}" is not ${expect.what} (its content is ${sniffed ? sniffed.kind.toUpperCase() : 'not a recognised image or PDF'})`;
+  }
+  if (sniffed.width !== undefined && sniffed.height !== undefined) {
+    const { width, height } = sniffed;
+    if (width < 1 || height < 1 || width > MAX_IMAGE_PIXELS_PER_SIDE || height > MAX_IMAGE_PIXELS_PER_SIDE) {
+      return `"${rel}" has an implausible size ${width}×${height}; expected 1 to ${MAX_IMAGE_PIXELS_PER_SIDE} pixels a side`;
+    }
+  }
+  const hash = crypto.createHash('sha256').update(buf).digest('hex');
+  return {
+    sourcePath: real,
+    storePath: storePathFor(hash, sniffed.kind),
+    kind: sniffed.kind,
+    contentType: sniffed.contentType,
+    size: stat.size,
+    width: sniffed.width,
+    height: sniffed.height,
+  };
+}
+
+/** zod messages read "Invalid input: expected string, received undefined"; keep them but say "expected". */
+function expectation(message: string): string {
+  return message.replace(/^Invalid input: /, '').replace(/^Too big: /, 'too big: ').replace(/^Too small: /, 'too small: ');
+}

@@ -1,0 +1,139 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import compression from 'compression';
+import express, { type ErrorRequestHandler, type Request } from 'express';
+import type { Config } from '../config';
+import type { Db } from '../db/connection';
+import { createQueries } from '../db/queries';
+import { STATIC_DIR } from '../paths';
+import type { AppContext } from './context';
+import { BadRequest, HttpRedirect, NotFound } from './errors';
+import { createFreshness } from './freshness';
+import { noTrailingSlash, readOnlyMethods } from './middleware/canonical';
+import { securityHeaders } from './middleware/security';
+import { RenderCache } from './render-cache';
+import { pageRoute, renderResult, sendCached } from './respond';
+import { archiveIndex, archiveMonth, archiveYear } from './routes/archive';
+import { articleView } from './routes/article';
+import { issuePdf, issueView } from './routes/issue';
+import { mediaRoute } from './routes/media';
+import { newsstand } from './routes/newsstand';
+import { pageView } from './routes/page';
+import { latestIssueRedirect } from './routes/paper';
+import { chromeModel, headModel } from './view-model';
+import { urls } from './urls';
+
+function fingerprint(file: string): string {
+  return crypto.createHash('sha1').update(fs.readFileSync(path.join(STATIC_DIR, file))).digest('hex').slice(0, 10);
+}
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  now?: () => number;
+}
+
+export function createApp({ db, config, now = Date.now }: AppOptions) {
+  const queries = createQueries(db);
+  const ctx: AppContext = {
+    db,
+    queries,
+    config,
+    now,
+    cache: new RenderCache(config.cacheBytes),
+    // Asset URLs carry a content fingerprint, so they can be cached for a year.
+    assets: {
+      css: `/static/site.css?v=${fingerprint('site.css')}`,
+      js: `/static/site.js?v=${fingerprint('site.js')}`,
+      logo: '/static/logo.png',
+    },
+  };
+  const currentVersion = createFreshness(queries, now);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // our own strong ETags, computed once per rendered page
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(readOnlyMethods);
+  app.use(securityHeaders());
+  app.use(noTrailingSlash);
+  app.use(compression());
+  app.use((_req, _res, next) => {
+    ctx.cache.validate(currentVersion());
+    next();
+  });
+
+  app.use('/static', express.static(STATIC_DIR, { maxAge: '365d', immutable: true, index: false, redirect: false, fallthrough: true }));
+  app.get('/media/:dir/:file', mediaRoute(ctx));
+
+  app.get('/', pageRoute(ctx, newsstand));
+  app.get('/:paper', latestIssueRedirect(ctx));
+  app.get('/:paper/archive', pageRoute(ctx, archiveIndex));
+  app.get('/:paper/archive/:year', pageRoute(ctx, archiveYear));
+  app.get('/:paper/archive/:year/:month', pageRoute(ctx, archiveMonth));
+  app.get('/:paper/:date', (req, res, next) => {
+    if (String(req.params.date).endsWith('.pdf')) return issuePdf(ctx)(req, res, next);
+    return pageRoute(ctx, issueView)(req, res, next);
+  });
+  app.get('/:paper/:date/:page', pageRoute(ctx, pageView));
+  app.get('/:paper/:date/:page/:article', pageRoute(ctx, articleView));
+
+  app.use((req) => {
+    throw new NotFound(`没有这个页面:${req.path}`);
+  });
+  app.use(errorHandler(ctx));
+  return { app, ctx };
+}
+
+function errorPage(ctx: AppContext, req: Request, status: number, err: NotFound | BadRequest | null) {
+  const nf = err instanceof NotFound ? err : null;
+  const paper = nf?.paper ?? null;
+  const nearest = nf?.nearestIssue;
+  return renderResult(ctx, {
+    view: 'error',
+    status,
+    cache: 'short',
+    lastModified: null,
+    model: {
+      head: headModel(ctx, { title: status === 404 ? '页面不存在 (404)' : status === 400 ? '请求无效 (400)' : '出错了', description: '', path: null, robots: 'noindex' }),
+      chrome: chromeModel(ctx, paper, null),
+      crumbs: [],
+      status,
+      message: err?.message ?? '服务器暂时无法处理这个请求,请稍后再试。',
+      requested: req.path,
+      archivePath: paper ? urls.archive(paper.slug) : null,
+      paperName: paper?.name ?? null,
+      nearest: paper && nearest ? { path: urls.issue(paper.slug, nearest.date), date: nearest.date } : null,
+      papers: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.paper(p.slug) })),
+    },
+  });
+}
+
+function errorHandler(ctx: AppContext): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof HttpRedirect) {
+      res.setHeader('Cache-Control', err.status === 301 ? 'public, max-age=86400' : 'no-store');
+      res.redirect(err.status, err.location);
+      return;
+    }
+    let status: number;
+    if (err instanceof NotFound) status = 404;
+    else if (err instanceof BadRequest || err instanceof URIError) status = 400;
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;
+    else {
+      status = 500;
+      console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', url: req.originalUrl, err: String(err?.stack ?? err) }));
+    }
+    const known = err instanceof NotFound || err instanceof BadRequest ? err : null;
+    try {
+      sendCached(req, res, errorPage(ctx, req, status, known));
+    } catch (renderErr) {
+      console.error(JSON.stringify({ level: 'error', msg: 'error page failed', err: String(renderErr) }));
+      res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);
+    }
+  };
+}

@@ -1,0 +1,82 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { CACHE_CONTROL, isNotModified, strongEtag, httpDate, type CachePolicy } from './http-cache';
+import { compressedForms, type CachedResponse } from './render-cache';
+import { renderTemplate } from './templates';
+import type { AppContext } from './context';
+
+/** What a route returns: a view and its model, never a response. Rendering, validators and caching happen here. */
+export interface PageResult {
+  view: string;
+  model: Record<string, unknown>;
+  lastModified: number | null;
+  cache: CachePolicy;
+  contentType?: string;
+  status?: number;
+}
+
+export type PageHandler = (req: Request, ctx: AppContext) => PageResult;
+
+export function renderResult(ctx: AppContext, result: PageResult): CachedResponse {
+  const text = renderTemplate(result.view, { ...result.model, site: siteModel(ctx) });
+  const body = Buffer.from(text, 'utf8');
+  return {
+    body,
+    status: result.status ?? 200,
+    contentType: result.contentType ?? 'text/html; charset=utf-8',
+    etag: strongEtag(body),
+    lastModified: result.lastModified,
+    cacheControl: CACHE_CONTROL[result.cache],
+    ...(ctx.cache.enabled ? compressedForms(body) : {}),
+  };
+}
+
+function siteModel(ctx: AppContext) {
+  return { baseUrl: ctx.config.baseUrl, assets: ctx.assets };
+}
+
+function pickEncoding(req: Request, entry: CachedResponse): 'br' | 'gzip' | null {
+  const accept = req.headers['accept-encoding'];
+  if (typeof accept !== 'string') return null;
+  const accepted = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[0-9.]+)?\\s*(,|$)`, 'i').test(accept);
+  if (entry.br && accepted('br')) return 'br';
+  if (entry.gzip && accepted('gzip')) return 'gzip';
+  return null;
+}
+
+/** Sends a rendered response, choosing the precompressed form the client accepts. */
+export function sendCached(req: Request, res: Response, entry: CachedResponse): void {
+  const encoding = pickEncoding(req, entry);
+  // A strong ETag names one exact byte sequence, so each coding gets its own.
+  const etag = encoding ? `${entry.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : entry.etag;
+  const body = encoding === 'br' ? entry.br! : encoding === 'gzip' ? entry.gzip! : entry.body;
+  res.setHeader('Content-Type', entry.contentType);
+  res.setHeader('Cache-Control', entry.cacheControl);
+  res.setHeader('ETag', etag);
+  if (entry.gzip || entry.br) res.setHeader('Vary', 'Accept-Encoding');
+  if (entry.lastModified !== null) res.setHeader('Last-Modified', httpDate(entry.lastModified));
+  const variants = [entry.etag, `${entry.etag.slice(0, -1)}-br"`, `${entry.etag.slice(0, -1)}-gz"`];
+  if (entry.status === 200 && variants.some((v) => isNotModified(req, v, entry.lastModified))) {
+    res.status(304).end();
+    return;
+  }
+  res.status(entry.status);
+  if (encoding) res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Content-Length', body.length);
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
+}
+
+/** Wraps a page handler with the render cache, keyed by the full URL. */
+export function pageRoute(ctx: AppContext, handler: PageHandler): RequestHandler {
+  return (req, res) => {
+    const key = req.originalUrl;
+    const cached = ctx.cache.get(key);
+    if (cached) {
+      sendCached(req, res, cached);
+      return;
+    }
+    const entry = renderResult(ctx, handler(req, ctx));
+    ctx.cache.set(key, entry);
+    sendCached(req, res, entry);
+  };
+}

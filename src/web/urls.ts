@@ -1,0 +1,25 @@
+import { pageLabel } from '../domain/page-number';
+
+/**
+ * The public URL contract (links to these must never break). Every link the
+ * site prints is built here, so the canonical form lives in one place.
+ */
+export const urls = {
+  home: (): string => '/',
+  paper: (slug: string): string => `/${slug}`,
+  issue: (slug: string, date: string): string => `/${slug}/${date}`,
+  issuePdf: (slug: string, date: string): string => `/${slug}/${date}.pdf`,
+  page: (slug: string, date: string, page: number): string => `/${slug}/${date}/${pageLabel(page)}`,
+  article: (slug: string, date: string, page: number, position: number): string => `/${slug}/${date}/${pageLabel(page)}/${position}`,
+  archive: (slug: string): string => `/${slug}/archive`,
+  archiveYear: (slug: string, year: number): string => `/${slug}/archive/${year}`,
+  archiveMonth: (slug: string, year: number, month: number): string => `/${slug}/archive/${year}/${String(month).padStart(2, '0')}`,
+  feed: (slug: string): string => `/${slug}/feed.xml`,
+  media: (storePath: string): string => `/media/${storePath}`,
+  search: (params: Record<string, string | number | undefined> = {}): string => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+    const s = q.toString();
+    return s ? `/search?${s}` : '/search';
+  },
+};

@@ -1,0 +1,116 @@
+import { dateParts, isoInZone, weekdayName, type IssueDate } from '../domain/date';
+import { pageLabel } from '../domain/page-number';
+import type { IssueRow, PageRow, PublicationRow } from '../db/queries';
+import type { AppContext } from './context';
+import { urls } from './urls';
+
+/** Pieces of view models shared by several page types. */
+
+export interface Crumb {
+  name: string;
+  path: string;
+}
+
+export interface HeadModel {
+  title: string;
+  description: string;
+  canonicalPath: string | null;
+  canonical: string | null;
+  robots?: string;
+  ogType: 'website' | 'article';
+  ogImage: string | null;
+  jsonLd: string[];
+  feed: string | null;
+}
+
+export function absoluteUrl(ctx: AppContext, path: string): string {
+  return `${ctx.config.baseUrl}${path}`;
+}
+
+/** JSON for a <script type="application/ld+json"> block: "<" escaped so the data can never close the element. */
+export function jsonLdScript(data: unknown): string {
+  return JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function breadcrumbJsonLd(ctx: AppContext, crumbs: Crumb[]): string {
+  return jsonLdScript({
+    '@context': 'https://schema.org',
+    '@type': 'BreadcrumbList',
+    itemListElement: crumbs.map((c, i) => ({ '@type': 'ListItem', position: i + 1, name: c.name, item: absoluteUrl(ctx, c.path) })),
+  });
+}
+
+export function headModel(
+  ctx: AppContext,
+  h: { title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article'; ogImage?: string | null; jsonLd?: unknown[]; robots?: string; paper?: PublicationRow },
+): HeadModel {
+  const jsonLd = (h.jsonLd ?? []).map(jsonLdScript);
+  if (h.crumbs && h.crumbs.length > 0) jsonLd.push(breadcrumbJsonLd(ctx, h.crumbs));
+  return {
+    title: h.title,
+    description: h.description.length > 160 ? `${h.description.slice(0, 159)}…` : h.description,
+    canonicalPath: h.path,
+    canonical: h.path === null ? null : absoluteUrl(ctx, h.path),
+    robots: h.robots,
+    ogType: h.ogType ?? 'website',
+    ogImage: h.ogImage ? absoluteUrl(ctx, urls.media(h.ogImage)) : null,
+    jsonLd,
+    feed: h.paper ? urls.feed(h.paper.slug) : null,
+  };
+}
+
+export function paperCrumbs(paper: PublicationRow, issue?: IssueRow, page?: PageRow): Crumb[] {
+  const crumbs: Crumb[] = [{ name: '首页', path: urls.home() }, { name: paper.name, path: urls.paper(paper.slug) }];
+  if (issue) crumbs.push({ name: issueDateLabel(issue.date), path: urls.issue(paper.slug, issue.date) });
+  if (issue && page) crumbs.push({ name: pageTitle(page), path: urls.page(paper.slug, issue.date, page.number) });
+  return crumbs;
+}
+
+/** 2026年01月05日 */
+export function issueDateLabel(date: IssueDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${year}年${String(month).padStart(2, '0')}月${String(day).padStart(2, '0')}日`;
+}
+
+export function issueDateWithWeekday(date: IssueDate): string {
+  return `${issueDateLabel(date)} ${weekdayName(date)}`;
+}
+
+/** 第03版:要闻 — the label readers know from print. */
+export function pageTitle(page: { number: number; name: string }): string {
+  return `第${pageLabel(page.number)}版:${page.name}`;
+}
+
+export function issueNumberLabel(issue: IssueRow): string | null {
+  return issue.number ? `总第${issue.number}期` : null;
+}
+
+/** The header shared by every page of a paper: its name, the paper switcher and the search box. */
+export function chromeModel(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null) {
+  return {
+    paper,
+    publications: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
+    issueDate: issue ? issueDateWithWeekday(issue.date) : null,
+    issueNumber: issue ? issueNumberLabel(issue) : null,
+    archivePath: paper ? urls.archive(paper.slug) : null,
+  };
+}
+
+export function publisherJsonLd(ctx: AppContext, paper: PublicationRow) {
+  return {
+    '@type': 'NewsMediaOrganization',
+    name: paper.name,
+    url: absoluteUrl(ctx, urls.paper(paper.slug)),
+    logo: { '@type': 'ImageObject', url: absoluteUrl(ctx, ctx.assets.logo) },
+  };
+}
+
+export function issueJsonLd(ctx: AppContext, paper: PublicationRow, issue: IssueRow) {
+  return {
+    '@type': 'PublicationIssue',
+    '@id': absoluteUrl(ctx, urls.issue(paper.slug, issue.date)),
+    issueNumber: issue.number ?? undefined,
+    datePublished: isoInZone(issue.publish_at, paper.timezone),
+    isPartOf: { '@type': 'Periodical', name: paper.name, url: absoluteUrl(ctx, urls.paper(paper.slug)) },
+  };
+}
