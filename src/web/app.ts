@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
 import { createQueries } from '../db/queries';
+import { createSearcher } from '../search/searcher';
 import { STATIC_DIR } from '../paths';
 import type { AppContext } from './context';
 import { BadRequest, HttpRedirect, NotFound } from './errors';
@@ -20,6 +21,7 @@ import { issuePdf, issueView } from './routes/issue';
 import { mediaRoute } from './routes/media';
 import { newsstand } from './routes/newsstand';
 import { pageView } from './routes/page';
+import { searchPage } from './routes/search';
 import { latestIssueRedirect } from './routes/paper';
 import { chromeModel, headModel } from './view-model';
 import { urls } from './urls';
@@ -42,6 +44,7 @@ export function createApp({ db, config, now = Date.now }: AppOptions) {
     config,
     now,
     cache: new RenderCache(config.cacheBytes),
+    searcher: createSearcher(db),
     // Asset URLs carry a content fingerprint, so they can be cached for a year.
     assets: {
       css: `/static/site.css?v=${fingerprint('site.css')}`,
@@ -70,6 +73,7 @@ export function createApp({ db, config, now = Date.now }: AppOptions) {
   app.get('/media/:dir/:file', mediaRoute(ctx));
 
   app.get('/', pageRoute(ctx, newsstand));
+  app.get('/search', pageRoute(ctx, searchPage));
   app.get('/:paper', latestIssueRedirect(ctx));
   app.get('/:paper/archive', pageRoute(ctx, archiveIndex));
   app.get('/:paper/archive/:year', pageRoute(ctx, archiveYear));

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/connection';
 import type { Queries } from '../db/queries';
 import type { RenderCache } from './render-cache';
+import type { Searcher } from '../search/searcher';
 
 /** What every route needs: the read-only database, its queries, configuration and the clock. */
 export interface AppContext {
@@ -9,6 +10,7 @@ export interface AppContext {
   queries: Queries;
   config: Config;
   cache: RenderCache;
+  searcher: Searcher;
   /** Injected so tests can move time across an embargo. */
   now: () => number;
   assets: { css: string; js: string; logo: string };

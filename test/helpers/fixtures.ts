@@ -95,12 +95,14 @@ export async function writeIssueFolder(dir: string, manifest: ManifestJson = sam
   fs.mkdirSync(path.join(dir, 'pages'), { recursive: true });
   fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'issue.json'), JSON.stringify(manifest, null, 2));
+  // Paths a test made hostile on purpose are not written.
+  const inside = (p: unknown): p is string => typeof p === 'string' && !p.includes('..') && !p.startsWith('/');
   for (const [i, page] of (manifest.pages ?? []).entries()) {
-    if (typeof page.image === 'string' && !page.image.includes('..')) fs.writeFileSync(path.join(dir, page.image), pngBytes(PAGE_W, PAGE_H, 230 + i));
-    if (typeof page.pdf === 'string' && !page.pdf.includes('..')) fs.writeFileSync(path.join(dir, page.pdf), await pdfBytes(`page ${page.number}`));
+    if (inside(page.image)) fs.writeFileSync(path.join(dir, page.image), pngBytes(PAGE_W, PAGE_H, 230 + i));
+    if (inside(page.pdf)) fs.writeFileSync(path.join(dir, page.pdf), await pdfBytes(`page ${page.number}`));
     for (const a of page.articles ?? []) {
       for (const b of a.body ?? []) {
-        if (b.type === 'image' && typeof b.src === 'string' && !b.src.includes('..')) fs.writeFileSync(path.join(dir, b.src), pngBytes(120, 80, 200));
+        if (b.type === 'image' && inside(b.src)) fs.writeFileSync(path.join(dir, b.src), pngBytes(120, 80, 200));
       }
     }
   }

@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { importIssues, ImportValidationError } from '../src/importer';
+import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+
+async function importExpectingProblems(manifest: ManifestJson, prepare?: (folder: string) => void) {
+  const dir = tempDir();
+  const folder = await writeIssueFolder(path.join(dir, 'issue'), manifest);
+  prepare?.(folder);
+  const { db, mediaDir } = freshDatabase(dir);
+  const before = snapshot(db);
+  let error: unknown;
+  try {
+    await importIssues([folder], { db, mediaDir });
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(ImportValidationError);
+  expect(snapshot(db)).toBe(before); // nothing written
+  expect(fs.existsSync(mediaDir)).toBe(false); // no media copied either
+  return { folder, message: (error as Error).message };
+}
+
+describe('importer: happy path', () => {
+  test('imports an issue with its pages, articles, media and merged PDF', async () => {
+    const dir = tempDir();
+    const folder = await writeIssueFolder(path.join(dir, 'issue'));
+    const { db, mediaDir } = freshDatabase(dir);
+    const summary = await importIssues([dir], { db, mediaDir });
+    expect(summary).toEqual({ issues: 1, articles: 3 });
+
+    const issue = db.prepare('SELECT * FROM issue').get() as any;
+    expect(issue).toMatchObject({ date: '2026-01-05', number: 101, page_count: 2, article_count: 3 });
+    // Default publish time: 00:00 Asia/Shanghai of the issue date.
+    expect(new Date(issue.publish_at).toISOString()).toBe('2026-01-04T16:00:00.000Z');
+    expect(issue.pdf_path).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{32}\.pdf$/);
+    expect(fs.readFileSync(path.join(mediaDir, issue.pdf_path)).subarray(0, 5).toString()).toBe('%PDF-');
+
+    const pages = db.prepare('SELECT number, name, image_path, image_width, image_height, pdf_path FROM page ORDER BY number').all() as any[];
+    expect(pages.map((p) => [p.number, p.name, p.image_width, p.image_height])).toEqual([[1, '要闻', 200, 280], [2, '民生', 200, 280]]);
+    for (const p of pages) {
+      expect(p.image_path).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{32}\.png$/);
+      expect(fs.readFileSync(path.join(mediaDir, p.image_path))).toEqual(fs.readFileSync(path.join(folder, `pages/0${p.number}.png`)));
+    }
+
+    const articles = db.prepare('SELECT page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path FROM article ORDER BY seq').all() as any[];
+    expect(articles.map((a) => [a.page_number, a.position, a.seq])).toEqual([[1, 1, 1], [1, 2, 2], [2, 1, 3]]);
+    expect(articles[0]).toMatchObject({ kicker: '引题示例', subtitle: '副题示例', byline: '本报记者 林晓' });
+    expect(articles[0].lead).toBe('记者从区绿化部门获悉,滨江沿线今年将新增三处口袋公园,预计年底前全部开放。');
+    expect(JSON.parse(articles[0].hotspot_json)).toEqual([[10, 10], [190, 10], [190, 120], [10, 120]]);
+    const body = JSON.parse(articles[0].body_json);
+    expect(body[3]).toEqual({ type: 'image', src: articles[0].image_path, caption: '口袋公园效果图', width: 120, height: 80 });
+    expect(articles[1]).toMatchObject({ kicker: null, subtitle: null, byline: null, hotspot_json: expect.any(String) });
+    expect(articles[2].hotspot_json).toBeNull();
+    expect(db.prepare("SELECT value FROM site_meta WHERE key = 'content_version'").pluck().get()).toBe('1');
+  });
+
+  test('--dry-run validates and writes nothing', async () => {
+    const dir = tempDir();
+    await writeIssueFolder(path.join(dir, 'issue'));
+    const { db, mediaDir } = freshDatabase(dir);
+    const before = snapshot(db);
+    expect(await importIssues([dir], { db, mediaDir, dryRun: true })).toEqual({ issues: 1, articles: 3 });
+    expect(snapshot(db)).toBe(before);
+  });
+
+  test('a tree of issue folders imports every issue; one bad folder stops all of them', async () => {
+    const dir = tempDir();
+    await writeIssueFolder(path.join(dir, 'a', '2026-01-05'), sampleManifest({ date: '2026-01-05' }));
+    await writeIssueFolder(path.join(dir, 'a', '2026-01-06'), sampleManifest({ date: '2026-01-06' }));
+    const bad = sampleManifest({ date: '2026-01-07' });
+    bad.pages[0].name = '';
+    await writeIssueFolder(path.join(dir, 'b', '2026-01-07'), bad);
+    const { db, mediaDir } = freshDatabase(dir);
+    await expect(importIssues([dir], { db, mediaDir })).rejects.toThrow(/2026-01-07.*pages\[0\]\.name/);
+    expect(db.prepare('SELECT count(*) FROM issue').pluck().get()).toBe(0);
+    fs.rmSync(path.join(dir, 'b'), { recursive: true });
+    expect(await importIssues([dir], { db, mediaDir })).toEqual({ issues: 2, articles: 6 });
+  });
+
+  test('re-importing an issue replaces it atomically, keeps its id and bumps its modified time', async () => {
+    const dir = tempDir();
+    const { db, mediaDir } = freshDatabase(dir);
+    const folder = await writeIssueFolder(path.join(dir, 'v1'));
+    await importIssues([folder], { db, mediaDir });
+    const before = db.prepare('SELECT id, modified_at FROM issue').get() as { id: number; modified_at: number };
+
+    const v2 = sampleManifest({ titlePrefix: '更正:' });
+    v2.pages[1].articles.push({ position: 2, title: '新增的一篇', body: [{ type: 'paragraph', text: '更正版新增内容。' }] });
+    const folder2 = await writeIssueFolder(path.join(dir, 'v2'), v2);
+    const summary = await importIssues([folder2], { db, mediaDir });
+    expect(summary.articles).toBe(4);
+
+    const after = db.prepare('SELECT id, modified_at, article_count FROM issue').get() as any;
+    expect(after.id).toBe(before.id);
+    expect(after.modified_at).toBeGreaterThan(before.modified_at);
+    expect(after.article_count).toBe(4);
+    const titles = db.prepare('SELECT title FROM article ORDER BY seq').pluck().all() as string[];
+    expect(titles).toHaveLength(4);
+    expect(titles.every((t) => t.startsWith('更正:') || t === '新增的一篇')).toBe(true);
+    expect(db.prepare('SELECT count(*) FROM page').pluck().get()).toBe(2);
+    expect(db.prepare("SELECT value FROM site_meta WHERE key = 'content_version'").pluck().get()).toBe('2');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+});
+
+describe('importer: every validation rule names the file, the field and what was expected', () => {
+  const base = () => sampleManifest();
+
+  test('missing issue.json', async () => {
+    const dir = tempDir();
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const { db, mediaDir } = freshDatabase(dir);
+    await expect(importIssues([path.join(dir, 'empty')], { db, mediaDir })).rejects.toThrow(/empty: no issue\.json found/);
+    await expect(importIssues([path.join(dir, 'nope')], { db, mediaDir })).rejects.toThrow(/nope: no such file or folder/);
+  });
+
+  test('invalid JSON', async () => {
+    const { message } = await importExpectingProblems(base(), (f) => fs.writeFileSync(path.join(f, 'issue.json'), '{"date": '));
+    expect(message).toMatch(/issue\.json: not valid JSON/);
+  });
+
+  test('schema: a missing title, with its field path', async () => {
+    const m = base();
+    delete m.pages[0].articles[1].title;
+    const { folder, message } = await importExpectingProblems(m);
+    expect(message).toContain(`${path.join(folder, 'issue.json')}: pages[0].articles[1].title: expected string`);
+  });
+
+  test('schema: slug, date, number, block type', async () => {
+    const m = base();
+    m.publication.slug = 'Bad Slug';
+    m.date = '2023-02-30';
+    m.number = -3;
+    m.pages[1].articles[0].body[0] = { type: 'html', text: '<b>x</b>' };
+    const { message } = await importExpectingProblems(m);
+    expect(message).toMatch(/publication\.slug: lowercase letters, digits and single hyphens/);
+    expect(message).toMatch(/date: a real calendar date YYYY-MM-DD/);
+    expect(message).toMatch(/number: too small/);
+    expect(message).toMatch(/pages\[1\]\.articles\[0\]\.body\[0\]\.type/);
+  });
+
+  test('duplicate page numbers and gaps', async () => {
+    const m = base();
+    m.pages[1].number = 1;
+    expect((await importExpectingProblems(m)).message).toMatch(/pages\[1\]\.number: duplicate number 1 \(also at pages\[0\]\)/);
+    const g = base();
+    g.pages[1].number = 3;
+    expect((await importExpectingProblems(g)).message).toMatch(/pages\[1\]\.number: number 3 leaves a gap: expected the numbers 1\.\.2/);
+  });
+
+  test('duplicate article positions', async () => {
+    const m = base();
+    m.pages[0].articles[1].position = 1;
+    expect((await importExpectingProblems(m)).message).toMatch(/pages\[0\]\.articles\[1\]\.position: duplicate position 1/);
+  });
+
+  test('a referenced file that does not exist', async () => {
+    const m = base();
+    const { message } = await importExpectingProblems(m, (f) => fs.rmSync(path.join(f, 'pages/02.png')));
+    expect(message).toMatch(/pages\[1\]\.image: file "pages\/02\.png" not found in the issue folder; expected a PNG or JPEG page image/);
+  });
+
+  test('paths that leave the issue folder: "..", absolute, and a symbolic link', async () => {
+    const m = base();
+    m.pages[0].image = '../outside.png';
+    m.pages[1].image = '/etc/passwd';
+    expect((await importExpectingProblems(m)).message).toMatch(/pages\[0\]\.image: a relative path inside the issue folder[\s\S]*pages\[1\]\.image: a relative path/);
+    const outside = path.join(tempDir(), 'secret.png');
+    fs.writeFileSync(outside, 'x');
+    const { message } = await importExpectingProblems(base(), (f) => {
+      fs.rmSync(path.join(f, 'images/park.png'));
+      fs.symlinkSync(outside, path.join(f, 'images/park.png'));
+    });
+    expect(message).toMatch(/pages\[0\]\.articles\[0\]\.body\[3\]\.src: "images\/park\.png" points outside the issue folder/);
+  });
+
+  test('fake images: wrong magic bytes, and a PDF where a page image belongs', async () => {
+    const { message } = await importExpectingProblems(base(), (f) => {
+      fs.writeFileSync(path.join(f, 'pages/01.png'), '<html>not an image</html>');
+      fs.copyFileSync(path.join(f, 'pages/01.pdf'), path.join(f, 'pages/02.png'));
+      fs.writeFileSync(path.join(f, 'pages/02.pdf'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    });
+    expect(message).toMatch(/pages\[0\]\.image: "pages\/01\.png" is not a PNG or JPEG page image \(its content is not a recognised image or PDF\)/);
+    expect(message).toMatch(/pages\[1\]\.image: "pages\/02\.png" is not a PNG or JPEG page image \(its content is PDF\)/);
+    expect(message).toMatch(/pages\[1\]\.pdf: "pages\/02\.pdf" is not a PDF file/);
+  });
+
+  test('a hotspot point outside the page image', async () => {
+    const m = base();
+    m.pages[0].articles[0].hotspot[2] = [250, 120];
+    expect((await importExpectingProblems(m)).message).toMatch(/pages\[0\]\.articles\[0\]\.hotspot\[2\]: point \(250, 120\) lies outside the page image \(200×280\)/);
+  });
+
+  test('an implausibly large image is refused', async () => {
+    const { message } = await importExpectingProblems(base(), (f) => {
+      const png = fs.readFileSync(path.join(f, 'pages/01.png'));
+      png.writeUInt32BE(100000, 16); // IHDR width
+      fs.writeFileSync(path.join(f, 'pages/01.png'), png);
+    });
+    expect(message).toMatch(/pages\[0\]\.image: "pages\/01\.png" has an implausible size 100000×280/);
+  });
+});
