@@ -6,4 +6,6 @@ module.exports = {
   // Type-checking happens once in `npm run typecheck`; jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };

@@ -1,0 +1,19 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openWritableDatabase } from '../src/db/connection';
+import { migrate } from '../src/db/migrate';
+import { buildDemo } from '../src/demo/build';
+import { DEMO_END_DATE, DEMO_DAYS } from './helpers/demo-constants';
+
+/** Builds the demo newspaper once for the whole run; suites open it read-only. */
+export default async function globalSetup(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-demo-db-'));
+  const file = path.join(dir, 'demo.db');
+  const db = openWritableDatabase(file);
+  migrate(db);
+  await buildDemo(db, path.join(dir, 'media'), { endDate: DEMO_END_DATE, days: DEMO_DAYS });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  process.env.EPAPER_TEST_DEMO_DIR = dir;
+}

@@ -1,0 +1,301 @@
+import path from 'node:path';
+import request from 'supertest';
+import { importIssues } from '../src/importer';
+import { openReadOnlyDatabase } from '../src/db/connection';
+import { demoApp } from './helpers/app';
+import { AFTER_DEMO, DEMO_END_DATE, DEMO_FIRST_DATE } from './helpers/demo-constants';
+import { freshDatabase, sampleManifest, tempDir, writeIssueFolder } from './helpers/fixtures';
+
+const { app, db } = demoApp();
+const papers = db.prepare('SELECT id, slug, name FROM publication ORDER BY id').all() as { id: number; slug: string; name: string }[];
+const paper = papers[0];
+const base = `/${paper.slug}`;
+
+function issueOf(date: string) {
+  return db.prepare('SELECT * FROM issue WHERE publication_id = ? AND date = ?').get(paper.id, date) as any;
+}
+function articlesOf(issueId: number) {
+  return db.prepare('SELECT page_number, position, seq, title, hotspot_json FROM article WHERE issue_id = ? ORDER BY seq').all(issueId) as any[];
+}
+const hrefs = (html: string) => [...html.matchAll(/<a [^>]*href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+const rel = (html: string, r: 'prev' | 'next') => [...html.matchAll(new RegExp(`<a rel="${r}" href="([^"]+)"`, 'g'))].map((m) => m[1]);
+const pad = (n: number) => String(n).padStart(2, '0');
+
+describe('newsstand and paper', () => {
+  test('/ lists every paper with its latest front page and date', async () => {
+    const res = await request(app).get('/').expect(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('<html lang="zh-CN">');
+    for (const p of papers) {
+      expect(res.text).toContain(`>${p.name}</a>`);
+      expect(res.text).toContain(`href="/${p.slug}/${DEMO_END_DATE}/01"`);
+    }
+    expect(res.text).toContain('2026年01月20日 星期二');
+    expect(res.text).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.png"/);
+  });
+
+  test('/{paper} redirects (302, short cache) to the latest issue front page', async () => {
+    const res = await request(app).get(base).expect(302);
+    expect(res.headers.location).toBe(`${base}/${DEMO_END_DATE}/01`);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+  });
+});
+
+describe('issue view', () => {
+  test('lists every page with its thumbnail and the full title list', async () => {
+    const issue = issueOf('2026-01-10');
+    const res = await request(app).get(`${base}/2026-01-10`).expect(200);
+    for (let n = 1; n <= issue.page_count; n += 1) expect(res.text).toContain(`href="${base}/2026-01-10/${pad(n)}"`);
+    const articles = articlesOf(issue.id);
+    expect(articles.length).toBe(issue.article_count);
+    for (const a of articles) expect(res.text).toContain(`href="${base}/2026-01-10/${pad(a.page_number)}/${a.position}"`);
+    expect(res.text).toContain('标题导航');
+    expect(res.text).toContain('版面导航');
+    expect(rel(res.text, 'prev')).toEqual([`${base}/2026-01-09`]);
+    expect(rel(res.text, 'next')).toEqual([`${base}/2026-01-11`]);
+  });
+
+  test('the first issue has no 上一期, the last no 下一期', async () => {
+    const first = await request(app).get(`${base}/${DEMO_FIRST_DATE}`).expect(200);
+    expect(rel(first.text, 'prev')).toEqual([]);
+    expect(first.text).toContain('已是第一期');
+    expect(rel(first.text, 'next')).toEqual([`${base}/2026-01-08`]);
+    const last = await request(app).get(`${base}/${DEMO_END_DATE}`).expect(200);
+    expect(rel(last.text, 'next')).toEqual([]);
+    expect(last.text).toContain('已是最新一期');
+    expect(last.headers['cache-control']).toMatch(/max-age=300/);
+    expect(first.headers['cache-control']).toMatch(/max-age=86400/);
+  });
+
+  test('the whole-issue PDF is linked and served when every page has one, 404 otherwise', async () => {
+    const withPdf = db.prepare('SELECT date FROM issue WHERE publication_id = ? AND pdf_path IS NOT NULL ORDER BY date LIMIT 1').pluck().get(paper.id) as string;
+    const withoutPdf = db.prepare('SELECT date FROM issue WHERE publication_id = ? AND pdf_path IS NULL ORDER BY date LIMIT 1').pluck().get(paper.id) as string;
+    expect(withPdf).toBeDefined();
+    expect(withoutPdf).toBeDefined();
+    const page = await request(app).get(`${base}/${withPdf}`).expect(200);
+    expect(page.text).toContain(`href="${base}/${withPdf}.pdf"`);
+    const pdf = await request(app).get(`${base}/${withPdf}.pdf`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    const issue = issueOf(withPdf);
+    expect(Number(pdf.headers['content-length'])).toBe(issue.pdf_size);
+    expect((await request(app).get(`${base}/${withoutPdf}`)).text).not.toContain('.pdf"');
+    await request(app).get(`${base}/${withoutPdf}.pdf`).expect(404);
+  });
+});
+
+describe('page view', () => {
+  test('draws a linked, labelled hotspot polygon for every article, scaled by an SVG viewBox', async () => {
+    const issue = issueOf('2026-01-12');
+    const page = db.prepare('SELECT * FROM page WHERE issue_id = ? AND number = 1').get(issue.id) as any;
+    const res = await request(app).get(`${base}/2026-01-12/01`).expect(200);
+    expect(res.text).toContain(`viewBox="0 0 ${page.image_width} ${page.image_height}"`);
+    const articles = articlesOf(issue.id).filter((a) => a.page_number === 1);
+    const polygons = [...res.text.matchAll(/<a href="([^"]+)" aria-label="([^"]+)"><title>[^<]+<\/title><polygon points="([^"]+)"\/><\/a>/g)];
+    expect(polygons).toHaveLength(articles.filter((a) => a.hotspot_json).length);
+    for (const a of articles.filter((x) => x.hotspot_json)) {
+      const points = (JSON.parse(a.hotspot_json) as number[][]).map(([x, y]) => `${x},${y}`).join(' ');
+      const found = polygons.find((m) => m[1] === `${base}/2026-01-12/01/${a.position}`);
+      expect(found?.[3]).toBe(points);
+    }
+    expect(res.text).toContain('版面:第01版:');
+  });
+
+  test('上一版 / 下一版 at the first and last page', async () => {
+    const issue = issueOf('2026-01-12');
+    const first = await request(app).get(`${base}/2026-01-12/01`).expect(200);
+    expect(first.text).toContain('<span class="disabled">上一版</span>');
+    expect(first.text).toContain(`<a rel="next" href="${base}/2026-01-12/02" data-key="ArrowRight">下一版</a>`);
+    const lastNo = pad(issue.page_count);
+    const last = await request(app).get(`${base}/2026-01-12/${lastNo}`).expect(200);
+    expect(last.text).toContain('<span class="disabled">下一版</span>');
+    expect(last.text).toContain(`<a rel="prev" href="${base}/2026-01-12/${pad(issue.page_count - 1)}" data-key="ArrowLeft">上一版</a>`);
+  });
+});
+
+describe('article view', () => {
+  const date = '2026-01-14';
+  test('first and last article of the issue, and prev/next across a page boundary', async () => {
+    const issue = issueOf(date);
+    const articles = articlesOf(issue.id);
+    const url = (a: any) => `${base}/${date}/${pad(a.page_number)}/${a.position}`;
+
+    const first = await request(app).get(url(articles[0])).expect(200);
+    expect(first.text).toContain('<span class="disabled">上一篇</span>');
+    expect(first.text).toContain(`<a rel="next" href="${url(articles[1])}"`);
+    expect(first.text).toContain(`<h1>${articles[0].title}</h1>`);
+
+    const last = await request(app).get(url(articles[articles.length - 1])).expect(200);
+    expect(last.text).toContain('<span class="disabled">下一篇</span>');
+
+    const lastOfPage2 = articles.filter((a) => a.page_number === 2).pop();
+    const firstOfPage3 = articles.find((a) => a.page_number === 3);
+    const res = await request(app).get(url(lastOfPage2)).expect(200);
+    expect(res.text).toContain(`<a rel="next" href="${url(firstOfPage3)}"`);
+    const back = await request(app).get(url(firstOfPage3)).expect(200);
+    expect(back.text).toContain(`<a rel="prev" href="${url(lastOfPage2)}"`);
+    expect(back.text).toContain(`版面:第03版:`);
+    expect(back.text).toContain(`href="${base}/${date}/03">返回版面</a>`);
+  });
+
+  test('renders kicker, subtitle, byline, sub-heads and photos with captions where the article has them', async () => {
+    const row = db.prepare(`SELECT i.date, a.page_number, a.position, a.kicker, a.subtitle, a.byline, a.body_json FROM article a JOIN issue i ON i.id = a.issue_id
+      WHERE i.publication_id = ? AND a.kicker IS NOT NULL AND a.subtitle IS NOT NULL AND a.byline IS NOT NULL AND a.body_json LIKE '%"type":"image"%' AND a.body_json LIKE '%"type":"heading"%' LIMIT 1`).get(paper.id) as any;
+    expect(row).toBeDefined();
+    const res = await request(app).get(`${base}/${row.date}/${pad(row.page_number)}/${row.position}`).expect(200);
+    expect(res.text).toContain(`<p class="kicker">${row.kicker}</p>`);
+    expect(res.text).toContain(`<p class="subtitle">${row.subtitle}</p>`);
+    expect(res.text).toContain(`<p class="byline">${row.byline}</p>`);
+    const body = JSON.parse(row.body_json);
+    const heading = body.find((b: any) => b.type === 'heading');
+    expect(res.text).toContain(`<h2>${heading.text}</h2>`);
+    const image = body.find((b: any) => b.type === 'image');
+    expect(res.text).toContain(`<img src="/media/${image.src}"`);
+    if (image.caption) expect(res.text).toContain(`<figcaption>${image.caption}</figcaption>`);
+  });
+});
+
+describe('archive', () => {
+  test('years, a year of calendars and one month, each day with an issue linked', async () => {
+    const idx = await request(app).get(`${base}/archive`).expect(200);
+    expect(idx.text).toContain(`href="${base}/archive/2026"`);
+    expect(idx.text).toContain(`href="${base}/archive/2026/01"`);
+    expect(idx.text).toContain(`href="${base}/${DEMO_FIRST_DATE}">创刊号 / 第一期`);
+    expect(idx.text).toContain(`href="${base}/${DEMO_END_DATE}">最新一期`);
+    const year = await request(app).get(`${base}/archive/2026`).expect(200);
+    expect(year.text.match(/<table class="calendar">/g)).toHaveLength(12);
+    const month = await request(app).get(`${base}/archive/2026/01`).expect(200);
+    const linked = hrefs(month.text).filter((h) => /^\/[a-z-]+\/2026-01-\d\d$/.test(h));
+    const calendarDays = [...month.text.matchAll(/<td class="has-issue"><a href="([^"]+)">(\d+)<\/a><\/td>/g)];
+    expect(calendarDays.map((m) => m[1])).toEqual(Array.from({ length: 14 }, (_, i) => `${base}/2026-01-${pad(7 + i)}`));
+    expect(calendarDays.map((m) => m[2])).toEqual(Array.from({ length: 14 }, (_, i) => String(7 + i)));
+    expect(linked.length).toBeGreaterThanOrEqual(14);
+    expect(month.text).toContain('<td>6</td>'); // a day without an issue is not a link
+    expect(rel(month.text, 'prev')).toEqual([]); // no month before the first issue
+  });
+
+  test('go to date: the issue, else the nearest earlier one saying so, else 404; bad input 400', async () => {
+    let res = await request(app).get(`${base}/archive?date=2026-01-10`).expect(302);
+    expect(res.headers.location).toBe(`${base}/2026-01-10`);
+    res = await request(app).get(`${base}/archive?date=2026-03-01`).expect(302);
+    expect(res.headers.location).toBe(`${base}/${DEMO_END_DATE}?requested=2026-03-01`);
+    const notice = await request(app).get(res.headers.location).expect(200);
+    expect(notice.text).toContain('2026年03月01日没有出版');
+    expect(notice.text).toContain(`<link rel="canonical" href="https://epaper.test${base}/${DEMO_END_DATE}">`);
+    res = await request(app).get(`${base}/archive?date=2025-12-01`).expect(404);
+    expect(res.text).toContain(`href="${base}/${DEMO_FIRST_DATE}"`);
+    await request(app).get(`${base}/archive?date=2025-02-30`).expect(400);
+    await request(app).get(`${base}/archive?date=x&date=y`).expect(400);
+  });
+
+  test('a month with no issue inside the paper\'s range renders an empty calendar; months outside it are 404', async () => {
+    const dir = tempDir();
+    const { db: wdb, file, mediaDir } = freshDatabase(dir);
+    await writeIssueFolder(path.join(dir, 'a'), sampleManifest({ date: '2025-11-28' }));
+    await writeIssueFolder(path.join(dir, 'b'), sampleManifest({ date: '2026-01-05' }));
+    await importIssues([dir], { db: wdb, mediaDir });
+    wdb.close();
+    const gap = demoApp({ db: openReadOnlyDatabase(file), config: { mediaDir } }).app;
+    const res = await request(gap).get('/test-daily/archive/2025/12').expect(200);
+    expect(res.text).toContain('本月没有出版');
+    expect(res.text).not.toContain('class="has-issue"');
+    expect(rel(res.text, 'prev')).toEqual(['/test-daily/archive/2025/11']);
+    expect(rel(res.text, 'next')).toEqual(['/test-daily/archive/2026/01']);
+    await request(gap).get('/test-daily/archive/2025/10').expect(404);
+    await request(gap).get('/test-daily/archive/2024').expect(404);
+  });
+});
+
+describe('canonical URLs: variants answer 301', () => {
+  const cases: [string, string][] = [
+    [`${base}/2026-01-10/`, `${base}/2026-01-10`],
+    [`${base}/2026-01-10/01/`, `${base}/2026-01-10/01`],
+    [`/${paper.slug.toUpperCase()}/2026-01-10`, `${base}/2026-01-10`],
+    [`${base}/2026-01-10/1`, `${base}/2026-01-10/01`],
+    [`${base}/2026-01-10/001`, `${base}/2026-01-10/01`],
+    [`${base}/2026-01-10/01/01`, `${base}/2026-01-10/01/1`],
+    [`${base}/2026-1-10`, `${base}/2026-01-10`],
+    [`${base}/20260110/02`, `${base}/2026-01-10/02`],
+    [`${base}/archive/2026/1`, `${base}/archive/2026/01`],
+    [`${base}/archive/?x=1`, `${base}/archive?x=1`],
+  ];
+  test.each(cases)('%s → %s', async (from, to) => {
+    const res = await request(app).get(from).expect(301);
+    expect(res.headers.location).toBe(to);
+  });
+  test('a leading double slash never redirects off-site', async () => {
+    const res = await request(app).get('//evil.example/').expect(301);
+    expect(res.headers.location).toBe('/evil.example');
+  });
+});
+
+describe('404s are deliberate, in Chinese, with useful links', () => {
+  const cases = [
+    ['/no-such-paper', '没有这份报纸'],
+    [`${base}/2023-02-30`, '日期不存在'],
+    [`${base}/2020-01-01`, '没有出版'],
+    [`${base}/2026-01-10/00`, '本期没有第00版'],
+    [`${base}/2026-01-10/99`, '本期没有第99版'],
+    [`${base}/2026-01-10/01/99`, '本版没有第99篇文章'],
+    [`${base}/2026-01-10/01/0`, '没有这篇文章'],
+    [`${base}/2026-01-10/01/abc`, '没有这篇文章'],
+    [`${base}/not-a-date`, '日期不存在'],
+    [`${base}/2026-01-10/01/1/extra`, '没有这个页面'],
+    ['/media/../etc/passwd', ''],
+    ['/media/ab/../../secret.png', ''],
+    ['/media/zz/notahash.png', '没有这个文件'],
+  ];
+  test.each(cases)('%s', async (url, text) => {
+    const res = await request(app).get(url).expect(404);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('页面不存在');
+    expect(res.text).toContain(text);
+    expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(res.text).toContain('<meta name="robots" content="noindex">');
+  });
+  test('a missing issue links to the paper archive and the nearest earlier issue', async () => {
+    const res = await request(app).get(`${base}/2026-03-01`).expect(404);
+    expect(res.text).toContain(`href="${base}/archive"`);
+    expect(res.text).toContain(`href="${base}/${DEMO_END_DATE}">最近的一期`);
+  });
+});
+
+describe('embargo', () => {
+  test('an issue is invisible before its publish time and visible after', async () => {
+    const issue = issueOf(DEMO_END_DATE);
+    const before = demoApp({ now: () => issue.publish_at - 1, db }).app;
+    await request(before).get(`${base}/${DEMO_END_DATE}`).expect(404);
+    await request(before).get(`${base}/${DEMO_END_DATE}/01/1`).expect(404);
+    const redirect = await request(before).get(base).expect(302);
+    expect(redirect.headers.location).toBe(`${base}/2026-01-19/01`);
+    const home = await request(before).get('/').expect(200);
+    expect(home.text).not.toContain(`/${DEMO_END_DATE}/`);
+    const prevDay = await request(before).get(`${base}/2026-01-19`).expect(200);
+    expect(rel(prevDay.text, 'next')).toEqual([]);
+
+    let now = issue.publish_at - 1;
+    const moving = demoApp({ now: () => now, db }).app;
+    await request(moving).get(`${base}/${DEMO_END_DATE}`).expect(404);
+    await request(moving).get(`${base}/2026-01-19`).expect(200); // cached without 下一期
+    now = issue.publish_at;
+    await request(moving).get(`${base}/${DEMO_END_DATE}`).expect(200);
+    const after = await request(moving).get(`${base}/2026-01-19`).expect(200);
+    expect(rel(after.text, 'next')).toEqual([`${base}/${DEMO_END_DATE}`]); // the cache did not hide it
+    expect(AFTER_DEMO).toBeGreaterThan(issue.publish_at);
+  });
+});
+
+describe('media', () => {
+  test('page images are served with their type and a year of immutable cache', async () => {
+    const image = db.prepare('SELECT image_path FROM page LIMIT 1').pluck().get() as string;
+    const res = await request(app).get(`/media/${image}`).expect(200);
+    expect(res.headers['content-type']).toBe('image/png');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.etag).toBe(`"${path.basename(image).slice(0, 32)}"`);
+    await request(app).get(`/media/${image}`).set('If-None-Match', res.headers.etag).expect(304);
+  });
+});
