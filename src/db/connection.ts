@@ -10,7 +10,13 @@ export class DatabaseUnavailableError extends Error {}
 /** Read-write connection for the importer and the migration runner. */
 export function openWritableDatabase(file: string): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+    db.pragma('schema_version'); // reads the header: fails here on a file that is not a database
+  } catch (err) {
+    throw new DatabaseUnavailableError(`database ${file} cannot be opened (${(err as Error).message}): restore it from a backup (see docs/operations.md) or move it away to start afresh`);
+  }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

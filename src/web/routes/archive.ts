@@ -19,13 +19,14 @@ export interface MonthCalendar {
   year: number;
   month: number;
   title: string;
-  path: string;
   issueCount: number;
+  /** null for a month outside the paper's run: it has no page of its own. */
+  path: string | null;
   /** Weeks start on Monday, as Chinese calendars do; null pads the first and last week. */
   weeks: (CalendarDay | null)[][];
 }
 
-function monthCalendar(paper: PublicationRow, year: number, month: number, issueDates: Set<string>): MonthCalendar {
+function monthCalendar(paper: PublicationRow, year: number, month: number, issueDates: Set<string>, inRange = true): MonthCalendar {
   const first = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
   const lead = (first + 6) % 7;
   const cells: (CalendarDay | null)[] = Array.from({ length: lead }, () => null);
@@ -39,7 +40,7 @@ function monthCalendar(paper: PublicationRow, year: number, month: number, issue
   while (cells.length % 7 !== 0) cells.push(null);
   const weeks: (CalendarDay | null)[][] = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-  return { year, month, title: `${year}年${month}月`, path: urls.archiveMonth(paper.slug, year, month), issueCount, weeks };
+  return { year, month, title: `${year}年${month}月`, path: inRange ? urls.archiveMonth(paper.slug, year, month) : null, issueCount, weeks };
 }
 
 function archiveBase(ctx: AppContext, paper: PublicationRow) {
@@ -117,7 +118,12 @@ export const archiveYear: PageHandler = (req, ctx) => {
   const firstYear = dateParts(base.first.date).year;
   const lastYear = dateParts(base.last.date).year;
   const dates = new Set<string>(ctx.queries.issueDatesBetween(paper.id, formatIssueDate(year, 1, 1), formatIssueDate(year, 12, 31), ctx.now()));
-  const months = Array.from({ length: 12 }, (_, i) => monthCalendar(paper, year, i + 1, dates));
+  const firstMonth = formatIssueDate(year, 1, 1) < base.first.date ? base.first.date.slice(0, 7) : `${year}-01`;
+  const lastMonth = base.last.date.slice(0, 7);
+  const months = Array.from({ length: 12 }, (_, i) => {
+    const ym = `${year}-${String(i + 1).padStart(2, '0')}`;
+    return monthCalendar(paper, year, i + 1, dates, ym >= firstMonth && ym <= lastMonth);
+  });
   const crumbs = archiveCrumbs(paper, year);
   return {
     view: 'archive-year',
@@ -168,7 +174,7 @@ export const archiveMonth: PageHandler = (req, ctx) => {
       crumbs,
       paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
       ...base,
-      calendar,
+      calendar: { ...calendar, path: calendar.path ?? urls.archiveMonth(paper.slug, year, month) },
       defaultDate: base.last && base.last.date < from ? base.last.date : from,
       prevMonth: key(prev.y, prev.m) >= firstKey ? { label: `${prev.y}年${prev.m}月`, path: urls.archiveMonth(paper.slug, prev.y, prev.m) } : null,
       nextMonth: key(next.y, next.m) <= lastKey ? { label: `${next.y}年${next.m}月`, path: urls.archiveMonth(paper.slug, next.y, next.m) } : null,

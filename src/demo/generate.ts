@@ -1,0 +1,297 @@
+// Built-in demo newspaper: writes issue folders in the import format (docs/import-format.md).
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState } from 'pdf-lib';
+import { DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, layoutPage, rectToHotspot, type Point } from './layout';
+import { pageImageKey, renderPageImage, type PageImageSpec } from './page-image';
+import { renderPhoto } from './photo';
+import { isRgb8Png, pngImageData, readPngSize } from './png';
+import { createRng, deriveSeed, type Rng } from './random';
+import { generateArticleText, PAGE_NAMES, topicsForPage, type ArticleText } from './text';
+
+export interface DemoPublication {
+  slug: string;
+  name: string;
+  description: string;
+  /** Date of issue No. 1; issue numbers (总第N期) count days from it. */
+  firstIssueDate?: string;
+}
+
+export const DEMO_PUBLICATIONS: DemoPublication[] = [
+  {
+    slug: 'jiangcheng-daily',
+    name: '江城日报',
+    description: '江城市综合性日报，立足滨江、服务全城（演示用虚构报纸）',
+    firstIssueDate: '1956-10-01',
+  },
+  {
+    slug: 'yunxi-evening',
+    name: '云溪晚报',
+    description: '滨江区云溪街道社区晚报，讲述街坊邻里的身边事（演示用虚构报纸）',
+    firstIssueDate: '1988-05-01',
+  },
+];
+
+export interface DemoOptions {
+  /** Number of consecutive dates (default 14). */
+  days?: number;
+  /** Last date, YYYY-MM-DD (default: today in Asia/Shanghai). */
+  endDate?: string;
+  seed?: number;
+  publications?: DemoPublication[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// issue.json shapes (import format v1), shared with the corpus generator.
+
+export type ManifestBlock =
+  | { type: 'paragraph' | 'heading' | 'list' | 'quote'; text: string }
+  | { type: 'image'; src: string; caption?: string };
+
+export interface ManifestArticle {
+  position: number;
+  kicker?: string;
+  title: string;
+  subtitle?: string;
+  byline?: string;
+  hotspot: Point[];
+  body: ManifestBlock[];
+}
+
+export interface ManifestPage {
+  number: number;
+  name: string;
+  image: string;
+  pdf?: string;
+  articles: ManifestArticle[];
+}
+
+export interface IssueManifest {
+  format: 1;
+  publication: { slug: string; name: string; description: string; language: string; timezone: string };
+  date: string;
+  number?: number;
+  publishAt: string;
+  pages: ManifestPage[];
+}
+
+export const DEMO_TIMEZONE = 'Asia/Shanghai';
+const DEFAULT_DAYS = 14;
+const DEFAULT_SEED = 20261120;
+const PHOTO_POOL_SIZE = 24;
+/** PDF points per image pixel: 96 dpi images on 72 dpi PDF pages. */
+const PDF_POINTS_PER_PIXEL = 0.75;
+
+export function issueManifestHeader(publication: DemoPublication, date: string): Omit<IssueManifest, 'pages'> {
+  const number = issueNumber(publication, date);
+  return {
+    format: 1,
+    publication: {
+      slug: publication.slug,
+      name: publication.name,
+      description: publication.description,
+      language: 'zh-CN',
+      timezone: DEMO_TIMEZONE,
+    },
+    date,
+    ...(number !== undefined ? { number } : {}),
+    publishAt: `${date}T06:00:00+08:00`,
+  };
+}
+
+/** Daily papers: issue N appears N-1 days after the first issue. Undefined before the first issue. */
+export function issueNumber(publication: DemoPublication, date: string): number | undefined {
+  if (!publication.firstIssueDate) return undefined;
+  const number = daysBetween(publication.firstIssueDate, date) + 1;
+  return number >= 1 ? number : undefined;
+}
+
+export function articleManifest(position: number, text: ArticleText, hotspot: Point[], body: ManifestBlock[]): ManifestArticle {
+  return {
+    position,
+    ...(text.kicker !== undefined ? { kicker: text.kicker } : {}),
+    title: text.title,
+    ...(text.subtitle !== undefined ? { subtitle: text.subtitle } : {}),
+    ...(text.byline !== undefined ? { byline: text.byline } : {}),
+    hotspot,
+    body,
+  };
+}
+
+/** Puts the photo after the first paragraph, where papers usually place it. */
+export function bodyWithPhoto(text: ArticleText, photoSrc: string | undefined): ManifestBlock[] {
+  const body: ManifestBlock[] = text.body.map((block) => ({ type: block.type, text: block.text }));
+  if (photoSrc !== undefined) body.splice(1, 0, { type: 'image', src: photoSrc, caption: text.caption });
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates.
+
+const DAY_MS = 86_400_000;
+
+export function parseIsoDate(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const time = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  if (!match || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) {
+    throw new Error(`expected a real calendar date YYYY-MM-DD, got "${date}"`);
+  }
+  return time;
+}
+
+export function addDaysIso(date: string, days: number): string {
+  return new Date(parseIsoDate(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((parseIsoDate(to) - parseIsoDate(from)) / DAY_MS);
+}
+
+export function todayIn(timeZone: string, now = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering with caches: identical layouts share one PNG, and one PDF.
+
+class MediaCache {
+  private readonly pageImages = new Map<string, Buffer>();
+  private readonly pagePdfs = new Map<string, Promise<Uint8Array>>();
+  private readonly photos = new Map<number, Buffer>();
+
+  constructor(private readonly seed: number) {}
+
+  pageImage(spec: PageImageSpec): { key: string; png: Buffer } {
+    const key = pageImageKey(spec);
+    let png = this.pageImages.get(key);
+    if (!png) {
+      png = renderPageImage(spec);
+      this.pageImages.set(key, png);
+    }
+    return { key, png };
+  }
+
+  pagePdf(key: string, png: Buffer): Promise<Uint8Array> {
+    let pdf = this.pagePdfs.get(key);
+    if (!pdf) {
+      pdf = pdfWithImage(png);
+      this.pagePdfs.set(key, pdf);
+    }
+    return pdf;
+  }
+
+  photo(index: number): Buffer {
+    let png = this.photos.get(index);
+    if (!png) {
+      png = renderPhoto(deriveSeed(this.seed, 'photo', index));
+      this.photos.set(index, png);
+    }
+    return png;
+  }
+}
+
+/**
+ * A one-page PDF showing the page image at 72/96 scale. The PNG's zlib stream goes into the PDF
+ * as is (FlateDecode with the PNG predictor), which is many times faster than pdf-lib's
+ * embedPng, which decodes and recompresses the pixels.
+ */
+export async function pdfWithImage(png: Buffer): Promise<Uint8Array> {
+  if (!isRgb8Png(png)) throw new Error('pdfWithImage expects an 8-bit RGB non-interlaced PNG');
+  const { width: widthPx, height: heightPx } = readPngSize(png);
+  // No automatic metadata: it would stamp the current time and break byte-for-byte determinism.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const imageRef = doc.context.register(
+    doc.context.stream(pngImageData(png), {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: widthPx,
+      Height: heightPx,
+      ColorSpace: 'DeviceRGB',
+      BitsPerComponent: 8,
+      Filter: 'FlateDecode',
+      DecodeParms: { Predictor: 15, Colors: 3, BitsPerComponent: 8, Columns: widthPx },
+    }),
+  );
+  const width = widthPx * PDF_POINTS_PER_PIXEL;
+  const height = heightPx * PDF_POINTS_PER_PIXEL;
+  const page = doc.addPage([width, height]);
+  const imageName = page.node.newXObject('Image', imageRef);
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(width, 0, 0, height, 0, 0), drawObject(imageName), popGraphicsState());
+  return doc.save();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo.
+
+export async function generateDemoIssues(outDir: string, opts: DemoOptions = {}): Promise<string[]> {
+  const days = opts.days ?? DEFAULT_DAYS;
+  if (!Number.isInteger(days) || days < 1) throw new Error(`days must be a positive integer, got ${days}`);
+  const endDate = opts.endDate ?? todayIn(DEMO_TIMEZONE);
+  parseIsoDate(endDate);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const publications = opts.publications ?? DEMO_PUBLICATIONS;
+  const cache = new MediaCache(seed);
+
+  const folders: string[] = [];
+  for (let offset = days - 1; offset >= 0; offset--) {
+    const date = addDaysIso(endDate, -offset);
+    for (const publication of publications) {
+      const folder = path.join(outDir, publication.slug, date);
+      // Seeded per paper and date, so an issue's content does not depend on the requested range.
+      await writeDemoIssue(folder, publication, date, createRng(deriveSeed(seed, publication.slug, date)), cache);
+      folders.push(folder);
+    }
+  }
+  return folders;
+}
+
+async function writeDemoIssue(folder: string, publication: DemoPublication, date: string, rng: Rng, cache: MediaCache): Promise<void> {
+  await fsp.mkdir(path.join(folder, 'pages'), { recursive: true });
+  await fsp.mkdir(path.join(folder, 'images'), { recursive: true });
+  const writes: Array<Promise<void>> = [];
+  const write = (rel: string, data: Uint8Array | Promise<Uint8Array>): void => {
+    writes.push(Promise.resolve(data).then((bytes) => fsp.writeFile(path.join(folder, rel), bytes)));
+  };
+
+  const pageCount = rng.int(4, 8);
+  const pageNames = [PAGE_NAMES[0], ...rng.sample(PAGE_NAMES.slice(1), pageCount - 1)];
+  const pages: ManifestPage[] = [];
+  const photosWritten = new Set<number>();
+
+  pageNames.forEach((name, index) => {
+    const pageNumber = index + 1;
+    const label = String(pageNumber).padStart(2, '0');
+    const layout = layoutPage({ width: DEFAULT_PAGE_WIDTH, height: DEFAULT_PAGE_HEIGHT, articles: rng.int(3, 8), masthead: pageNumber === 1 }, rng);
+    const photoBlocks = layout.blocks.map((_, i) => rng.chance(i === 0 ? 0.6 : 0.28));
+
+    const articles = layout.blocks.map((rect, i) => {
+      const text = generateArticleText(rng, { date, topics: topicsForPage(name) });
+      let photoSrc: string | undefined;
+      if (photoBlocks[i]) {
+        const photoIndex = rng.int(0, PHOTO_POOL_SIZE - 1);
+        photoSrc = `images/photo-${String(photoIndex).padStart(2, '0')}.png`;
+        // Articles sharing a pool photo share the file, like a paper reusing a picture.
+        if (!photosWritten.has(photoIndex)) {
+          photosWritten.add(photoIndex);
+          write(photoSrc, cache.photo(photoIndex));
+        }
+      }
+      return articleManifest(i + 1, text, rectToHotspot(rect), bodyWithPhoto(text, photoSrc));
+    });
+
+    const { key, png } = cache.pageImage({ layout, pageNumber, photoBlocks });
+    const page: ManifestPage = { number: pageNumber, name, image: `pages/${label}.png`, articles };
+    write(page.image, png);
+    if (rng.chance(0.5)) {
+      page.pdf = `pages/${label}.pdf`;
+      write(page.pdf, cache.pagePdf(key, png));
+    }
+    pages.push(page);
+  });
+
+  const manifest: IssueManifest = { ...issueManifestHeader(publication, date), pages };
+  write('issue.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
+  await Promise.all(writes);
+}

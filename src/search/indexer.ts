@@ -1,0 +1,150 @@
+// Keeps article_fts in step with the article table. The importer calls these
+// inside its own transaction.
+//
+// The FTS rowid is not article.id but a document key that sorts like
+// (issue date, publication, reading order): newest-first results become
+// FTS5's own descending rowid order (it stops after LIMIT rows), a date range
+// becomes a rowid range FTS5 seeks to, and the paper and embargo filters are
+// arithmetic on the rowid, so counting and sorting never join per match
+// (docs/search.md has the figures). The key is made of
+//   days since 0000-03-01 (22 bits) | publication.id (16 bits) | 8191 - article.seq (13 bits)
+// which stays below 2^53, exact in a JS number. seq is inverted so that, newest
+// first, an issue still reads from its first article.
+
+import type Database from 'better-sqlite3';
+import { type Block, blockTexts } from './blocks';
+import { tokenizeForIndex } from './tokenize';
+
+const SEQ_BITS = 13;
+const PUB_BITS = 16;
+const SEQ_SPAN = 2 ** SEQ_BITS; // 8192
+const PUB_SPAN = 2 ** PUB_BITS; // 65536
+const ISSUE_SPAN = SEQ_SPAN; // keys of one issue
+const DAY_SPAN = PUB_SPAN * SEQ_SPAN; // keys of one day
+/** Bits right of the publication id, for `(rowid >> ISSUE_SHIFT)` in SQL. */
+export const ISSUE_SHIFT = SEQ_BITS;
+export const PUB_MASK = PUB_SPAN - 1;
+export const MAX_DOC_KEY = 2 ** 51 - 1;
+
+/** Days since 0000-03-01 of an ISO date (YYYY-MM-DD), or null if not a real date. */
+export function dayNumber(date: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  let y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+  if (d > monthDays) return null;
+  // Howard Hinnant's days_from_civil, counted from 0000-03-01; +306 keeps
+  // January and February of year 0 non-negative.
+  if (mo <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe + 306;
+}
+
+/** Inverse of dayNumber. */
+export function dateOfDayNumber(n: number): string {
+  const z = n - 306;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** The issue part of a key (`key >> ISSUE_SHIFT`): day and publication. */
+export function issueKey(date: string, publicationId: number): number {
+  const day = dayNumber(date);
+  if (day === null) throw new Error(`search index: invalid issue date ${JSON.stringify(date)}`);
+  if (!Number.isInteger(publicationId) || publicationId < 0 || publicationId >= PUB_SPAN) {
+    throw new Error(`search index: publication id ${publicationId} out of range 0..${PUB_SPAN - 1}`);
+  }
+  return day * PUB_SPAN + publicationId;
+}
+
+export function docKey(date: string, publicationId: number, seq: number): number {
+  if (!Number.isInteger(seq) || seq < 1 || seq >= SEQ_SPAN) {
+    throw new Error(`search index: article seq ${seq} out of range 1..${SEQ_SPAN - 1}`);
+  }
+  return issueKey(date, publicationId) * ISSUE_SPAN + (SEQ_SPAN - 1 - seq);
+}
+
+/** Decodes a key into what finds its article: publication, issue date and seq. */
+export function decodeDocKey(key: number): { publicationId: number; date: string; seq: number } {
+  const issue = Math.floor(key / ISSUE_SPAN);
+  return {
+    seq: SEQ_SPAN - 1 - (key - issue * ISSUE_SPAN),
+    publicationId: issue % PUB_SPAN,
+    date: dateOfDayNumber(Math.floor(issue / PUB_SPAN)),
+  };
+}
+
+/** Inclusive key range of the issues dated from..to (days). */
+export function dayKeyRange(fromDay: number, toDay: number): [number, number] {
+  return [fromDay * DAY_SPAN, (toDay + 1) * DAY_SPAN - 1];
+}
+
+export function issueKeyRange(date: string, publicationId: number): [number, number] {
+  const lo = issueKey(date, publicationId) * ISSUE_SPAN;
+  return [lo, lo + ISSUE_SPAN - 1];
+}
+
+export interface IndexableArticle {
+  kicker?: string | null;
+  title: string;
+  subtitle?: string | null;
+  body: readonly Block[];
+}
+
+export interface SearchIndexer {
+  /** (Re)indexes one article; its article and issue rows must already exist. */
+  indexArticle(id: number, a: IndexableArticle): void;
+  /** Removes every article of the issue; call before its rows are deleted. */
+  removeIssue(issueId: number): void;
+}
+
+/** Title column text: kicker, title and subtitle. */
+export function titleText(a: { kicker?: string | null; title: string; subtitle?: string | null }): string {
+  return [a.kicker, a.title, a.subtitle].filter((s): s is string => typeof s === 'string' && s !== '').join('\n');
+}
+
+export function createSearchIndexer(db: Database.Database): SearchIndexer {
+  const articleKey = db.prepare<[number], { seq: number; date: string; publication_id: number }>(
+    `SELECT a.seq, i.date, i.publication_id
+       FROM article a JOIN issue i ON i.id = a.issue_id
+      WHERE a.id = ?`,
+  );
+  const issueRow = db.prepare<[number], { date: string; publication_id: number }>(
+    'SELECT date, publication_id FROM issue WHERE id = ?',
+  );
+  const deleteKey = db.prepare<[number]>('DELETE FROM article_fts WHERE rowid = ?');
+  const deleteRange = db.prepare<[number, number]>('DELETE FROM article_fts WHERE rowid BETWEEN ? AND ?');
+  const insert = db.prepare<[number, string, string]>('INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)');
+
+  return {
+    indexArticle(id, a) {
+      const row = articleKey.get(id);
+      if (!row) throw new Error(`search index: article ${id} (or its issue) not found; insert it before indexing`);
+      const key = docKey(row.date, row.publication_id, row.seq);
+      // FTS5 accepts a duplicate rowid in a contentless table without complaint
+      // (the old postings would stay), so replace explicitly.
+      deleteKey.run(key);
+      insert.run(key, tokenizeForIndex(titleText(a)), tokenizeForIndex(blockTexts(a.body).join('\n')));
+    },
+    removeIssue(issueId) {
+      const row = issueRow.get(issueId);
+      if (!row) return;
+      const [lo, hi] = issueKeyRange(row.date, row.publication_id);
+      deleteRange.run(lo, hi);
+    },
+  };
+}

@@ -1,0 +1,306 @@
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import type { Writable } from 'node:stream';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Db } from '../../db/connection';
+import { createSitemapQueries, type SitemapMonthRow, type SitemapQueries } from '../../db/sitemap-queries';
+import { dateInZone, isoInZone } from '../../domain/date';
+import type { AppContext } from '../context';
+import { HttpRedirect, NotFound } from '../errors';
+import { CACHE_CONTROL, httpDate, isNotModified } from '../http-cache';
+import { urls } from '../urls';
+import { sendDocument, visibleModifiedAt, XML_DECLARATION, xmlEscape } from '../xml';
+
+/**
+ * `/sitemap.xml` (index), `/sitemaps/{paper}/{YYYY-MM}[-{n}].xml` (one per
+ * publication and month, split into parts when needed) and
+ * `/news-sitemap.xml` (Google News, the last 48 hours).
+ *
+ * A month sitemap lists, in date order, each issue URL followed by its pages,
+ * each page followed by its articles; pages carry their image (Google image
+ * extension). It is streamed: issue by issue, rows come from SQLite through
+ * `.iterate()` and go out as XML chunks, waiting for the socket to drain in
+ * between, so no statement stays open across a wait and memory holds one
+ * issue's entries at most.
+ *
+ * Splitting is deterministic and known without reading the month: the index
+ * and the month agree on `urlsPerPart`, a bound computed from the limits and
+ * the longest entry the URL scheme can produce. Part k holds the month's
+ * entries [(k-1)·urlsPerPart, k·urlsPerPart); part 1 is `{YYYY-MM}.xml`
+ * (so a month's URL never changes when it grows), part k ≥ 2 `{YYYY-MM}-{k}.xml`.
+ */
+
+export interface SitemapLimits {
+  /** URLs per sitemap file (sitemaps.org and Baidu: 50,000). */
+  maxUrls: number;
+  /** Bytes per uncompressed sitemap file (Baidu: 10 MB). */
+  maxBytes: number;
+}
+
+export const SITEMAP_LIMITS: SitemapLimits = { maxUrls: 50_000, maxBytes: 10 * 1024 * 1024 };
+
+/** Google News sitemaps hold at most 1,000 URLs. */
+export const NEWS_SITEMAP_MAX_URLS = 1000;
+export const NEWS_WINDOW_MS = 48 * 3600 * 1000;
+
+/** Media store paths are `ab/<32 hex>.<ext>` (≤ 40 characters); the byte bound assumes at most this. */
+const MAX_MEDIA_PATH_CHARS = 64;
+
+const URLSET_OPEN = `${XML_DECLARATION}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n`;
+const URLSET_CLOSE = '</urlset>\n';
+export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8';
+
+const queriesByDb = new WeakMap<Db, SitemapQueries>();
+export function sitemapQueries(ctx: AppContext): SitemapQueries {
+  let q = queriesByDb.get(ctx.db);
+  if (!q) {
+    q = createSitemapQueries(ctx.db);
+    queriesByDb.set(ctx.db, q);
+  }
+  return q;
+}
+
+function urlEntry(loc: string, lastmod: string, image: string | null): string {
+  const img = image === null ? '' : `<image:image><image:loc>${xmlEscape(image)}</image:loc></image:image>`;
+  return `<url><loc>${xmlEscape(loc)}</loc><lastmod>${lastmod}</lastmod>${img}</url>\n`;
+}
+
+/** How many URLs one part may hold so that it stays within both limits whatever its entries are. */
+export function urlsPerPart(baseUrl: string, slug: string, limits: SitemapLimits): number {
+  const lastmod = '9999-12-31T23:59:59+14:00';
+  const longestPage = urlEntry(`${baseUrl}${urls.page(slug, '9999-12-31', 99)}`, lastmod, `${baseUrl}${urls.media('x'.repeat(MAX_MEDIA_PATH_CHARS))}`);
+  const longestArticle = urlEntry(`${baseUrl}${urls.article(slug, '9999-12-31', 99, 999)}`, lastmod, null);
+  const entryBytes = Math.max(Buffer.byteLength(longestPage), Buffer.byteLength(longestArticle));
+  const room = limits.maxBytes - Buffer.byteLength(URLSET_OPEN) - Buffer.byteLength(URLSET_CLOSE);
+  return Math.max(1, Math.min(limits.maxUrls, Math.floor(room / entryBytes)));
+}
+
+export function partCount(month: SitemapMonthRow, perPart: number): number {
+  return Math.max(1, Math.ceil(month.urls / perPart));
+}
+
+export function monthSitemapPath(slug: string, month: string, part: number): string {
+  return `/sitemaps/${slug}/${month}${part === 1 ? '' : `-${part}`}.xml`;
+}
+
+function monthPolicy(ctx: AppContext, timezone: string, month: string) {
+  return month >= dateInZone(ctx.now(), timezone).slice(0, 7) ? 'latest' : 'archive';
+}
+
+/** `/sitemap.xml`: one <sitemap> per publication, month and part. */
+export function sitemapIndex(ctx: AppContext, limits: SitemapLimits = SITEMAP_LIMITS): RequestHandler {
+  return (req, res) => {
+    sendDocument(ctx, req, res, () => {
+      const months = sitemapQueries(ctx).months(ctx.now());
+      const perPart = new Map<string, number>();
+      let lastModified = 0;
+      const entries: string[] = [];
+      for (const m of months) {
+        const per = perPart.get(m.slug) ?? urlsPerPart(ctx.config.baseUrl, m.slug, limits);
+        perPart.set(m.slug, per);
+        lastModified = Math.max(lastModified, m.last_modified);
+        const lastmod = isoInZone(m.last_modified, m.timezone);
+        for (let part = 1; part <= partCount(m, per); part += 1) {
+          entries.push(`<sitemap><loc>${xmlEscape(ctx.config.baseUrl + monthSitemapPath(m.slug, m.month, part))}</loc><lastmod>${lastmod}</lastmod></sitemap>\n`);
+        }
+      }
+      return {
+        body: `${XML_DECLARATION}<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${entries.join('')}</sitemapindex>\n`,
+        contentType: XML_CONTENT_TYPE,
+        cache: 'latest',
+        lastModified: lastModified || null,
+      };
+    });
+  };
+}
+
+type StreamEncoding = 'gzip' | 'br' | 'deflate';
+const ETAG_SUFFIX: Record<StreamEncoding, string> = { gzip: 'gz', br: 'br', deflate: 'df' };
+
+/** The coding to stream in: highest q the client accepts (`*` included), gzip first on ties (cheap to produce on the fly). */
+function negotiateEncoding(req: Request): StreamEncoding | null {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string' || header.trim() === '') return null;
+  const q = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qp ? Number(qp.slice(2)) : 1;
+    q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  let best: StreamEncoding | null = null;
+  let bestQ = 0;
+  for (const enc of ['gzip', 'br', 'deflate'] as const) {
+    const value = q.get(enc) ?? q.get('*') ?? 0;
+    if (value > bestQ) {
+      best = enc;
+      bestQ = value;
+    }
+  }
+  return best;
+}
+
+function encoder(encoding: StreamEncoding): zlib.Gzip | zlib.BrotliCompress | zlib.Deflate {
+  if (encoding === 'gzip') return zlib.createGzip({ level: 6 });
+  if (encoding === 'deflate') return zlib.createDeflate({ level: 6 });
+  return zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+}
+
+const MONTH_FILE = /^(\d{4})-(0[1-9]|1[0-2])(?:-(\d{1,6}))?\.xml$/;
+
+/** `/sitemaps/{paper}/{YYYY-MM}[-{n}].xml`: one month's issue, page and article URLs, streamed. */
+export function monthSitemap(ctx: AppContext, limits: SitemapLimits = SITEMAP_LIMITS): RequestHandler {
+  return async (req, res, next) => {
+    const params = req.params as Record<string, string>;
+    const m = MONTH_FILE.exec(params.file ?? '');
+    if (!m) {
+      next(); // e.g. /sitemaps/2026-01-10/01 of a paper whose slug is "sitemaps"
+      return;
+    }
+    const slug = params.paper ?? '';
+    const paper = ctx.queries.publicationBySlug(slug);
+    if (!paper) {
+      const lower = slug.toLowerCase();
+      if (lower !== slug && ctx.queries.publicationBySlug(lower)) throw new HttpRedirect(`/sitemaps/${lower}/${params.file}`);
+      throw new NotFound('没有这份报纸');
+    }
+    const month = `${m[1]}-${m[2]}`;
+    const part = m[3] === undefined ? 1 : Number(m[3]);
+    if (part === 1 && m[3] !== undefined) throw new HttpRedirect(monthSitemapPath(paper.slug, month, 1));
+    const now = ctx.now();
+    const q = sitemapQueries(ctx);
+    const stats = q.month(paper.id, month, now);
+    const perPart = urlsPerPart(ctx.config.baseUrl, paper.slug, limits);
+    if (!stats || part < 1 || part > partCount(stats, perPart) || (m[3] !== undefined && String(part) !== m[3])) {
+      throw new NotFound(`没有这份站点地图:${req.path}`, paper);
+    }
+
+    // Validators from what the month is made of, not from its bytes.
+    const version = [ctx.queries.contentVersion(), ctx.config.baseUrl, stats.issues, stats.urls, stats.last_modified, perPart, part].join('|');
+    const etag = `"sm-${crypto.createHash('sha1').update(version).digest('base64url')}"`;
+    const encoding = negotiateEncoding(req);
+    const variants = [etag, ...Object.values(ETAG_SUFFIX).map((s) => `${etag.slice(0, -1)}-${s}"`)];
+    res.setHeader('Content-Type', XML_CONTENT_TYPE);
+    res.setHeader('Cache-Control', CACHE_CONTROL[monthPolicy(ctx, paper.timezone, month)]);
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.setHeader('ETag', encoding ? `${etag.slice(0, -1)}-${ETAG_SUFFIX[encoding]}"` : etag);
+    res.setHeader('Last-Modified', httpDate(stats.last_modified));
+    if (variants.some((v) => isNotModified(req, v, stats.last_modified))) {
+      res.status(304).end();
+      return;
+    }
+    if (encoding) res.setHeader('Content-Encoding', encoding);
+    res.status(200);
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await streamMonth(ctx, q, res, encoding, { publicationId: paper.id, slug: paper.slug, timezone: paper.timezone, month, now, from: (part - 1) * perPart, to: part * perPart });
+  };
+}
+
+interface MonthSlice {
+  publicationId: number;
+  slug: string;
+  timezone: string;
+  month: string;
+  now: number;
+  /** global entry indexes [from, to) of the month, in sitemap order */
+  from: number;
+  to: number;
+}
+
+async function streamMonth(ctx: AppContext, q: SitemapQueries, res: Response, encoding: StreamEncoding | null, slice: MonthSlice): Promise<void> {
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  const zip = encoding ? encoder(encoding) : null;
+  const out: Writable = zip ?? res;
+  if (zip) {
+    zip.on('error', (err) => res.destroy(err));
+    zip.pipe(res);
+  }
+  const write = async (chunk: string): Promise<void> => {
+    if (out.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      out.once('drain', done);
+      res.once('close', done);
+    });
+  };
+
+  const base = ctx.config.baseUrl;
+  try {
+    await write(URLSET_OPEN);
+    let cursor = 0; // global index of the current issue's own URL
+    for (const issue of q.issuesOfMonth(slice.publicationId, slice.month, slice.now)) {
+      if (closed) break;
+      const size = 1 + issue.page_count + issue.article_count;
+      const lo = Math.max(0, slice.from - cursor);
+      const hi = Math.min(size, slice.to - cursor);
+      cursor += size;
+      if (hi <= 0) break;
+      if (lo >= size) continue;
+      const lastmod = isoInZone(visibleModifiedAt(issue), slice.timezone);
+      let chunk = lo === 0 ? urlEntry(base + urls.issue(slice.slug, issue.date), lastmod, null) : '';
+      const offset = Math.max(0, lo - 1);
+      for (const e of q.issueEntries(issue.id, offset, hi - 1 - offset)) {
+        chunk += e.kind === 1
+          ? urlEntry(base + urls.page(slice.slug, issue.date, e.page), lastmod, e.image_path ? base + urls.media(e.image_path) : null)
+          : urlEntry(base + urls.article(slice.slug, issue.date, e.page, e.position), lastmod, null);
+      }
+      await write(chunk);
+    }
+    if (closed) {
+      zip?.destroy();
+      return;
+    }
+    out.end(URLSET_CLOSE);
+  } catch (err) {
+    zip?.destroy();
+    // Headers are gone: the only honest thing left is to cut the response short.
+    res.destroy(err as Error);
+  }
+}
+
+/** Google News wants zh-cn / zh-tw for Chinese and an ISO 639 code otherwise. */
+export function newsLanguage(tag: string): string {
+  const lower = tag.toLowerCase();
+  if (lower === 'zh' || lower.startsWith('zh-')) return /^zh-(tw|hk|mo|hant)/.test(lower) ? 'zh-tw' : 'zh-cn';
+  return lower.split('-')[0];
+}
+
+/** `/news-sitemap.xml`: articles of issues published in the last 48 hours (Google News sitemap). */
+export function newsSitemap(ctx: AppContext): RequestHandler {
+  return (req, res) => {
+    // Not kept in the render cache: articles leave it as the clock moves, with no import to clear the cache.
+    sendDocument(ctx, req, res, () => {
+      const now = ctx.now();
+      const base = ctx.config.baseUrl;
+      const parts: string[] = [];
+      for (const a of sitemapQueries(ctx).newsArticles(now - NEWS_WINDOW_MS, now, NEWS_SITEMAP_MAX_URLS)) {
+        parts.push(
+          `<url><loc>${xmlEscape(base + urls.article(a.slug, a.date, a.page_number, a.position))}</loc>`
+          + '<news:news><news:publication>'
+          + `<news:name>${xmlEscape(a.name)}</news:name><news:language>${xmlEscape(newsLanguage(a.language))}</news:language>`
+          + '</news:publication>'
+          + `<news:publication_date>${isoInZone(a.publish_at, a.timezone)}</news:publication_date>`
+          + `<news:title>${xmlEscape(a.title)}</news:title>`
+          + '</news:news></url>\n',
+        );
+      }
+      return {
+        body: `${XML_DECLARATION}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n${parts.join('')}</urlset>\n`,
+        contentType: XML_CONTENT_TYPE,
+        cache: 'short',
+        lastModified: null,
+      };
+    }, false);
+  };
+}
