@@ -259,6 +259,8 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
   const pageNames = [PAGE_NAMES[0], ...rng.sample(PAGE_NAMES.slice(1), pageCount - 1)];
   const pages: ManifestPage[] = [];
   const photosWritten = new Set<number>();
+  // Like real papers: some issues come with a PDF of every page (and so a whole-issue PDF), some with a few, some with none.
+  const pdfChance = rng.pick([1, 1, 0.5, 0]);
 
   pageNames.forEach((name, index) => {
     const pageNumber = index + 1;
@@ -267,7 +269,8 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
     const photoBlocks = layout.blocks.map((_, i) => rng.chance(i === 0 ? 0.6 : 0.28));
 
     const articles = layout.blocks.map((rect, i) => {
-      const text = generateArticleText(rng, { date, topics: topicsForPage(name) });
+      // The photo is one of the body's 3–12 blocks.
+      const text = generateArticleText(rng, { date, topics: topicsForPage(name), blocks: photoBlocks[i] ? [2, 11] : [3, 12] });
       let photoSrc: string | undefined;
       if (photoBlocks[i]) {
         const photoIndex = rng.int(0, PHOTO_POOL_SIZE - 1);
@@ -284,7 +287,7 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
     const { key, png } = cache.pageImage({ layout, pageNumber, photoBlocks });
     const page: ManifestPage = { number: pageNumber, name, image: `pages/${label}.png`, articles };
     write(page.image, png);
-    if (rng.chance(0.5)) {
+    if (pdfChance === 1 || rng.chance(pdfChance)) {
       page.pdf = `pages/${label}.pdf`;
       write(page.pdf, cache.pagePdf(key, png));
     }
