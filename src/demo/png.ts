@@ -101,6 +101,10 @@ export function decodeRgbPng(buffer: Buffer): { width: number; height: number; r
     const filter = raw[y * (stride + 1)] as number;
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
+    if (filter === 0) {
+      rgb.set(raw.subarray(src, src + stride), dst);
+      continue;
+    }
     for (let i = 0; i < stride; i++) {
       const x = raw[src + i] as number;
       const a = i >= 3 ? (rgb[dst + i - 3] as number) : 0;

@@ -325,6 +325,8 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '为减少夜间施工扰民，项目部在工地周边加装隔音屏障，并把混凝土浇筑等高噪声作业安排在白天进行。',
       '地铁{line}号线{station}附近还将建设一座{n:300-800}个泊位的P+R停车场，方便市民停车换乘。',
       '车站装修设计融入了{district}的滨江元素，站厅顶部以波浪造型呼应江水，墙面展示了老城风貌。',
+      '地铁建设者们实行“三班倒”作业，{n:300-800}名工人坚守在施工一线。',
+      '线路全线采用全自动运行系统，列车可实现自动唤醒、自动出入库和自动驾驶。',
     ],
     quotes: [
       '“每天上班要换两趟公交，等地铁开通了，家门口就能坐车，方便太多了。”住在附近的{resident}说。',
@@ -367,6 +369,9 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '为帮助企业留住人才，{district}推出人才公寓{n:300-1200}套，符合条件的青年人才可享受租金补贴。',
       '不少企业把AI大模型用在客服、设计和供应链管理上，{company}的研发团队已从成立时的{n:5-12}人增加到{n:60-200}人。',
       '园区内的公共技术服务平台向中小企业开放共享，企业可以低价使用检测设备、算力资源和中试生产线。',
+      '园区引入了知识产权快速维权服务站，企业专利预审时间由原来的一年多缩短到{n:2-4}个月。',
+      '{company}今年的研发投入占营业收入的比重达到{f:8-18}%，产品已出口到{n:10-40}个国家和地区。',
+      '园区还定期举办路演活动，帮助初创企业对接投资机构，今年已有{n:10-30}家企业完成新一轮融资。',
     ],
     quotes: [
       '“从提交材料到拿到营业执照只用了一天，园区的服务效率超出我们预期。”{company}负责人{personFull}说。',
@@ -408,6 +413,9 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '园区入口处设有PM2.5和负氧离子实时监测屏，市民可以随时了解空气质量。',
       '{park}的改造充分吸纳了市民意见，增设了宠物活动区和儿童自然游戏场。',
       '园内植物配置兼顾四季景观，春有樱花、夏有荷花、秋有红枫、冬有腊梅。',
+      '沿江步道每隔{n:300-800}米设置一处急救点，配备救生圈和AED设备，保障市民游园安全。',
+      '为了方便市民，公园周边新增了{n:100-400}个停车泊位和多个非机动车停放点。',
+      '一到周末，不少家庭带着帐篷来到草坪上野餐，孩子们放风筝、追泡泡，玩得不亦乐乎。',
     ],
     quotes: [
       '“以前这里是堆场，灰尘特别大，现在每天晚饭后都来走一圈。”家住附近的{resident}说。',
@@ -446,6 +454,7 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '执法部门对未按规定分类的单位开展检查，今年以来共检查{n:300-900}次，督促整改问题{n:50-200}个。',
       '{community}还把垃圾分类写进了居民公约，每月评选“分类示范户”，在小区宣传栏公示。',
       '大件垃圾和装修垃圾实行预约清运，居民通过小程序下单，清运车辆按约定时间上门。',
+      '{district}还把垃圾分类知识编进了中小学课程，不少孩子回家后当起了“小老师”，监督家长分类投放。',
       '在{district}的湿垃圾资源化利用厂，每天运来的湿垃圾经过分拣、破碎和发酵，转化为沼气和有机肥。',
     ],
     quotes: [
@@ -487,6 +496,9 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '改造完成后，小区将引入专业物业服务，并由业委会、居委会、物业公司“三方联动”做好长效管理。',
       '小区还完成了二次供水设施改造，{n:6-20}幢楼的居民用上了更洁净稳定的自来水。',
       '针对老年居民较多的特点，改造还在楼道内加装了扶手和休息座椅。',
+      '小区改造还同步实施了“海绵化”改造，绿地和道路铺装能够吸纳雨水，遇到暴雨不再积水。',
+      '为了让改造后的小区“管得住”，居委会牵头制定了停车管理、绿化养护等{n:3-6}项自治公约。',
+      '施工单位每天开工前在小区门口张贴当日作业内容，方便居民提前做好安排。',
     ],
     quotes: [
       '“以前楼道里黑乎乎的，电线乱拉，现在装了感应灯，干净亮堂。”{resident2}说。',
@@ -567,6 +579,10 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '赛事首次启用电子芯片计时和AI人脸识别检录，选手完赛后几分钟内就能在手机上查询成绩。',
       '{gym}的{p:羽毛球馆|乒乓球馆|篮球馆}在工作日晚间和周末向市民低价开放，通过“运动江城”App即可预约场地。',
       '社区运动会的参赛选手年龄跨度很大，最小的只有{n:6-9}岁，最年长的已经{n:75-82}岁。',
+      '{street}代表队的教练告诉记者，为了备战这次比赛，队员们利用业余时间坚持训练了{n:2-3}个月。',
+      '赛场边，不少家长带着孩子前来加油助威，现场气氛热烈。',
+      '今年，{district}还将举办{n:10-30}场群众性体育赛事，覆盖足球、篮球、游泳、围棋等项目。',
+      '区体育部门还在各街镇设立了{n:8-20}个社会体育指导站，免费为市民提供健身指导。',
     ],
     quotes: [
       '“沿着江边跑，风景特别好，明年还要来！”来自外地的跑者{resident}说。',
@@ -611,6 +627,9 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '政务服务中心设置了“办不成事”反映窗口，企业和群众在办事过程中遇到的疑难问题可以在这里兜底解决。',
       '{district}每月举办“政企面对面”座谈会，职能部门负责人现场听取企业诉求，能解决的当场解决。',
       '今年以来，{district}外贸进出口总额达到{f:80-300}亿元，同比增长{f:3-15}%，其中对RCEP成员国进出口占比超过三成。',
+      '区市场监管部门推行“首违不罚”清单，对初次轻微违法且及时改正的市场主体依法不予处罚。',
+      '{district}在政务服务中心开设“跨省通办”窗口，外地企业和群众可以就近办理{n:50-150}项高频事项。',
+      '不少商户反映，如今办证不用来回跑，手机上就能查询办理进度，省时省心。',
     ],
     quotes: [
       '“没想到这么快，材料提交后当天就拿到了执照。”{company}负责人{personFull}说。',
@@ -651,6 +670,8 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '{hospital}还开设了夜间门诊和周末门诊，方便上班族就医，开诊以来日均接诊{n:100-400}人次。',
       '针对慢性病患者，社区卫生服务中心推出“长处方”服务，符合条件的患者一次可配足{n:4-12}周用药。',
       '区里还组织医生走进{community}开展义诊，为居民提供血压、血糖测量和用药咨询。',
+      '{hospital}今年新引进了{n:5-20}名高层次医学人才，开设了睡眠、记忆和慢病管理等特色专科门诊。',
+      '看病时，居民只需出示电子医保凭证即可完成挂号和结算，不再需要带实体卡。',
     ],
     quotes: [
       '“以前做个CT要跑大医院排队，现在社区就能做，省了不少事。”{resident2}说。',
@@ -692,6 +713,7 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '改造中同步建设了无障碍坡道和盲道，并在主要路口增设了行人过街信号灯。',
       '交警部门在{road}沿线增设{n:3-8}处电子监控设备，对违法停车、不按道行驶等行为进行抓拍。',
       '为方便老年人出行，新开通的线路全部采用低地板公交车，车厢内设有爱心专座和轮椅停放区。',
+      '不少市民表示，道路通了、停车方便了，出门办事比以前省了不少时间。',
     ],
     quotes: [
       '“以前这条路一到高峰就堵，现在宽了，开车、骑车都舒服多了。”{resident}说。',
@@ -746,6 +768,12 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '枇杷熟了的时候，外婆会摘下一篮，挨家挨户分给邻居，说好东西要大家一起尝。',
       '江风吹过来，带着一点潮湿的青草味，远处传来轮船悠长的汽笛声。',
       '我忽然明白，城市的温度，不在楼有多高，而在人与人之间的那一点牵挂。',
+      '菜场门口的修鞋摊，一把小锤子敲了三十年，敲出了整条街的日子。',
+      '有时候我会特意绕远路回家，只为再走一遍那条种满梧桐的小街。',
+      '夏夜里，大人们摇着蒲扇聊天，孩子们在弄堂里追萤火虫，一直玩到星星满天。',
+      '一座城市的记忆，往往藏在最不起眼的角落里，等着有心人去发现。',
+      '窗外的雨停了，空气里有泥土的清香，楼下传来孩子们放学回家的笑声。',
+      '那碗阳春面，清汤里浮着几点葱花，是我吃过最好吃的面。',
     ],
     quotes: ['“人间有味是清欢。”', '“春江潮水连海平，海上明月共潮生。”', '“日出江花红胜火，春来江水绿如蓝。”'],
     headings: [],
@@ -972,7 +1000,7 @@ export function generateArticleText(rng: Rng, options: ArticleTextOptions): Arti
   const kicker = topic.kickers.length > 0 && rng.chance(isEssay ? 0.5 : 0.3) ? ctx.fill(rng.pick(topic.kickers)) : undefined;
   const subtitle = topic.subtitles.length > 0 && rng.chance(0.3) ? ctx.fill(rng.pick(topic.subtitles)) : undefined;
   const byline = isEssay ? `文/${randomFullName(rng)}` : rng.chance(0.8) ? generateByline(rng) : undefined;
-  const body = new BodyWriter(rng, ctx, topicId, topic).write(options, byline === undefined && !isEssay);
+  const body = new BodyWriter(rng, ctx, topicId, topic, options.chars !== undefined).write(options, byline === undefined && !isEssay);
   const caption = generateCaption(rng, ctx, topic);
 
   return {
@@ -1017,7 +1045,7 @@ function generateCaption(rng: Rng, ctx: ArticleContext, topic: TopicBank): strin
 }
 
 interface Sentence {
-  template: string;
+  text: string;
   quote: boolean;
 }
 
@@ -1037,25 +1065,29 @@ class BodyWriter {
     private readonly ctx: ArticleContext,
     private readonly topicId: TopicId,
     private readonly topic: TopicBank,
+    long: boolean,
   ) {
-    this.deck = this.buildDeck();
+    this.deck = this.buildDeck(long);
     this.headings = rng.shuffle(topic.headings);
     this.lists = rng.shuffle(topic.lists);
   }
 
-  /** Topic sentences first-ish, generic civic sentences mixed into the later part. */
-  private buildDeck(): Sentence[] {
+  /** Topic sentences first-ish, generic civic sentences mixed into the later part (more of them for long articles). */
+  private buildDeck(long: boolean): Sentence[] {
     const rng = this.rng;
+    // Filled once up front: paragraphs probe many sentences for one that fits.
     const own = rng.shuffle([
-      ...this.topic.details.map((template) => ({ template, quote: false })),
-      ...this.topic.quotes.map((template) => ({ template, quote: true })),
+      ...this.topic.details.map((template) => ({ text: this.ctx.fill(template), quote: false })),
+      ...this.topic.quotes.map((template) => ({ text: this.ctx.fill(template), quote: true })),
     ]);
     if (this.topicId === 'essay') return own;
     const generic = [
-      ...rng.sample(CIVIC_SENTENCES, rng.int(4, 7)),
-      ...(NEIGHBOURHOOD_TOPICS.has(this.topicId) ? rng.sample(NEIGHBOURHOOD_SENTENCES, rng.int(2, 4)) : []),
+      ...rng.sample(CIVIC_SENTENCES, long ? rng.int(7, 10) : rng.int(4, 7)),
+      ...(NEIGHBOURHOOD_TOPICS.has(this.topicId) ? rng.sample(NEIGHBOURHOOD_SENTENCES, long ? rng.int(4, 6) : rng.int(2, 4)) : []),
     ];
-    for (const template of rng.shuffle(generic)) own.splice(rng.int(Math.min(3, own.length), own.length), 0, { template, quote: false });
+    for (const template of rng.shuffle(generic)) {
+      own.splice(rng.int(Math.min(3, own.length), own.length), 0, { text: this.ctx.fill(template), quote: false });
+    }
     return own;
   }
 
@@ -1113,8 +1145,7 @@ class BodyWriter {
   /** Just the quoted words of a quote sentence; the attribution reads oddly in a pull quote. */
   private pullQuote(): string {
     const index = this.deck.findIndex((s) => s.quote);
-    const [sentence] = this.deck.splice(index, 1) as [Sentence];
-    const text = this.ctx.fill(sentence.template);
+    const [{ text }] = this.deck.splice(index, 1) as [Sentence];
     const end = text.indexOf('”');
     return end > 0 ? text.slice(0, end + 1) : text;
   }
@@ -1124,10 +1155,10 @@ class BodyWriter {
     const target = this.rng.int(PARAGRAPH_MIN_CHARS, this.topicId === 'essay' ? 170 : 220);
     let text = opening;
     while (text.length < target && this.deck.length > 0) {
-      const index = this.deck.findIndex((s) => text.length + this.ctx.fill(s.template).length <= PARAGRAPH_MAX_CHARS);
+      const index = this.deck.findIndex((s) => text.length + s.text.length <= PARAGRAPH_MAX_CHARS);
       if (index < 0) break;
       const [sentence] = this.deck.splice(index, 1) as [Sentence];
-      text += this.ctx.fill(sentence.template);
+      text += sentence.text;
     }
     return text.length >= PARAGRAPH_MIN_CHARS ? text : undefined;
   }
