@@ -19,6 +19,8 @@ export interface HeadModel {
   robots?: string;
   ogType: 'website' | 'article';
   ogImage: string | null;
+  /** summary_large_image for a page or article picture; the logo fallback is a small card. */
+  twitterCard: 'summary' | 'summary_large_image';
   jsonLd: string[];
   feed: string | null;
 }
@@ -53,7 +55,9 @@ export function headModel(
     canonical: h.path === null ? null : absoluteUrl(ctx, h.path),
     robots: h.robots,
     ogType: h.ogType ?? 'website',
-    ogImage: h.ogImage ? absoluteUrl(ctx, urls.media(h.ogImage)) : null,
+    // Pages without a picture of their own (newsstand, archive) share the site logo.
+    ogImage: absoluteUrl(ctx, h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo),
+    twitterCard: h.ogImage ? 'summary_large_image' : 'summary',
     jsonLd,
     feed: h.paper ? urls.feed(h.paper.slug) : null,
   };

@@ -46,7 +46,7 @@ export function sendDocument(ctx: AppContext, req: Request, res: Response, build
     sendCached(req, res, cached);
     return;
   }
-  const doc = build();
+  const doc = ctx.db.transaction(build)(); // one snapshot for the whole document
   const body = Buffer.from(doc.body, 'utf8');
   const entry: CachedResponse = {
     body,

@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import type { Writable } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../../db/connection';
-import { createSitemapQueries, type SitemapMonthRow, type SitemapQueries } from '../../db/sitemap-queries';
+import { createSitemapQueries, type SitemapIssueRow, type SitemapMonthRow, type SitemapQueries } from '../../db/sitemap-queries';
 import { dateInZone, isoInZone } from '../../domain/date';
 import type { AppContext } from '../context';
 import { HttpRedirect, NotFound } from '../errors';
@@ -170,7 +170,8 @@ export function monthSitemap(ctx: AppContext, limits: SitemapLimits = SITEMAP_LI
     if (part === 1 && m[3] !== undefined) throw new HttpRedirect(monthSitemapPath(paper.slug, month, 1));
     const now = ctx.now();
     const q = sitemapQueries(ctx);
-    const stats = q.month(paper.id, month, now);
+    // The validators and the list of issues come from one snapshot; pages and articles are then read issue by issue.
+    const { stats, issues } = ctx.db.transaction(() => ({ stats: q.month(paper.id, month, now), issues: q.issuesOfMonth(paper.id, month, now) }))();
     const perPart = urlsPerPart(ctx.config.baseUrl, paper.slug, limits);
     if (!stats || part < 1 || part > partCount(stats, perPart) || (m[3] !== undefined && String(part) !== m[3])) {
       throw new NotFound(`没有这份站点地图:${req.path}`, paper);
@@ -196,22 +197,21 @@ export function monthSitemap(ctx: AppContext, limits: SitemapLimits = SITEMAP_LI
       res.end();
       return;
     }
-    await streamMonth(ctx, q, res, encoding, { publicationId: paper.id, slug: paper.slug, timezone: paper.timezone, month, now, from: (part - 1) * perPart, to: part * perPart });
+    await streamMonth(ctx, q, res, encoding, issues, { slug: paper.slug, timezone: paper.timezone, from: (part - 1) * perPart, to: part * perPart });
   };
 }
 
 interface MonthSlice {
-  publicationId: number;
   slug: string;
   timezone: string;
-  month: string;
-  now: number;
   /** global entry indexes [from, to) of the month, in sitemap order */
   from: number;
   to: number;
 }
 
-async function streamMonth(ctx: AppContext, q: SitemapQueries, res: Response, encoding: StreamEncoding | null, slice: MonthSlice): Promise<void> {
+async function streamMonth(
+  ctx: AppContext, q: SitemapQueries, res: Response, encoding: StreamEncoding | null, issues: SitemapIssueRow[], slice: MonthSlice,
+): Promise<void> {
   let closed = false;
   res.once('close', () => {
     closed = true;
@@ -239,7 +239,7 @@ async function streamMonth(ctx: AppContext, q: SitemapQueries, res: Response, en
   try {
     await write(URLSET_OPEN);
     let cursor = 0; // global index of the current issue's own URL
-    for (const issue of q.issuesOfMonth(slice.publicationId, slice.month, slice.now)) {
+    for (const issue of issues) {
       if (closed) break;
       const size = 1 + issue.page_count + issue.article_count;
       const lo = Math.max(0, slice.from - cursor);
