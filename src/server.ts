@@ -4,6 +4,7 @@ import { openReadOnlyDatabase, openWritableDatabase } from './db/connection';
 import { migrate } from './db/migrate';
 import { createApp } from './web/app';
 import { runCli } from './cli';
+import { logger } from './log';
 
 /** Applies pending migrations and, on an empty database, builds the demo newspaper (a fresh clone shows a real e-paper). */
 async function prepareDatabase(config: Config): Promise<void> {
@@ -13,9 +14,9 @@ async function prepareDatabase(config: Config): Promise<void> {
     const { n } = db.prepare('SELECT count(*) AS n FROM publication').get() as { n: number };
     if (n === 0 && config.demoOnEmpty) {
       const { buildDemo } = await import('./demo/build');
-      console.log('empty database: building the demo newspaper…');
+      logger.info('empty database: building the demo newspaper…');
       const summary = await buildDemo(db, config.mediaDir);
-      console.log(`demo newspaper ready: ${summary.issues} issues, ${summary.articles} articles`);
+      logger.info({ issues: summary.issues, articles: summary.articles }, 'demo newspaper ready');
     }
   } finally {
     db.close();
@@ -34,14 +35,14 @@ export async function startServer(config: Config = loadConfig()): Promise<Server
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`epaper listening on http://${config.host}:${port} (database ${config.databasePath})`);
+  logger.info({ url: `http://${config.host}:${port}`, database: config.databasePath, mediaDir: config.mediaDir }, 'epaper listening');
 
   // Graceful stop: refuse new connections, let in-flight requests finish, then close the database.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    logger.info({ signal }, 'shutting down');
     server.close(() => {
       db.close();
       process.exit(0);

@@ -23,7 +23,14 @@ import { newsstand } from './routes/newsstand';
 import { pageView } from './routes/page';
 import { searchPage } from './routes/search';
 import { latestIssueRedirect } from './routes/paper';
+import { paperFeed } from './routes/feed';
+import { openSearch, robotsTxt } from './routes/robots';
+import { monthSitemap, newsSitemap, sitemapIndex } from './routes/sitemaps';
 import { chromeModel, headModel } from './view-model';
+// [ops] logs, metrics, health: see src/log.ts, src/web/metrics.ts, src/web/routes/health.ts
+import { httpLogger, logger } from '../log';
+import { createMetrics } from './metrics';
+import { healthRoute } from './routes/health';
 import { urls } from './urls';
 
 function fingerprint(file: string): string {
@@ -60,10 +67,17 @@ export function createApp({ db, config, now = Date.now }: AppOptions) {
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
 
+  // [ops] request id + access log, then request metrics: first, so they see every request.
+  const metrics = createMetrics(ctx);
+  app.use(httpLogger());
+  app.use(metrics.middleware);
+  app.use(securityHeaders()); // first, so every answer (405s too) carries them
   app.use(readOnlyMethods);
-  app.use(securityHeaders());
   app.use(noTrailingSlash);
   app.use(compression());
+  // [ops] before the render-cache check below, which reads the database: /healthz must answer 503, not fail.
+  app.get('/healthz', healthRoute(ctx));
+  app.get('/metrics', metrics.handler);
   app.use((_req, _res, next) => {
     ctx.cache.validate(currentVersion());
     next();
@@ -74,10 +88,16 @@ export function createApp({ db, config, now = Date.now }: AppOptions) {
 
   app.get('/', pageRoute(ctx, newsstand));
   app.get('/search', pageRoute(ctx, searchPage));
+  app.get('/robots.txt', robotsTxt(ctx));
+  app.get('/opensearch.xml', openSearch(ctx));
+  app.get('/sitemap.xml', sitemapIndex(ctx));
+  app.get('/news-sitemap.xml', newsSitemap(ctx));
+  app.get('/sitemaps/:paper/:file', monthSitemap(ctx));
   app.get('/:paper', latestIssueRedirect(ctx));
   app.get('/:paper/archive', pageRoute(ctx, archiveIndex));
   app.get('/:paper/archive/:year', pageRoute(ctx, archiveYear));
   app.get('/:paper/archive/:year/:month', pageRoute(ctx, archiveMonth));
+  app.get('/:paper/feed.xml', paperFeed(ctx));
   app.get('/:paper/:date', (req, res, next) => {
     if (String(req.params.date).endsWith('.pdf')) return issuePdf(ctx)(req, res, next);
     return pageRoute(ctx, issueView)(req, res, next);
@@ -99,7 +119,7 @@ function errorPage(ctx: AppContext, req: Request, status: number, err: NotFound 
   return renderResult(ctx, {
     view: 'error',
     status,
-    cache: 'short',
+    cache: status >= 500 ? 'none' : 'short',
     lastModified: null,
     model: {
       head: headModel(ctx, { title: status === 404 ? '页面不存在 (404)' : status === 400 ? '请求无效 (400)' : '出错了', description: '', path: null, robots: 'noindex' }),
@@ -130,13 +150,13 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;
     else {
       status = 500;
-      console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', url: req.originalUrl, err: String(err?.stack ?? err) }));
+      logger.error({ reqId: req.id, url: req.originalUrl, err }, 'unhandled error');
     }
     const known = err instanceof NotFound || err instanceof BadRequest ? err : null;
     try {
       sendCached(req, res, errorPage(ctx, req, status, known));
     } catch (renderErr) {
-      console.error(JSON.stringify({ level: 'error', msg: 'error page failed', err: String(renderErr) }));
+      logger.error({ reqId: req.id, url: req.originalUrl, err: renderErr }, 'error page failed');
       res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);
     }
   };

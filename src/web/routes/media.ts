@@ -4,6 +4,7 @@ import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
 import { CACHE_CONTROL } from '../http-cache';
 import { NotFound } from '../errors';
+import { logger } from '../../log';
 
 const MEDIA_FILE = /^[0-9a-f]{2}\/[0-9a-f]{32}\.(png|jpg|gif|webp|pdf)$/;
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
@@ -20,7 +21,7 @@ export function mediaRoute(ctx: AppContext): RequestHandler {
     const file = path.join(ctx.config.mediaDir, rel);
     fs.stat(file, (err, stat) => {
       if (err || !stat.isFile()) {
-        console.warn(JSON.stringify({ level: 'warn', msg: 'media file missing', path: rel }));
+        logger.warn({ reqId: req.id, path: rel }, 'media file missing');
         next(new NotFound('文件缺失'));
         return;
       }
