@@ -3,9 +3,9 @@
 //
 // The FTS rowid is not article.id but a document key that sorts like
 // (issue date, publication, reading order): newest-first results become
-// FTS5's own descending rowid order (it stops after LIMIT rows), a date range
-// becomes a rowid range FTS5 seeks to, and the paper and embargo filters are
-// arithmetic on the rowid, so counting and sorting never join per match
+// FTS5's own descending rowid order (it stops after LIMIT rows), and the date,
+// paper and embargo filters are comparisons and arithmetic on the rowid, so
+// counting and sorting never join per match
 // (docs/search.md has the figures). The key is made of
 //   days since 0000-03-01 (22 bits) | publication.id (16 bits) | 8191 - article.seq (13 bits)
 // which stays below 2^53, exact in a JS number. seq is inverted so that, newest
@@ -106,9 +106,14 @@ export interface IndexableArticle {
 }
 
 export interface SearchIndexer {
-  /** (Re)indexes one article; its article and issue rows must already exist. */
+  /**
+   * Indexes one article; its article and issue rows must already exist and
+   * its key must be free (removeIssue first on a re-import). Index an issue's
+   * articles in reverse seq order: ascending keys let FTS5 keep them in
+   * memory until commit instead of flushing a segment per article.
+   */
   indexArticle(id: number, a: IndexableArticle): void;
-  /** Removes every article of the issue; call before its rows are deleted. */
+  /** Removes every indexed article of the issue; call before its rows are deleted. */
   removeIssue(issueId: number): void;
 }
 
@@ -126,7 +131,8 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
   const issueRow = db.prepare<[number], { date: string; publication_id: number }>(
     'SELECT date, publication_id FROM issue WHERE id = ?',
   );
-  const deleteRange = db.prepare<[number, number]>('DELETE FROM article_fts WHERE rowid BETWEEN ? AND ?');
+  const keysInRange = db.prepare<[number, number], number>('SELECT id FROM article_fts_docsize WHERE id BETWEEN ? AND ?').pluck();
+  const deleteKey = db.prepare<[number]>('DELETE FROM article_fts WHERE rowid = ?');
   const insert = db.prepare<[number, string, string]>('INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)');
 
   return {
@@ -143,8 +149,50 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
     removeIssue(issueId) {
       const row = issueRow.get(issueId);
       if (!row) return;
+      // Every key of the issue's range, stale ones included, read from FTS5's
+      // documented %_docsize shadow table (a range DELETE on the FTS table
+      // scans the whole table: 80 ms at 1M articles; this is ~0.5 ms a row).
       const [lo, hi] = issueKeyRange(row.date, row.publication_id);
-      deleteRange.run(lo, hi);
+      for (const key of keysInRange.all(lo, hi)) deleteKey.run(key);
     },
   };
+}
+
+/**
+ * Rebuilds article_fts from the article table, e.g. after a change of
+ * tokenization. Runs in one transaction; returns the number of articles.
+ */
+export function rebuildSearchIndex(db: Database.Database): number {
+  const indexer = createSearchIndexer(db);
+  // Key order within an issue is reverse seq: feeding FTS5 ascending keys
+  // avoids a flush of its pending data per article. Ids first, as a
+  // connection cannot write while it iterates.
+  const ids = db
+    .prepare<[], number>(
+      `SELECT a.id FROM article a JOIN issue i ON i.id = a.issue_id
+        ORDER BY i.date, i.publication_id, a.seq DESC`,
+    )
+    .pluck()
+    .all();
+  const article = db.prepare<[number], { kicker: string | null; title: string; subtitle: string | null; body_json: string }>(
+    'SELECT kicker, title, subtitle, body_json FROM article WHERE id = ?',
+  );
+  return db.transaction(() => {
+    db.prepare("INSERT INTO article_fts (article_fts) VALUES ('delete-all')").run();
+    let n = 0;
+    for (const id of ids) {
+      const r = article.get(id);
+      if (!r) continue;
+      let body: Block[] = [];
+      try {
+        const parsed: unknown = JSON.parse(r.body_json);
+        if (Array.isArray(parsed)) body = parsed as Block[];
+      } catch {
+        // Indexed without its body rather than failing the whole rebuild.
+      }
+      indexer.indexArticle(id, { kicker: r.kicker, title: r.title, subtitle: r.subtitle, body });
+      n++;
+    }
+    return n;
+  })();
 }

@@ -14,6 +14,13 @@ import {
 } from './indexer';
 
 export const PAGE_SIZE = 20;
+/** bm25 column weights: a match in the title (kicker, title, subtitle) weighs ten body matches. */
+export const TITLE_WEIGHT = 10;
+export const BODY_WEIGHT = 1;
+// bm25() itself rather than FTS5's ORDER BY rank, which sorts in a nested
+// query and re-seeks every row: 2-5x slower here (docs/search.md).
+const BM25 = `bm25(article_fts, ${TITLE_WEIGHT.toFixed(1)}, ${BODY_WEIGHT.toFixed(1)})`;
+const ISSUE_KEYS = 2 ** ISSUE_SHIFT;
 /** Snippet length in UTF-16 code units (≈ characters for Chinese). */
 export const SNIPPET_LENGTH = 120;
 /** Context kept before the first match in a snippet. */
@@ -75,10 +82,39 @@ interface ArticleRow {
   page_name: string;
 }
 
-export function createSearcher(db: Database.Database): Searcher {
+export interface SearcherOptions {
+  /**
+   * Relevance (bm25) ranks at most this many matches, the newest: scoring
+   * costs a few µs a row, so a word found in a third of a million articles
+   * cannot be ranked whole within the latency budget. Older matches of such
+   * broad queries follow, newest first. The result pages the site offers
+   * (50 × 20) lie within the default window.
+   */
+  rankWindow?: number;
+  /** Queries whose count and ranked window are kept for paging (0: none). */
+  cacheEntries?: number;
+}
+
+export const DEFAULT_RANK_WINDOW = 2000;
+/** Queries whose count and ranked window are kept (≤ 16 KB each). */
+export const DEFAULT_CACHE_ENTRIES = 200;
+
+interface Filter {
+  match: string;
+  /** Inclusive key range of the date filter. */
+  lo: number;
+  hi: number;
+  pub: number | null;
+  /** Issue parts (key >> ISSUE_SHIFT) of embargoed issues inside the range. */
+  hidden: number[];
+}
+
+export function createSearcher(db: Database.Database, options: SearcherOptions = {}): Searcher {
+  const rankWindow = Math.max(PAGE_SIZE, options.rankWindow ?? DEFAULT_RANK_WINDOW);
+  const cacheEntries = Math.max(0, options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
   const publicationBySlug = db.prepare<[string], { id: number }>('SELECT id FROM publication WHERE slug = ?');
-  // Embargoed issues are the few not yet published; they are excluded by
-  // their issue part of the key rather than by joining every match.
+  // Embargoed issues are the few not yet published; they are excluded by the
+  // issue part of the key rather than by joining every match.
   const embargoed = db.prepare<[number], { date: string; publication_id: number }>(
     'SELECT date, publication_id FROM issue WHERE publish_at > ?',
   );
@@ -92,7 +128,7 @@ export function createSearcher(db: Database.Database): Searcher {
       WHERE i.publication_id = @pub AND i.date = @date`,
   );
 
-  // One statement per combination of optional filters and sort, made once.
+  // One statement per shape of filter and sort, prepared on first use.
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string): Database.Statement => {
     let st = statements.get(sql);
@@ -103,67 +139,148 @@ export function createSearcher(db: Database.Database): Searcher {
     return st;
   };
 
+  /** WHERE clause and its arguments. */
+  function where(f: Filter): [string, Record<string, unknown>] {
+    let sql = 'article_fts MATCH @match';
+    const args: Record<string, unknown> = { match: f.match };
+    // FTS5 does not skip to a rowid bound (it walks the doclist and drops
+    // rows), so the range is only added when it filters.
+    if (f.lo > 0 || f.hi < MAX_DOC_KEY) {
+      sql += ' AND rowid BETWEEN @lo AND @hi';
+      args.lo = f.lo;
+      args.hi = f.hi;
+    }
+    if (f.pub !== null) {
+      sql += ` AND ((rowid >> ${ISSUE_SHIFT}) & ${PUB_MASK}) = @pub`;
+      args.pub = f.pub;
+    }
+    if (f.hidden.length > 0) {
+      // Embargoed issues are nearly always the newest: the comparison lets
+      // most rows skip the set lookup (which costs ~0.1 µs a row).
+      sql += ` AND NOT (rowid >= @hiddenFrom AND (rowid >> ${ISSUE_SHIFT}) IN (SELECT value FROM json_each(@hidden)))`;
+      args.hiddenFrom = f.hidden.reduce((a, b) => Math.min(a, b)) * ISSUE_KEYS;
+      args.hidden = JSON.stringify(f.hidden);
+    }
+    return [sql, args];
+  }
+
+  function count(f: Filter): number {
+    const [sql, args] = where(f);
+    return (statement(`SELECT count(*) AS n FROM article_fts WHERE ${sql}`).get(args) as { n: number }).n;
+  }
+
+  function byDate(f: Filter, limit: number, offset: number): number[] {
+    if (limit <= 0) return [];
+    const [sql, args] = where(f);
+    const st = statement(`SELECT rowid AS k FROM article_fts WHERE ${sql} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`);
+    return (st.all({ ...args, limit, offset }) as Array<{ k: number }>).map((r) => r.k);
+  }
+
+  /**
+   * The newest `rankWindow` matches ordered by bm25: FTS5 walks them newest
+   * first and stops there (a rowid bound would not stop it early), SQLite
+   * sorts them. Cached: bm25 first walks each phrase's whole doclist for its
+   * IDF, which is most of the cost and the same for every page.
+   */
+  function ranked(f: Filter, cacheKey: string): number[] {
+    const hit = cache.get(cacheKey);
+    if (hit?.ranked) return hit.ranked;
+    const [sql, args] = where(f);
+    const st = statement(
+      `SELECT k FROM (
+         SELECT rowid AS k, ${BM25} AS score FROM article_fts WHERE ${sql}
+          ORDER BY rowid DESC LIMIT ${rankWindow}
+       ) ORDER BY score, k DESC`,
+    );
+    const keys = (st.all(args) as Array<{ k: number }>).map((r) => r.k);
+    remember(cacheKey, { ranked: keys });
+    return keys;
+  }
+
+  /** Keys of result positions [offset, offset + limit). */
+  function page(f: Filter, cacheKey: string, sort: SearchParams['sort'], offset: number, limit: number): number[] {
+    if (sort === 'date') return byDate(f, limit, offset);
+    // Positions past the window are the older matches, in date order: the
+    // same positions as in the date order, as the window is the newest.
+    const top = offset < rankWindow ? ranked(f, cacheKey).slice(offset, offset + limit) : [];
+    const start = Math.max(offset, rankWindow);
+    return top.concat(byDate(f, offset + limit - start, start));
+  }
+
+  // Counts and ranked windows of recent queries, so that paging through
+  // results does not walk the doclists again. Dropped whenever the database
+  // changes: data_version moves on commits of other connections (the
+  // importer), total_changes() on this connection's own.
+  const cache = new Map<string, { total?: number; ranked?: number[] }>();
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  let cachedVersion = '';
+  function remember(key: string, entry: { total?: number; ranked?: number[] }): void {
+    const old = cache.get(key);
+    cache.delete(key);
+    cache.set(key, { ...old, ...entry });
+    while (cache.size > cacheEntries) cache.delete(cache.keys().next().value!);
+  }
+
   return {
     search(params) {
+      // Without a valid clock the embargo cannot be applied: fail closed.
+      if (!Number.isFinite(params.now)) throw new TypeError('search: params.now must be epoch milliseconds');
       const parsed = parseSearchQuery(params.q);
       if (!parsed) return null;
-      const page = Number.isFinite(params.page) && params.page >= 1 ? Math.floor(params.page) : 1;
-      const empty: SearchResponse = { total: 0, page, pageCount: 0, results: [] };
+      const pageNo = Number.isFinite(params.page) && params.page >= 1 ? Math.floor(params.page) : 1;
+      const empty: SearchResponse = { total: 0, page: pageNo, pageCount: 0, results: [] };
 
-      // Filters, all expressed on the document key.
+      // Every filter is expressed on the document key.
       let lo = 0;
       let hi = MAX_DOC_KEY;
-      const fromDay = params.from ? dayNumber(params.from) : null;
-      const toDay = params.to ? dayNumber(params.to) : null;
+      const fromDay = typeof params.from === 'string' ? dayNumber(params.from) : null;
+      const toDay = typeof params.to === 'string' ? dayNumber(params.to) : null;
       if (fromDay !== null) lo = dayKeyRange(fromDay, fromDay)[0];
       if (toDay !== null) hi = dayKeyRange(toDay, toDay)[1];
       if (lo > hi) return empty;
 
-      let pubId: number | null = null;
-      if (params.paper !== undefined && params.paper !== '') {
-        const pub = publicationBySlug.get(params.paper);
-        if (!pub) return empty;
-        pubId = pub.id;
+      let pub: number | null = null;
+      if (typeof params.paper === 'string' && params.paper !== '') {
+        const row = publicationBySlug.get(params.paper);
+        if (!row) return empty;
+        pub = row.id;
       }
 
       const hidden: number[] = [];
       for (const e of embargoed.all(params.now)) {
-        if (pubId !== null && e.publication_id !== pubId) continue;
+        if (pub !== null && e.publication_id !== pub) continue;
         const ik = issueKey(e.date, e.publication_id);
-        if (ik * 2 ** ISSUE_SHIFT > hi || (ik + 1) * 2 ** ISSUE_SHIFT - 1 < lo) continue;
+        // Day-aligned ranges: an issue is wholly inside or outside [lo, hi].
+        if (ik * ISSUE_KEYS < lo || ik * ISSUE_KEYS > hi) continue;
         hidden.push(ik);
       }
+      const filter: Filter = { match: parsed.match, lo, hi, pub, hidden };
 
-      let where = 'article_fts MATCH @match AND rowid BETWEEN @lo AND @hi';
-      const args: Record<string, unknown> = { match: parsed.match, lo, hi };
-      if (pubId !== null) {
-        where += ` AND ((rowid >> ${ISSUE_SHIFT}) & ${PUB_MASK}) = @pub`;
-        args.pub = pubId;
+      const version = `${dataVersion.get() as number}:${totalChanges.get() as number}`;
+      if (version !== cachedVersion) {
+        cache.clear();
+        cachedVersion = version;
       }
-      if (hidden.length > 0) {
-        where += ` AND (rowid >> ${ISSUE_SHIFT}) NOT IN (SELECT value FROM json_each(@hidden))`;
-        args.hidden = JSON.stringify(hidden);
+      const cacheKey = JSON.stringify([filter.match, lo, hi, pub, hidden]);
+      let total = cache.get(cacheKey)?.total;
+      if (total === undefined) {
+        total = count(filter);
+        remember(cacheKey, { total });
       }
-
-      const total = (statement(`SELECT count(*) AS n FROM article_fts WHERE ${where}`).get(args) as { n: number }).n;
       const pageCount = Math.ceil(total / PAGE_SIZE);
-      if (total === 0 || page > pageCount) return { ...empty, total, pageCount };
-
-      const order = params.sort === 'date' ? 'rowid DESC' : 'rank';
-      const keys = statement(
-        `SELECT rowid AS k FROM article_fts WHERE ${where} ORDER BY ${order} LIMIT ${PAGE_SIZE} OFFSET @offset`,
-      ).all({ ...args, offset: (page - 1) * PAGE_SIZE }) as Array<{ k: number }>;
+      if (total === 0 || pageNo > pageCount) return { ...empty, total, pageCount };
 
       const pieces = parsed.terms.flatMap(highlightPieces);
       const results: SearchResult[] = [];
-      for (const { k } of keys) {
+      for (const k of page(filter, cacheKey, params.sort, (pageNo - 1) * PAGE_SIZE, PAGE_SIZE)) {
         const d = decodeDocKey(k);
         const row = articleByKey.get({ pub: d.publicationId, date: d.date, seq: d.seq });
         // A stale index entry, or an issue embargoed meanwhile: never shown.
         if (!row || row.publish_at > params.now) continue;
         results.push(toResult(row, pieces));
       }
-      return { total, page, pageCount, results };
+      return { total, page: pageNo, pageCount, results };
     },
   };
 }
@@ -205,20 +322,7 @@ export function escapeHtml(s: string): string {
 /** Matches of the pieces in `text`, as merged [start, end) ranges of `text`. */
 export function findMatches(text: string, pieces: readonly HighlightPiece[]): Array<[number, number]> {
   if (pieces.length === 0 || text === '') return [];
-  // Normalize per character (a code point and its combining marks) so that
-  // every position of the normalized text maps back into `text`.
-  let norm = '';
-  const startOf: number[] = [];
-  const endOf: number[] = [];
-  const cluster = /\P{M}\p{M}*|\p{M}+/gsu;
-  for (let m = cluster.exec(text); m !== null; m = cluster.exec(text)) {
-    const n = m[0].normalize('NFKC').toLowerCase();
-    for (let i = 0; i < n.length; i++) {
-      startOf.push(m.index);
-      endOf.push(m.index + m[0].length);
-    }
-    norm += n;
-  }
+  const { norm, startOf, endOf } = normalizeAligned(text);
   const ranges: Array<[number, number]> = [];
   for (const p of pieces) {
     for (let at = norm.indexOf(p.text); at !== -1; at = norm.indexOf(p.text, at + 1)) {
@@ -237,6 +341,59 @@ export function findMatches(text: string, pieces: readonly HighlightPiece[]): Ar
     else merged.push([r[0], r[1]]);
   }
   return merged;
+}
+
+// Combining marks: a character followed by one is normalized together with it.
+const MARK_RE = /\p{M}/u;
+const markCache = new Uint8Array(0x10000); // 0 unknown, 1 no, 2 yes
+function isMark(c: number): boolean {
+  if (c < 0x300) return false;
+  let k = markCache[c]!;
+  if (k === 0) {
+    k = MARK_RE.test(String.fromCharCode(c)) ? 2 : 1;
+    markCache[c] = k;
+  }
+  return k === 2;
+}
+
+/**
+ * normalizeForSearch applied per character (a code point with its combining
+ * marks), so that every UTF-16 unit of the result maps back to the range of
+ * `text` it came from. ASCII and common Han are mapped without calling
+ * normalize(), which would dominate the time for long articles.
+ */
+export function normalizeAligned(text: string): { norm: string; startOf: number[]; endOf: number[] } {
+  let norm = '';
+  const startOf: number[] = [];
+  const endOf: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+    if ((c < 0x80 || (c >= 0x4e00 && c <= 0x9fff)) && !isMark(next)) {
+      norm += c >= 0x41 && c <= 0x5a ? String.fromCharCode(c + 32) : text[i];
+      startOf.push(i);
+      endOf.push(i + 1);
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) j++;
+    while (j < n) {
+      const cp = text.codePointAt(j)!;
+      if (cp > 0xffff ? !MARK_RE.test(String.fromCodePoint(cp)) : !isMark(cp)) break;
+      j += cp > 0xffff ? 2 : 1;
+    }
+    const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
+    for (let k = 0; k < piece.length; k++) {
+      startOf.push(i);
+      endOf.push(j);
+    }
+    norm += piece;
+    i = j;
+  }
+  return { norm, startOf, endOf };
 }
 
 function codePointBefore(s: string, i: number): number {

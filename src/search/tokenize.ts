@@ -19,6 +19,20 @@
 /** Longest query accepted, in characters (code points) after trimming. */
 export const MAX_QUERY_LENGTH = 100;
 
+/**
+ * Work bounds. FTS5's cost is the length of the doclists a query walks, so
+ * terms beyond MAX_TERMS are ignored, and a phrase keeps its first
+ * MAX_PHRASE_TOKENS tokens (which can only widen the match, and only for text
+ * that agrees on the first 33 or so characters). A one-character prefix token
+ * ("的"*) walks a doclist as long as the whole archive, so a query gets at
+ * most MAX_PREFIX_TOKENS of them: a term that would exceed that is retried
+ * with the separators between its CJK characters removed ("的 是 在" as
+ * 的是在), and is ignored if that does not help.
+ */
+export const MAX_TERMS = 5;
+export const MAX_PHRASE_TOKENS = 32;
+export const MAX_PREFIX_TOKENS = 2;
+
 /** Longer words are cut so one odd string (a hash, a URL) cannot bloat the index. */
 const MAX_WORD_LENGTH = 64;
 
@@ -204,17 +218,45 @@ export function parseSearchQuery(q: string): ParsedQuery | null {
   const terms: string[] = [];
   const phrases: string[] = [];
   const seen = new Set<string>();
+  let prefixBudget = MAX_PREFIX_TOKENS;
+  const prefixCount = (ts: QueryToken[]): number => ts.reduce((n, t) => n + (t.prefix ? 1 : 0), 0);
   for (const term of rawTerms) {
-    const tokens = queryTokens(runsOf(term));
+    if (phrases.length === MAX_TERMS) break;
+    let tokens = queryTokens(runsOf(term)).slice(0, MAX_PHRASE_TOKENS);
+    if (prefixCount(tokens) > prefixBudget) {
+      tokens = queryTokens(runsOf(joinCjk(term))).slice(0, MAX_PHRASE_TOKENS);
+      if (prefixCount(tokens) > prefixBudget) continue;
+    }
     if (tokens.length === 0) continue;
     const phrase = tokens.map((t) => `"${t.text}"${t.prefix ? '*' : ''}`).join(' + ');
     if (seen.has(phrase)) continue;
     seen.add(phrase);
+    prefixBudget -= prefixCount(tokens);
     terms.push(term);
     phrases.push(phrase);
   }
   if (phrases.length === 0) return null;
   return { terms, match: phrases.join(' AND ') };
+}
+
+/** The term with separators between two CJK characters removed. */
+function joinCjk(term: string): string {
+  const chars = [...term];
+  let out = '';
+  let lastKind: Kind = SEP;
+  let pendingSep = '';
+  for (const ch of chars) {
+    const k = classify(ch.codePointAt(0)!);
+    if (k === SEP) {
+      pendingSep += ch;
+      continue;
+    }
+    if (!(k === CJK && lastKind === CJK)) out += pendingSep;
+    pendingSep = '';
+    out += ch;
+    lastKind = k;
+  }
+  return out;
 }
 
 /**

@@ -1,0 +1,671 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Block } from '../src/search/blocks';
+import {
+  createSearchIndexer,
+  dateOfDayNumber,
+  dayNumber,
+  decodeDocKey,
+  docKey,
+  rebuildSearchIndex,
+  type SearchIndexer,
+} from '../src/search/indexer';
+import { buildSnippet, createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
+import {
+  MAX_PHRASE_TOKENS,
+  MAX_PREFIX_TOKENS,
+  MAX_QUERY_LENGTH,
+  MAX_TERMS,
+  highlightPieces,
+  isQueryTooLong,
+  normalizeForSearch,
+  parseSearchQuery,
+  tokenizeForIndex,
+} from '../src/search/tokenize';
+
+const ROOT = path.join(__dirname, '..');
+const NOW = Date.UTC(2026, 10, 20, 4); // 2026-11-20 12:00 in Shanghai
+
+interface FixtureArticle {
+  kicker?: string;
+  title: string;
+  subtitle?: string;
+  body: Block[];
+}
+interface FixtureIssue {
+  paper: string;
+  date: string;
+  publishAt: number;
+  pages: Array<{ name: string; articles: FixtureArticle[] }>;
+}
+
+const p = (text: string): Block => ({ type: 'paragraph', text });
+
+const ISSUES: FixtureIssue[] = [
+  {
+    paper: 'jiangcheng-daily',
+    date: '2026-11-18',
+    publishAt: Date.UTC(2026, 10, 17, 22),
+    pages: [
+      {
+        name: '要闻',
+        articles: [
+          {
+            kicker: '城市交通',
+            title: '地铁20号线今日开通运营',
+            subtitle: '全长38.5公里，设站21座',
+            body: [
+              p('记者从市轨道交通集团获悉，地铁20号线一期工程今天上午正式开通运营。首班车6时整从江城北站发出。'),
+              { type: 'heading', text: '换乘更便捷' },
+              p('20号线与既有的3条线路实现换乘，沿线居民出行时间平均缩短15分钟。'),
+              { type: 'image', src: 'ab/abcdef.jpg', caption: '市民在新开通的车站乘车' },
+            ],
+          },
+          {
+            title: '新增8140个学位缓解入学难',
+            body: [p('今年全市新建改扩建中小学和幼儿园42所，新增8140个学位，缓解了部分片区入学难的问题。')],
+          },
+        ],
+      },
+      {
+        name: '经济',
+        articles: [
+          {
+            title: 'RCEP生效两周年 外贸企业订单增长',
+            body: [
+              p('区域全面经济伙伴关系协定（RCEP）生效两周年以来，我市外贸企业享受关税减让超过3亿元。'),
+              p('数字经济成为新的增长点，5G基站累计建成1.2万个。'),
+            ],
+          },
+          {
+            title: '港口吞吐量创新高',
+            body: [
+              p('港口集装箱吞吐量同比增长9.6%。业内人士认为，数字化改造功不可没，经济效益显著。'),
+              p('Ｆｕｌｌ－ｗｉｄｔｈ text and <b>markup</b> & ampersands stay text.'),
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    paper: 'jiangcheng-daily',
+    date: '2026-11-19',
+    publishAt: Date.UTC(2026, 10, 18, 22),
+    pages: [
+      {
+        name: '要闻',
+        articles: [
+          {
+            title: '珊瑚礁保护区正式设立',
+            body: [p('海洋部门宣布设立新的保护区，面积达120平方公里，禁止一切捕捞活动。')],
+          },
+          {
+            title: '海洋科考船返航',
+            body: [
+              p('科考船完成了为期两个月的考察任务。科考队员在南部海域发现了大片健康的珊瑚礁群落。'),
+              p('New energy vehicles were tested on the ship; the energy of the new engine impressed the crew.'),
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    paper: 'haibin-evening',
+    date: '2026-11-19',
+    publishAt: Date.UTC(2026, 10, 19, 10),
+    pages: [
+      {
+        name: '两岸',
+        articles: [
+          {
+            title: '臺灣學者訪問團抵達',
+            body: [p('訪問團一行十二人將參觀地鐵和港口，並與本地學者座談。')],
+          },
+          {
+            title: '晚报读者节开幕',
+            body: [p('读者节期间将举办新能源汽车展和new energy论坛，地铁沿线设立多个展位。')],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    // Embargoed: publish_at after NOW.
+    paper: 'jiangcheng-daily',
+    date: '2026-11-21',
+    publishAt: Date.UTC(2026, 10, 20, 22),
+    pages: [
+      {
+        name: '要闻',
+        articles: [
+          {
+            title: '明日头条禁运测试稿',
+            body: [p('这篇稿件在发布时间之前绝不能被检索到，包含独特词语琥珀蜻蜓和地铁20号线。')],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+interface Env {
+  dir: string;
+  file: string;
+  db: Database.Database;
+  indexer: SearchIndexer;
+  searcher: Searcher;
+  /** article id → fixture info */
+  articles: Array<{ id: number; issueId: number; paper: string; date: string; embargoed: boolean; a: FixtureArticle }>;
+  issueIds: number[];
+}
+
+function setup(): Env {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-test-'));
+  const file = path.join(dir, 'test.db');
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(fs.readFileSync(path.join(ROOT, 'migrations/001_init.sql'), 'utf8'));
+  db.exec(fs.readFileSync(path.join(ROOT, 'migrations/002_search.sql'), 'utf8'));
+  const indexer = createSearchIndexer(db);
+  const pubIds = new Map<string, number>();
+  const insPub = db.prepare('INSERT INTO publication (slug, name) VALUES (?, ?) RETURNING id');
+  const insIssue = db.prepare(
+    `INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count)
+     VALUES (?, ?, ?, 0, ?, ?) RETURNING id`,
+  );
+  const insPage = db.prepare(
+    'INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, ?, ?, ?, 800, 1120) RETURNING id',
+  );
+  const insArticle = db.prepare(
+    `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, body_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  );
+  const articles: Env['articles'] = [];
+  const issueIds: number[] = [];
+  db.transaction(() => {
+    for (const iss of ISSUES) {
+      let pubId = pubIds.get(iss.paper);
+      if (pubId === undefined) {
+        pubId = (insPub.get(iss.paper, iss.paper === 'haibin-evening' ? '海滨晚报' : '江城日报') as { id: number }).id;
+        pubIds.set(iss.paper, pubId);
+      }
+      const count = iss.pages.reduce((n, pg) => n + pg.articles.length, 0);
+      const issueId = (insIssue.get(pubId, iss.date, iss.publishAt, iss.pages.length, count) as { id: number }).id;
+      issueIds.push(issueId);
+      let seq = 0;
+      iss.pages.forEach((pg, pi) => {
+        const pageId = (insPage.get(issueId, pi + 1, pg.name, 'ab/page.png') as { id: number }).id;
+        pg.articles.forEach((a, ai) => {
+          seq++;
+          const id = (
+            insArticle.get(issueId, pageId, pi + 1, ai + 1, seq, a.kicker ?? null, a.title, a.subtitle ?? null, JSON.stringify(a.body)) as {
+              id: number;
+            }
+          ).id;
+          indexer.indexArticle(id, a);
+          articles.push({ id, issueId, paper: iss.paper, date: iss.date, embargoed: iss.publishAt > NOW, a });
+        });
+      });
+    }
+  })();
+  return { dir, file, db, indexer, searcher: createSearcher(db), articles, issueIds };
+}
+
+let env: Env;
+beforeAll(() => {
+  env = setup();
+});
+afterAll(() => {
+  env.db.close();
+  fs.rmSync(env.dir, { recursive: true, force: true });
+});
+
+function search(q: string, extra: Partial<SearchParams> = {}) {
+  return env.searcher.search({ q, page: 1, sort: 'relevance', now: NOW, ...extra });
+}
+function titlesFor(q: string, extra: Partial<SearchParams> = {}): string[] {
+  return (search(q, extra)?.results ?? []).map((r) => r.title);
+}
+const visible = () => env.articles.filter((x) => !x.embargoed);
+
+function texts(a: FixtureArticle): string[] {
+  const out = [a.kicker, a.title, a.subtitle].filter((s): s is string => !!s);
+  for (const b of a.body) out.push(b.type === 'image' ? (b.caption ?? '') : b.text);
+  return out;
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
+
+describe('tokenize', () => {
+  test('CJK bigrams, whole Latin/digit words, NFKC and lower case', () => {
+    expect(tokenizeForIndex('地铁20号线开通')).toBe('地铁 铁 20 号线 线开 开通 通');
+    expect(tokenizeForIndex('ＲＣＥＰ协定，5G！')).toBe('rcep 协定 定 5g');
+    expect(tokenizeForIndex('')).toBe('');
+    expect(tokenizeForIndex('“”……——')).toBe('');
+    expect(normalizeForSearch('ＡＢＣ１２３')).toBe('abc123');
+  });
+
+  test('query terms become quoted phrases ANDed together', () => {
+    expect(parseSearchQuery('20号线')).toEqual({ terms: ['20号线'], match: '"20" + "号线"' });
+    expect(parseSearchQuery('经')!.match).toBe('"经"*');
+    expect(parseSearchQuery('中国 经济')!.match).toBe('"中国" AND "经济"');
+    expect(parseSearchQuery('"中国 经济"')!.match).toBe('"中国" + "国"* + "经济"');
+    expect(parseSearchQuery('“中国 经济”')!.match).toBe('"中国" + "国"* + "经济"');
+    expect(parseSearchQuery('5g网')!.match).toBe('"5g" + "网"*');
+    expect(parseSearchQuery('RCEP rcep ＲＣＥＰ')).toEqual({ terms: ['rcep'], match: '"rcep"' });
+    expect(parseSearchQuery('')).toBeNull();
+    expect(parseSearchQuery(' \t\n')).toBeNull();
+    expect(parseSearchQuery('*:()^-+')).toBeNull();
+  });
+
+  test('query length is bounded in characters after trimming', () => {
+    const max = '字'.repeat(MAX_QUERY_LENGTH);
+    expect(parseSearchQuery(`  ${max}  `)).not.toBeNull();
+    expect(isQueryTooLong(`  ${max}  `)).toBe(false);
+    expect(parseSearchQuery(max + '字')).toBeNull();
+    expect(isQueryTooLong(max + '字')).toBe(true);
+    // An emoji is one character, not two UTF-16 units.
+    expect(isQueryTooLong('😀'.repeat(MAX_QUERY_LENGTH))).toBe(false);
+  });
+
+  test('work bounds: at most MAX_TERMS terms and MAX_PHRASE_TOKENS tokens a phrase', () => {
+    expect(parseSearchQuery('中国 经济 发展 社会 文化 科技 教育 卫生')!.terms).toHaveLength(MAX_TERMS);
+    expect(parseSearchQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '))!.terms).toHaveLength(MAX_TERMS);
+    // One-character prefix tokens walk huge doclists: at most MAX_PREFIX_TOKENS.
+    expect(parseSearchQuery('的 是 在 了 和')).toEqual({ terms: ['的', '是'], match: '"的"* AND "是"*' });
+    expect(MAX_PREFIX_TOKENS).toBe(2);
+    // A phrase of single characters is read without its separators instead.
+    expect(parseSearchQuery('"的 是 在 了"')!.match).toBe('"的是" + "是在" + "在了"');
+    expect(parseSearchQuery('经 "中国 经济" 学')!.match).toBe('"经"* AND "中国" + "国"* + "经济"');
+    const long = '一二三四五六七八九十'.repeat(10);
+    expect(parseSearchQuery(long)!.match.split(' + ')).toHaveLength(MAX_PHRASE_TOKENS);
+  });
+
+  test('document keys round-trip and sort by date, paper, reading order', () => {
+    for (const d of ['0000-01-01', '0000-03-01', '1899-12-31', '1970-01-01', '2000-02-29', '2026-11-20', '9999-12-31']) {
+      expect(dateOfDayNumber(dayNumber(d)!)).toBe(d);
+    }
+    expect(dayNumber('2026-02-29')).toBeNull();
+    expect(dayNumber('2026-13-01')).toBeNull();
+    expect(dayNumber('x')).toBeNull();
+    expect(dayNumber('2026-11-21')! - dayNumber('2026-11-20')!).toBe(1);
+    const k = docKey('2026-11-20', 7, 35);
+    expect(decodeDocKey(k)).toEqual({ publicationId: 7, date: '2026-11-20', seq: 35 });
+    expect(Number.isSafeInteger(docKey('9999-12-31', 65535, 1))).toBe(true);
+    expect(docKey('2026-11-21', 1, 1)).toBeGreaterThan(docKey('2026-11-20', 2, 1));
+    expect(docKey('2026-11-20', 2, 1)).toBeGreaterThan(docKey('2026-11-20', 1, 1));
+    expect(() => docKey('2026-11-20', 1, 0)).toThrow();
+    expect(() => docKey('2026-11-20', 70000, 1)).toThrow();
+  });
+});
+
+describe('search', () => {
+  test('every 1- to 4-character substring of titles and bodies finds its article', () => {
+    let checked = 0;
+    for (const art of visible()) {
+      for (const text of texts(art.a)) {
+        const chars = [...text];
+        for (let len = 1; len <= 4; len++) {
+          for (let i = 0; i + len <= chars.length; i++) {
+            // Latin words and numbers are matched whole (like any search
+            // engine); a CJK substring may start or end anywhere.
+            if (isWordChar(chars[i]) && isWordChar(chars[i - 1])) continue;
+            if (isWordChar(chars[i + len - 1]) && isWordChar(chars[i + len])) continue;
+            const q = chars.slice(i, i + len).join('');
+            if (!/[\p{L}\p{N}]/u.test(q) || /["“”「」『』]/u.test(q)) continue;
+            // Narrowed to the article's own issue so that it is on page 1.
+            const res = search(q, { paper: art.paper, from: art.date, to: art.date, sort: 'date' });
+            const found = res?.results.some((r) => r.articleId === art.id) ?? false;
+            if (!found) throw new Error(`query ${JSON.stringify(q)} did not find article ${art.a.title}`);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1500);
+  });
+
+  test('mixed scripts, full-width forms and Latin case', () => {
+    expect(titlesFor('20号线')).toContain('地铁20号线今日开通运营');
+    expect(titlesFor('地铁20号线')).toContain('地铁20号线今日开通运营');
+    expect(titlesFor('２０号线')).toContain('地铁20号线今日开通运营');
+    expect(titlesFor('8140个学位')).toEqual(['新增8140个学位缓解入学难']);
+    expect(titlesFor('RCEP')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('rcep')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('ＲＣＥＰ')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('5G')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('５ｇ基站')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('full-width')).toEqual(['港口吞吐量创新高']);
+    expect(titlesFor('FULL WIDTH')).toEqual(['港口吞吐量创新高']);
+    expect(titlesFor('38.5公里')).toEqual(['地铁20号线今日开通运营']);
+    // Whole numbers: 20 does not find 2026 or 120.
+    expect(titlesFor('20')).toEqual(['地铁20号线今日开通运营']);
+    // Traditional and simplified as written.
+    expect(titlesFor('臺灣')).toEqual(['臺灣學者訪問團抵達']);
+    expect(titlesFor('台湾')).toEqual([]);
+    expect(titlesFor('地鐵')).toEqual(['臺灣學者訪問團抵達']);
+  });
+
+  test('a long passage pasted as the query finds its article', () => {
+    const text = '区域全面经济伙伴关系协定（RCEP）生效两周年以来，我市外贸企业享受关税减让超过3亿元。';
+    expect(titlesFor(text)).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor(`"${text}"`)).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor(text.replace('区域', '全域'))).toEqual([]);
+  });
+
+  test('quoted phrase versus unquoted terms', () => {
+    // Both articles hold 数字 and 经济; only one has them adjacent.
+    const and = titlesFor('数字 经济');
+    expect(and).toHaveLength(2);
+    expect(and).toEqual(expect.arrayContaining(['RCEP生效两周年 外贸企业订单增长', '港口吞吐量创新高']));
+    expect(titlesFor('"数字 经济"')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('“数字经济”')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    expect(titlesFor('数字经济')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+    // Latin: "new energy" adjacent in two articles, both words in three.
+    expect(titlesFor('energy new')).toHaveLength(2);
+    expect(titlesFor('"new energy"')).toEqual(expect.arrayContaining(['海洋科考船返航', '晚报读者节开幕']));
+    expect(titlesFor('"energy new"')).toEqual([]);
+    // An unbalanced quote runs to the end of the query.
+    expect(titlesFor('"数字 经济')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
+  });
+
+  test('terms are ANDed', () => {
+    expect(titlesFor('地铁 港口')).toEqual([]);
+    expect(titlesFor('地鐵 港口')).toEqual(['臺灣學者訪問團抵達']);
+    expect(titlesFor('地铁 展位')).toEqual(['晚报读者节开幕']);
+    expect(titlesFor('地铁 不存在的词')).toEqual([]);
+    expect(titlesFor('科考 珊瑚礁')).toEqual(['海洋科考船返航']);
+  });
+
+  test('paper and date filters', () => {
+    expect(titlesFor('地铁', { paper: 'haibin-evening' })).toEqual(['晚报读者节开幕']);
+    expect(titlesFor('地铁', { paper: 'jiangcheng-daily' })).toEqual(['地铁20号线今日开通运营']);
+    expect(search('地铁', { paper: 'no-such-paper' })).toEqual({ total: 0, page: 1, pageCount: 0, results: [] });
+    expect(titlesFor('珊瑚礁', { from: '2026-11-19', to: '2026-11-19' })).toHaveLength(2);
+    expect(titlesFor('珊瑚礁', { to: '2026-11-18' })).toEqual([]);
+    expect(titlesFor('港口', { from: '2026-11-18', to: '2026-11-18' })).toEqual(['港口吞吐量创新高']);
+    expect(titlesFor('港口', { from: '2026-11-19' })).toEqual(['臺灣學者訪問團抵達']);
+    expect(titlesFor('港口', { from: '2026-11-20', to: '2026-11-18' })).toEqual([]);
+    expect(titlesFor('港口', { paper: 'haibin-evening', from: '2026-11-18', to: '2026-11-19' })).toEqual(['臺灣學者訪問團抵達']);
+    // Invalid dates are ignored rather than failing.
+    expect(titlesFor('港口', { from: 'yesterday', to: '2026-02-30' })).toHaveLength(2);
+    const r = search('港口')!.results.find((x) => x.paperSlug === 'haibin-evening')!;
+    expect(r).toMatchObject({ paperName: '海滨晚报', date: '2026-11-19', pageNumber: 1, pageName: '两岸', position: 1 });
+  });
+
+  test('embargoed issues are never returned until their publish time', () => {
+    for (const q of ['琥珀蜻蜓', '禁运', '明日头条', '"琥珀 蜻蜓"', '琥']) {
+      expect(search(q)!.total).toBe(0);
+      expect(search(q, { sort: 'date' })!.results).toEqual([]);
+      expect(search(q, { paper: 'jiangcheng-daily', from: '2026-11-21', to: '2026-11-21' })!.total).toBe(0);
+    }
+    // Shared words: the embargoed article is not counted or listed.
+    const metro = search('地铁20号线')!;
+    expect(metro.total).toBe(1);
+    expect(metro.results.map((r) => r.date)).toEqual(['2026-11-18']);
+    // Once published it is found.
+    const later = search('琥珀蜻蜓', { now: Date.UTC(2026, 10, 21) })!;
+    expect(later.results.map((r) => r.title)).toEqual(['明日头条禁运测试稿']);
+    expect(search('地铁20号线', { now: Date.UTC(2026, 10, 21) })!.total).toBe(2);
+  });
+
+  test('title matches rank above body-only matches; date sort is newest first', () => {
+    // 港口 is in the title of one 11-18 article, in the bodies of two others.
+    const rel = search('港口')!.results.map((r) => r.title);
+    expect(rel[0]).toBe('港口吞吐量创新高');
+    const coral = search('珊瑚礁')!.results.map((r) => r.title);
+    expect(coral).toEqual(['珊瑚礁保护区正式设立', '海洋科考船返航']);
+    const byDate = search('港口', { sort: 'date' })!.results.map((r) => r.date);
+    expect(byDate).toEqual([...byDate].sort().reverse());
+    expect(byDate[0]).toBe('2026-11-19');
+  });
+
+  test('snippets: escaped, marked, about 120 characters around the first match', () => {
+    const r = search('ampersands markup')!.results[0]!;
+    expect(r.snippetHtml).toContain('&#60;b&#62;<mark>markup</mark>&#60;/b&#62;');
+    expect(r.snippetHtml).toContain('&#38; <mark>ampersands</mark>');
+    expect(r.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+    // Full-width text is marked where it stands, in its original form.
+    expect(search('full width')!.results[0]!.snippetHtml).toContain('<mark>Ｆｕｌｌ</mark>－<mark>ｗｉｄｔｈ</mark>');
+    const metro = search('换乘')!.results[0]!;
+    expect(metro.snippetHtml).toMatch(/<mark>换乘<\/mark>/);
+    expect(metro.snippetHtml.replace(/<\/?mark>/g, '').length).toBeLessThanOrEqual(122);
+    // Body without a match: the title is the snippet.
+    const title = search('开通运营')!.results[0]!;
+    expect(title.snippetHtml).toContain('<mark>开通运营</mark>');
+    expect(title.titleHtml).toBe('地铁20号线今日<mark>开通运营</mark>');
+    // Every term is marked, a phrase through its pieces.
+    const both = search('"数字 经济" 5G')!.results[0]!.snippetHtml;
+    expect(both).toContain('<mark>数字经济</mark>');
+    expect(both).toContain('<mark>5G</mark>');
+    // Long text: cut with ellipses, the match kept.
+    const long = '前'.repeat(300) + '目标词' + '后'.repeat(300);
+    const s = buildSnippet(long, highlightPieces('目标词'))!;
+    expect(s.startsWith('…') && s.endsWith('…')).toBe(true);
+    expect(s).toContain('<mark>目标词</mark>');
+    expect(s.replace(/<\/?mark>/g, '').length).toBe(122);
+    // Whole words only in Latin, as in the index.
+    expect(buildSnippet('the newest news', highlightPieces('new'))).toBeNull();
+  });
+
+  test('pagination and totals', () => {
+    const db = env.db;
+    const pub = (db.prepare("SELECT id FROM publication WHERE slug = 'haibin-evening'").get() as { id: number }).id;
+    const issueId = (
+      db
+        .prepare("INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (?, '2026-10-01', 0, 0, 1, 45) RETURNING id")
+        .get(pub) as { id: number }
+    ).id;
+    const pageId = (
+      db.prepare("INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, 1, '专版', 'x.png', 1, 1) RETURNING id").get(issueId) as { id: number }
+    ).id;
+    db.transaction(() => {
+      for (let i = 1; i <= 45; i++) {
+        const a = { title: `分页测试第${i}篇`, body: [p(`翻页关键词出现在第${i}篇稿件里。`)] };
+        const { id } = db
+          .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING id')
+          .get(issueId, pageId, i, i, a.title, JSON.stringify(a.body)) as { id: number };
+        env.indexer.indexArticle(id, a);
+      }
+    })();
+    // The windowed searcher ranks only the newest 20 matches, then lists the
+    // rest by date: every page is still a partition of all matches.
+    const windowed = createSearcher(env.db, { rankWindow: 20 });
+    for (const s of [env.searcher, windowed]) {
+      for (const sort of ['relevance', 'date'] as const) {
+        const seen = new Set<number>();
+        for (let page = 1; page <= 3; page++) {
+          const r = s.search({ q: '翻页关键词', page, sort, now: NOW })!;
+          expect(r).toMatchObject({ total: 45, page, pageCount: 3 });
+          expect(r.results).toHaveLength(page < 3 ? 20 : 5);
+          for (const x of r.results) seen.add(x.articleId);
+        }
+        expect(seen.size).toBe(45);
+      }
+    }
+    const w1 = windowed.search({ q: '翻页关键词', page: 1, sort: 'relevance', now: NOW })!.results.map((r) => r.position);
+    expect([...w1].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const w2 = windowed.search({ q: '翻页关键词', page: 2, sort: 'relevance', now: NOW })!.results.map((r) => r.position);
+    expect(w2).toEqual(Array.from({ length: 20 }, (_, i) => i + 21));
+    // Date order: newest issue first, an issue in reading order.
+    expect(search('翻页关键词', { sort: 'date' })!.results.slice(0, 3).map((r) => r.position)).toEqual([1, 2, 3]);
+    expect(search('翻页关键词', { page: 4 })).toMatchObject({ total: 45, page: 4, pageCount: 3, results: [] });
+    expect(search('翻页关键词', { page: 0 })!.page).toBe(1);
+    expect(search('翻页关键词', { page: Number.NaN })!.page).toBe(1);
+  });
+
+  test('removeIssue makes the old text unfindable; re-indexing replaces', () => {
+    const art = env.articles.find((x) => x.a.title === '晚报读者节开幕')!;
+    expect(titlesFor('读者节')).toEqual(['晚报读者节开幕']);
+    env.db.transaction(() => {
+      env.indexer.removeIssue(art.issueId);
+      env.db.prepare('DELETE FROM article WHERE issue_id = ?').run(art.issueId);
+    })();
+    expect(search('读者节')!.total).toBe(0);
+    expect(search('訪問團')!.total).toBe(0);
+    expect(search('地铁', { paper: 'haibin-evening' })!.total).toBe(0);
+    // Re-import of the same issue: new rows, new text.
+    const pageId = (env.db.prepare('SELECT id FROM page WHERE issue_id = ? AND number = 1').get(art.issueId) as { id: number }).id;
+    const a = { title: '晚报读者节闭幕', body: [p('读者节圆满落幕，共吸引观众三万人次。')] };
+    env.db.transaction(() => {
+      const { id } = env.db
+        .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, 1, 1, ?, ?) RETURNING id')
+        .get(art.issueId, pageId, a.title, JSON.stringify(a.body)) as { id: number };
+      env.indexer.indexArticle(id, a);
+    })();
+    expect(titlesFor('读者节')).toEqual(['晚报读者节闭幕']);
+    expect(search('开幕')!.total).toBe(0);
+    expect(search('闭幕')!.total).toBe(1);
+    expect(() => env.indexer.indexArticle(999999, a)).toThrow(/not found/);
+    expect(() => env.indexer.removeIssue(999999)).not.toThrow();
+    // Rows deleted without removeIssue leave stale keys: counted, never shown;
+    // a later removeIssue still clears them.
+    const pagination = (env.db.prepare("SELECT id FROM issue WHERE date = '2026-10-01'").get() as { id: number }).id;
+    env.db.prepare('DELETE FROM article WHERE issue_id = ?').run(pagination);
+    expect(search('翻页关键词')).toMatchObject({ total: 45, results: [] });
+    env.indexer.removeIssue(pagination);
+    expect(search('翻页关键词')!.total).toBe(0);
+  });
+
+  test('rebuildSearchIndex recreates the same index from the article table', () => {
+    const queries = ['珊瑚礁', '地铁', '20号线', 'RCEP', '翻页关键词', '琥珀蜻蜓', '"new energy"', '经'];
+    const before = queries.map((q) => search(q, { sort: 'date' }));
+    const beforeLater = search('琥珀蜻蜓', { now: Date.UTC(2026, 10, 21) });
+    expect(rebuildSearchIndex(env.db)).toBe((env.db.prepare('SELECT count(*) AS n FROM article').get() as { n: number }).n);
+    expect(queries.map((q) => search(q, { sort: 'date' }))).toEqual(before);
+    expect(search('琥珀蜻蜓', { now: Date.UTC(2026, 10, 21) })).toEqual(beforeLater);
+  });
+
+  test('results follow writes made by another connection (cached counts are dropped)', () => {
+    expect(search('跨连接新词')!.total).toBe(0);
+    expect(search('珊瑚礁', { page: 1 })!.total).toBe(2);
+    const other = new Database(env.file);
+    try {
+      const issue = other.prepare("SELECT id FROM issue WHERE date = '2026-11-19' AND publication_id = (SELECT id FROM publication WHERE slug = 'jiangcheng-daily')").get() as { id: number };
+      const pageId = (other.prepare('SELECT id FROM page WHERE issue_id = ?').get(issue.id) as { id: number }).id;
+      const indexer = createSearchIndexer(other);
+      const a = { title: '跨连接新词出现', body: [p('珊瑚礁再次出现在这里。')] };
+      other.transaction(() => {
+        const { id } = other
+          .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, 99, 99, ?, ?) RETURNING id')
+          .get(issue.id, pageId, a.title, JSON.stringify(a.body)) as { id: number };
+        indexer.indexArticle(id, a);
+      })();
+    } finally {
+      other.close();
+    }
+    expect(search('跨连接新词')!.total).toBe(1);
+    expect(search('珊瑚礁', { page: 1 })!.total).toBe(3);
+  });
+
+  test('works on a read-only connection', () => {
+    const ro = new Database(env.file, { readonly: true, fileMustExist: true });
+    try {
+      const r = createSearcher(ro).search({ q: '8140个学位', page: 1, sort: 'relevance', now: NOW })!;
+      expect(r.results.map((x) => x.title)).toEqual(['新增8140个学位缓解入学难']);
+    } finally {
+      ro.close();
+    }
+  });
+
+  test('hostile queries never throw and never turn into syntax', () => {
+    const hostile = [
+      '',
+      ' ',
+      '\t\n\r ',
+      '"',
+      '""',
+      '"""',
+      '"地铁',
+      '地铁"',
+      '"地铁" "',
+      '*',
+      '地铁*',
+      '*地铁',
+      ':',
+      'a:b',
+      'title:地铁',
+      '{title}:地铁',
+      '(',
+      ')',
+      '(地铁',
+      '地铁)',
+      'NEAR(',
+      'NEAR(地铁 港口, 2)',
+      'AND',
+      'OR',
+      'NOT',
+      '地铁 AND 港口',
+      '地铁 OR 港口',
+      '地铁 NOT 港口',
+      '^x',
+      '^地铁',
+      '-地铁',
+      '+地铁',
+      '地铁 -港口',
+      "'; DROP TABLE article; --",
+      "' OR 1=1 --",
+      '\\',
+      '%_',
+      'x'.repeat(10000),
+      '地'.repeat(10000),
+      '\u0000',
+      '地\u0000铁',
+      '\u0001\u0002\u001f\u007f',
+      '\uD800',
+      '\uDC00地铁',
+      '地铁\uD800',
+      '😀',
+      '😀地铁😀',
+      '👩‍👩‍👧‍👦',
+      '\u202E地铁',
+      '\u202Eenergy',
+      '\u200B\u200D\uFEFF',
+      '\u3000',
+      '　地铁　',
+      'ﾃｽﾄ',
+      'é',
+      'e\u0301',
+      '<script>alert(1)</script>',
+      '&amp;',
+      '{}',
+      '[]',
+      '$1',
+      '?',
+      '@match',
+      'rowid',
+      'rank',
+      '0',
+      '-1',
+      '1e309',
+      'NaN',
+    ];
+    expect(hostile.length).toBeGreaterThanOrEqual(30);
+    for (const q of hostile) {
+      for (const sort of ['relevance', 'date'] as const) {
+        let r: ReturnType<typeof search> = null;
+        expect(() => {
+          r = search(q, { sort });
+        }).not.toThrow();
+        if (r !== null) {
+          const res = r as NonNullable<ReturnType<typeof search>>;
+          expect(res.total).toBeGreaterThanOrEqual(0);
+          for (const x of res.results) expect(x.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+        }
+      }
+    }
+    // Syntax characters are separators, not operators.
+    expect(search('地铁 OR 港口')!.total).toBe(search('地铁 港口')!.total);
+    expect(titlesFor('-地铁', { paper: 'haibin-evening' })).toEqual(titlesFor('地铁', { paper: 'haibin-evening' }));
+    expect(search('地铁*')!.total).toBe(search('地铁')!.total);
+    expect(search('NOT')!.total).toBe(0);
+    expect(search('x'.repeat(10000))).toBeNull();
+    // Parameters from a query string may be anything.
+    expect(() => env.searcher.search({ q: '地铁', page: -5, sort: 'relevance', now: NOW, paper: "'", from: '"', to: '*' })).not.toThrow();
+  });
+});
