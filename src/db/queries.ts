@@ -51,6 +51,13 @@ export interface ArticleSummaryRow {
   hotspot_json: string | null;
 }
 
+/** Enough of an article to link to it. */
+export interface ArticleLinkRow {
+  page_number: number;
+  position: number;
+  title: string;
+}
+
 export interface ArticleRow extends ArticleSummaryRow {
   byline: string | null;
   lead: string;
@@ -91,6 +98,9 @@ export function createQueries(db: Db) {
     pagesOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? ORDER BY number'),
     articlesOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? ORDER BY seq`),
     articleAt: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, lead, body_json, image_path FROM article WHERE issue_id = ? AND page_number = ? AND position = ?`),
+    pageOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? AND number = ?'),
+    // The articles just before and after one in reading order (UNIQUE (issue_id, seq) answers it).
+    articleNeighbours: db.prepare('SELECT seq, page_number, position, title FROM article WHERE issue_id = ? AND seq IN (?, ?)'),
     issueDatesBetween: db.prepare('SELECT date FROM issue WHERE publication_id = ? AND date >= ? AND date <= ? AND publish_at <= ? ORDER BY date'),
     issueCountsByMonth: db.prepare(`
       SELECT substr(date, 1, 7) AS month, count(*) AS issues FROM issue
@@ -117,6 +127,12 @@ export function createQueries(db: Db) {
     articlesOfIssue: (issueId: number): ArticleSummaryRow[] => s.articlesOfIssue.all(issueId) as ArticleSummaryRow[],
     articleAt: (issueId: number, pageNumber: number, position: number): ArticleRow | undefined =>
       s.articleAt.get(issueId, pageNumber, position) as ArticleRow | undefined,
+    pageOfIssue: (issueId: number, pageNumber: number): PageRow | undefined => s.pageOfIssue.get(issueId, pageNumber) as PageRow | undefined,
+    /** The previous and next article of the issue in reading order (by seq), without reading the other ~100. */
+    articleNeighbours: (issueId: number, seq: number): { prev: ArticleLinkRow | undefined; next: ArticleLinkRow | undefined } => {
+      const rows = s.articleNeighbours.all(issueId, seq - 1, seq + 1) as (ArticleLinkRow & { seq: number })[];
+      return { prev: rows.find((r) => r.seq === seq - 1), next: rows.find((r) => r.seq === seq + 1) };
+    },
     issueDatesBetween: (publicationId: number, from: IssueDate, to: IssueDate, now: number): IssueDate[] =>
       (s.issueDatesBetween.all(publicationId, from, to, now) as { date: IssueDate }[]).map((r) => r.date),
     issueCountsByMonth: (publicationId: number, now: number): { month: string; issues: number }[] =>

@@ -46,15 +46,28 @@ export function weekdayName(date: IssueDate): string {
 
 /** The calendar date of an instant in an IANA time zone. */
 export function dateInZone(instant: number, timeZone: string): IssueDate {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-  return parts as IssueDate;
+  return formatter(dateFormats, timeZone, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(instant) as IssueDate;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one (it was the top self-time
+// function of an uncached article page): one per time zone, made on first use.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = cache.get(timeZone);
+  if (!f) {
+    f = make(); // throws RangeError for an unknown zone, before anything is cached
+    cache.set(timeZone, f);
+  }
+  return f;
 }
 
 /** Offset of a time zone at an instant, in minutes east of UTC. */
 export function zoneOffsetMinutes(instant: number, timeZone: string): number {
-  const f = new Intl.DateTimeFormat('en-US', {
+  const f = formatter(offsetFormats, timeZone, () => new Intl.DateTimeFormat('en-US', {
     timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-  });
+  }));
   const p = Object.fromEntries(f.formatToParts(instant).map((x) => [x.type, x.value]));
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return Math.round((asUtc - Math.floor(instant / 1000) * 1000) / 60000);

@@ -17,10 +17,8 @@ export const articleView: PageHandler = (req, ctx) => {
   const position = parsePositionSegment(req, paper, issue);
   const article = ctx.queries.articleAt(issue.id, pageNumber, position);
   if (!article) throw new NotFound(`本版没有第${position}篇文章`, paper, issue);
-  const page = ctx.queries.pagesOfIssue(issue.id).find((p) => p.number === pageNumber)!;
-  const all = ctx.queries.articlesOfIssue(issue.id);
-  const prev = all.find((a) => a.seq === article.seq - 1);
-  const next = all.find((a) => a.seq === article.seq + 1);
+  const page = ctx.queries.pageOfIssue(issue.id, pageNumber)!;
+  const { prev, next } = ctx.queries.articleNeighbours(issue.id, article.seq);
   const link = (a: { page_number: number; position: number; title: string }) => ({
     path: urls.article(paper.slug, issue.date, a.page_number, a.position),
     title: a.title,
