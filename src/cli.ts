@@ -1,5 +1,5 @@
 import { ConfigError } from './config';
-import { DatabaseUnavailableError } from './db/connection';
+import { DatabaseUnavailableError, isDamaged } from './db/connection';
 import { ImportValidationError } from './importer/problems';
 
 /** Thrown for wrong command-line usage; printed with the usage text, exit code 2. */
@@ -21,6 +21,10 @@ export function runCli(main: () => Promise<void> | void, usage?: string): void {
         process.exitCode = 1;
       } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError) {
         process.stderr.write(`error: ${err.message}\n`);
+        process.exitCode = 1;
+      } else if (isDamaged(err)) {
+        // Corruption found past the header (a migration or a query read a bad page).
+        process.stderr.write(`error: the database is damaged (${(err as Error).message}): restore it from a backup (see docs/operations.md) or move it away to start afresh\n`);
         process.exitCode = 1;
       } else {
         process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
+import net from 'node:net';
 import { loadConfig, type Config } from './config';
 import { openReadOnlyDatabase, openWritableDatabase } from './db/connection';
 import { migrate } from './db/migrate';
@@ -23,11 +24,21 @@ async function prepareDatabase(config: Config): Promise<void> {
   }
 }
 
+/** After SIGTERM, how long the server keeps accepting before it closes its listener. */
+const DRAIN_MS = 1_000;
+
 export async function startServer(config: Config = loadConfig()): Promise<Server> {
   await prepareDatabase(config);
   const db = openReadOnlyDatabase(config.databasePath);
   const { app } = createApp({ db, config });
-  const server = app.listen(config.port, config.host);
+  let stopping = false;
+  // While stopping, every answer closes its connection: keep-alive clients get their
+  // current request answered and then reconnect (elsewhere), instead of holding us open.
+  const server = http.createServer((req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -38,17 +49,25 @@ export async function startServer(config: Config = loadConfig()): Promise<Server
   logger.info({ url: `http://${config.host}:${port}`, database: config.databasePath, mediaDir: config.mediaDir }, 'epaper listening');
 
   // Graceful stop: refuse new connections, let in-flight requests finish, then close the database.
-  let stopping = false;
+  // Not server.close(): since Node 19 it also drops idle keep-alive connections at once, and a
+  // request may be on its way on one of them (the client would see a reset). Busy connections
+  // close after their answer (above); idle ones are swept once no request can be in transit.
+  let signalled = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (signalled) return;
+    signalled = true;
     logger.info({ signal }, 'shutting down');
-    server.close(() => {
-      db.close();
-      process.exit(0);
-    });
-    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 9_000).unref();
+    // Keep accepting for a moment first: under load a busy event loop accepts late, and a
+    // connection still waiting in the kernel's accept queue when the listener closes is reset.
+    setTimeout(() => {
+      net.Server.prototype.close.call(server, () => {
+        db.close();
+        process.exit(0);
+      });
+      stopping = true;
+      setInterval(() => server.closeIdleConnections(), 1_000).unref();
+    }, DRAIN_MS).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -75,7 +75,9 @@ export function pageRoute(ctx: AppContext, handler: PageHandler): RequestHandler
       sendCached(req, res, cached);
       return;
     }
-    const entry = renderResult(ctx, handler(req, ctx));
+    // One read transaction: every query of the page sees the same snapshot, so an
+    // import committing mid-render cannot make the page show old and new at once.
+    const entry = renderResult(ctx, ctx.db.transaction(() => handler(req, ctx))());
     ctx.cache.set(key, entry);
     sendCached(req, res, entry);
   };

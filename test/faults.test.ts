@@ -1,0 +1,510 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import request from 'supertest';
+import { openReadOnlyDatabase } from '../src/db/connection';
+import { importIssues } from '../src/importer';
+import { putMediaFile } from '../src/importer/media-store';
+import { validateIssueFolder } from '../src/importer/validate';
+import { createIssueWriter } from '../src/importer/write';
+import { PROJECT_ROOT } from '../src/paths';
+import * as webApp from '../src/web/app';
+import { testConfig } from './helpers/app';
+import { freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+
+/**
+ * Faults: the importer killed at random moments while the real server answers
+ * a stream of requests for the issue being replaced; a read-only serving
+ * connection; a missing or corrupt database at start; a media file missing on disk.
+ *
+ * Uses the compiled server and importer (dist/): run `npm run build` first.
+ */
+
+const SERVER = path.join(PROJECT_ROOT, 'dist/src/server.js');
+const IMPORTER = path.join(PROJECT_ROOT, 'dist/scripts/import.js');
+const SEED = Number(process.env.FAULTS_SEED ?? 7);
+const KILLS = 20;
+const OLD = '旧版';
+const NEW = '新版';
+const AFTER_ISSUE = Date.parse('2026-02-01T00:00:00Z');
+
+/** Every child this file starts, killed at the end whatever happened. */
+const children = new Set<ChildProcess>();
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+beforeAll(() => {
+  for (const f of [SERVER, IMPORTER]) {
+    if (!fs.existsSync(f)) throw new Error(`${path.relative(PROJECT_ROOT, f)} is missing: run "npm run build" before this suite`);
+  }
+});
+
+/** mulberry32: a small seeded generator, so the kill moments are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An issue big enough that its write transaction takes a while; every title and page name carries the version. */
+function versionedManifest(prefix: string, articlesPerPage = 50, paragraphs = 8): ManifestJson {
+  const m = sampleManifest({ titlePrefix: prefix });
+  const paragraph = `${prefix}区里召开推进会,部署老旧小区改造、加装电梯和社区养老服务等重点工作。`.repeat(8);
+  for (const page of m.pages) {
+    page.name = `${prefix}${page.name}`;
+    page.articles = Array.from({ length: articlesPerPage }, (_, i) => ({
+      position: i + 1,
+      title: `${prefix}第${page.number}版第${i + 1}篇`,
+      ...(i === 0 ? { hotspot: [[10, 10], [190, 10], [190, 120], [10, 120]] } : {}),
+      body: Array.from({ length: paragraphs }, () => ({ type: 'paragraph', text: paragraph })),
+    }));
+  }
+  return m;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+afterAll(() => agent.destroy());
+
+function get(port: number, url: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error(`timeout ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+interface ServerProcess {
+  proc: ChildProcess;
+  port: number;
+  output: () => string;
+  stderr: () => string;
+  stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** The compiled server as a child process on a free port of 127.0.0.1, logging at info. */
+async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), DEMO_ON_EMPTY: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(proc);
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (gone) throw new Error(`server exited before listening:\n${out}\n${err}`);
+    try {
+      await get(port, '/robots.txt');
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`server did not listen within 20 s:\n${out}\n${err}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    proc,
+    port,
+    output: () => out + err,
+    stderr: () => err,
+    stop: async () => {
+      if (!gone) proc.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+function runImport(folder: string, dbFile: string, mediaDir: string, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [IMPORTER, '--quiet', folder], {
+      env: { ...process.env, DATABASE_PATH: dbFile, MEDIA_DIR: mediaDir },
+      stdio: 'ignore',
+    });
+    children.add(child);
+    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ killed: signal === 'SIGKILL', code, ms: Date.now() - t0 });
+    });
+  });
+}
+
+/** Which versions a response shows: exactly one for every page of the issue. */
+function versionsIn(body: string): string[] {
+  return [OLD, NEW].filter((v) => body.includes(v));
+}
+
+describe('(a) SIGKILL during a re-import while the server answers', () => {
+  test(`20 seeded kill moments: intact file, old or new issue, no 5xx, no mixed page (seed ${SEED})`, async () => {
+    const dir = tempDir('epaper-faults-');
+    const { db, file, mediaDir } = freshDatabase(dir);
+    const v1 = await writeIssueFolder(path.join(dir, 'v1'), versionedManifest(OLD));
+    const v2 = await writeIssueFolder(path.join(dir, 'v2'), versionedManifest(NEW));
+    await importIssues([v1], { db, mediaDir });
+    const slug = sampleManifest().publication.slug;
+    const date = sampleManifest().date;
+    db.close();
+
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir });
+    const urls = [
+      `/${slug}/${date}`, `/${slug}/${date}/01`, `/${slug}/${date}/02`, `/${slug}/${date}/01/1`, `/${slug}/${date}/01/25`,
+      `/${slug}/${date}/01/50`, `/${slug}/${date}/02/1`, `/${slug}/${date}/02/50`, `/${slug}/feed.xml`, '/',
+      `/search?q=${encodeURIComponent('推进会')}`,
+    ];
+    const stats = { requests: 0, byStatus: new Map<number, number>(), seen: new Set<string>(), problems: [] as string[] };
+    let running = true;
+    const loop = async (offset: number) => {
+      for (let i = offset; running; i += 1) {
+        const url = urls[i % urls.length];
+        try {
+          const a = await get(server.port, url);
+          stats.requests += 1;
+          stats.byStatus.set(a.status, (stats.byStatus.get(a.status) ?? 0) + 1);
+          if (a.status !== 200) stats.problems.push(`${a.status} for ${url}`);
+          if (url === '/' || url.startsWith('/search')) continue;
+          const v = versionsIn(a.body);
+          if (v.length !== 1) stats.problems.push(`${url} showed ${v.length === 0 ? 'no version' : 'both versions'}`);
+          else stats.seen.add(v[0]);
+        } catch (err) {
+          stats.problems.push(`${url}: ${String(err)}`);
+        }
+      }
+    };
+    const loops = Array.from({ length: 3 }, (_, k) => loop(k * 4));
+
+    try {
+      // How long a full re-import takes here, under this load, so the kills spread over all of it.
+      const full = await runImport(v1, file, mediaDir, null);
+      expect(full.code).toBe(0);
+      const random = rng(SEED);
+      const outcomes: string[] = [];
+      for (let i = 0; i < KILLS; i += 1) {
+        const at = Math.round(random() * full.ms * 1.1);
+        const folder = random() < 0.5 ? v1 : v2;
+        const r = await runImport(folder, file, mediaDir, at);
+        outcomes.push(r.killed ? `killed@${at}` : `done(${r.code})`);
+        const check = new Database(file, { readonly: true });
+        try {
+          expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+          expect(check.pragma('foreign_key_check')).toEqual([]);
+          const titles = check.prepare('SELECT title FROM article').pluck().all() as string[];
+          const pages = check.prepare('SELECT name FROM page ORDER BY number').pluck().all() as string[];
+          const issue = check.prepare('SELECT page_count, article_count FROM issue').all();
+          expect(issue).toEqual([{ page_count: 2, article_count: 100 }]);
+          expect(titles).toHaveLength(100);
+          const versions = new Set([...titles, ...pages].map((t) => t.slice(0, 2)));
+          expect(versions.size).toBe(1); // entirely old or entirely new
+          const searchRows = check.prepare('SELECT count(*) FROM article_fts').pluck().get();
+          expect(searchRows).toBe(100);
+        } finally {
+          check.close();
+        }
+      }
+      // One more, to the other version, to completion: readers must see the switch.
+      const now = new Database(file, { readonly: true });
+      const current = (now.prepare('SELECT title FROM article LIMIT 1').pluck().get() as string).slice(0, 2);
+      now.close();
+      const last = await runImport(current === OLD ? v2 : v1, file, mediaDir, null);
+      expect(last.code).toBe(0);
+      await new Promise((r) => setTimeout(r, 300));
+      process.stdout.write(`faults: ${KILLS} kills (${outcomes.filter((o) => o.startsWith('killed')).length} killed mid-run, full import ${full.ms} ms), ${stats.requests} requests, statuses ${JSON.stringify(Object.fromEntries(stats.byStatus))}\n`);
+      expect(outcomes.filter((o) => o.startsWith('killed')).length).toBeGreaterThanOrEqual(KILLS / 2);
+    } finally {
+      running = false;
+      await Promise.all(loops);
+      const stopped = await server.stop();
+      expect(stopped).toEqual({ code: 0, signal: null });
+    }
+    expect(stats.problems.slice(0, 20)).toEqual([]);
+    expect(stats.requests).toBeGreaterThan(200);
+    expect([...stats.byStatus.keys()]).toEqual([200]);
+    expect([...stats.seen].sort()).toEqual([NEW, OLD].sort()); // both versions were served, never mixed
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
+
+describe('(a) a commit in the middle of rendering a page', () => {
+  /**
+   * Deterministic: the importer's transaction commits (on another connection)
+   * between two of a page's queries. The page must still show one version.
+   */
+  test('issue, page and article views read one snapshot', async () => {
+    const dir = tempDir('epaper-snapshot-');
+    const { db: writable, file, mediaDir } = freshDatabase(dir);
+    const folders = {
+      [OLD]: await writeIssueFolder(path.join(dir, 'v1'), versionedManifest(OLD, 5, 2)),
+      [NEW]: await writeIssueFolder(path.join(dir, 'v2'), versionedManifest(NEW, 5, 2)),
+    };
+    await importIssues([folders[OLD]], { db: writable, mediaDir });
+    const validated = { [OLD]: validateIssueFolder(folders[OLD]), [NEW]: validateIssueFolder(folders[NEW]) };
+    for (const v of Object.values(validated)) for (const m of v.media) putMediaFile(mediaDir, m.storePath, m.sourcePath);
+    const writer = createIssueWriter(writable);
+
+    const ro = openReadOnlyDatabase(file);
+    const { app, ctx } = webApp.createApp({ db: ro, config: testConfig({ databasePath: file, mediaDir, cacheBytes: 0 }), now: () => AFTER_ISSUE });
+    let current: typeof OLD | typeof NEW = OLD;
+    let commitDuringRender = false;
+    // Every query the routes make is wrapped: once the issue has been looked up, the first
+    // query after that returns its (old) rows and then the other version commits.
+    let issueLookedUp = false;
+    const queries = ctx.queries as unknown as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(queries)) {
+      if (typeof fn !== 'function') continue;
+      queries[name] = (...args: unknown[]) => {
+        const result = (fn as (...a: unknown[]) => unknown)(...args);
+        if (commitDuringRender && name === 'issueByDate') issueLookedUp = true;
+        else if (commitDuringRender && issueLookedUp) {
+          commitDuringRender = false;
+          issueLookedUp = false;
+          current = current === OLD ? NEW : OLD;
+          writer.write(validated[current], null);
+        }
+        return result;
+      };
+    }
+    const { slug } = sampleManifest().publication;
+    const { date } = sampleManifest();
+    for (const url of [`/${slug}/${date}`, `/${slug}/${date}/01`, `/${slug}/${date}/02`, `/${slug}/${date}/01/2`, `/${slug}/${date}/02/5`]) {
+      for (let k = 0; k < 2; k += 1) {
+        commitDuringRender = true;
+        const res = await request(app).get(url);
+        expect(res.status).toBe(200);
+        expect(commitDuringRender).toBe(false); // the commit did happen mid-render
+        expect(`${url}: ${versionsIn(res.text).join('+')}`).toMatch(/: (旧版|新版)$/);
+        const after = await request(app).get(url);
+        expect(versionsIn(after.text)).toEqual([current]); // and the next request sees it
+      }
+    }
+    ro.close();
+    writable.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(b) the server serves from a read-only connection', () => {
+  test('startServer hands createApp a read-only connection: a write through ctx.db throws', async () => {
+    const dir = tempDir('epaper-ro-');
+    const { db, file, mediaDir } = freshDatabase(dir);
+    await importIssues([await writeIssueFolder(path.join(dir, 'issue'))], { db, mediaDir });
+    db.close();
+    const spy = jest.spyOn(webApp, 'createApp');
+    const before = { term: process.listeners('SIGTERM'), int: process.listeners('SIGINT') };
+    // Imported lazily so the spy is in place; the server module has no side effects on import.
+    const { startServer } = await import('../src/server');
+    const server = await startServer(testConfig({ databasePath: file, mediaDir, port: 0, host: '127.0.0.1', demoOnEmpty: false }));
+    try {
+      expect(spy).toHaveBeenCalledTimes(1);
+      const { ctx } = spy.mock.results[0].value as ReturnType<typeof webApp.createApp>;
+      expect(ctx.db.readonly).toBe(true);
+      expect(() => ctx.db.prepare("UPDATE publication SET name = 'x'").run()).toThrow(/readonly/i);
+      expect(() => ctx.db.exec('CREATE TABLE evil (x)')).toThrow(/readonly/i);
+      expect(() => ctx.db.pragma('journal_mode = DELETE')).toThrow();
+      const port = (server.address() as net.AddressInfo).port;
+      expect((await get(port, '/')).status).toBe(200);
+    } finally {
+      spy.mockRestore();
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      });
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+        for (const l of process.listeners(sig)) if (!(sig === 'SIGTERM' ? before.term : before.int).includes(l)) process.off(sig, l);
+      }
+      const ctx = (spy.mock.results[0]?.value as ReturnType<typeof webApp.createApp> | undefined)?.ctx;
+      ctx?.db.close();
+    }
+    const stillThere = new Database(file, { readonly: true });
+    expect(stillThere.prepare('SELECT name FROM publication').pluck().get()).toBe('测试日报');
+    stillThere.close();
+  });
+});
+
+describe('(c) a missing or corrupt database at start', () => {
+  test('a missing database folder is created, the schema migrated, and the server starts empty', async () => {
+    const dir = tempDir('epaper-missing-');
+    const file = path.join(dir, 'not', 'yet', 'there', 'epaper.db');
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') });
+    try {
+      expect(fs.existsSync(file)).toBe(true);
+      expect((await get(server.port, '/')).status).toBe(200);
+      expect((await get(server.port, '/no-such-paper')).status).toBe(404);
+    } finally {
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const corruptions: [string, (file: string) => void][] = [
+    ['random bytes', (f) => fs.writeFileSync(f, crypto.randomBytes(64 * 1024))],
+    ['a valid header over garbage', (f) => fs.writeFileSync(f, Buffer.concat([Buffer.from('SQLite format 3\0'), crypto.randomBytes(16 * 1024)]))],
+    ['an empty-looking text file', (f) => fs.writeFileSync(f, 'this is not a database\n')],
+  ];
+  test.each(corruptions)('%s: one line on stderr saying what to do, non-zero exit, no stack trace', async (_name, corrupt) => {
+    const dir = tempDir('epaper-corrupt-');
+    const file = path.join(dir, 'epaper.db');
+    corrupt(file);
+    const port = await freePort();
+    const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const proc = spawn(process.execPath, [SERVER], {
+        env: { ...process.env, DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media'), DEMO_ON_EMPTY: '0', PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let stdout = '';
+      proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+      proc.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr, stdout });
+      });
+    });
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull();
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(file);
+    expect(lines[0]).toMatch(/restore it from a backup/);
+    expect(lines[0]).toMatch(/docs\/operations\.md/);
+    expect(result.stderr + result.stdout).not.toMatch(/\n\s+at |\.js:\d+/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(d) a media file missing on disk', () => {
+  test('answers 404 and is logged; the page that shows it still renders 200', async () => {
+    const dir = tempDir('epaper-media-');
+    const { db, file, mediaDir } = freshDatabase(dir);
+    await importIssues([await writeIssueFolder(path.join(dir, 'issue'))], { db, mediaDir });
+    const photo = db.prepare('SELECT image_path FROM article WHERE image_path IS NOT NULL LIMIT 1').pluck().get() as string;
+    const pageImage = db.prepare('SELECT image_path FROM page WHERE number = 1').pluck().get() as string;
+    db.close();
+    fs.rmSync(path.join(mediaDir, photo));
+    fs.rmSync(path.join(mediaDir, pageImage));
+    const { slug } = sampleManifest().publication;
+    const { date } = sampleManifest();
+
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir });
+    try {
+      for (const missing of [photo, pageImage]) {
+        const res = await get(server.port, `/media/${missing}`);
+        expect(res.status).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.body).not.toMatch(/\n\s+at |\.js:\d+/);
+      }
+      const article = await get(server.port, `/${slug}/${date}/01/1`);
+      expect(article.status).toBe(200);
+      expect(article.body).toContain(`/media/${photo}`);
+      const page = await get(server.port, `/${slug}/${date}/01`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`/media/${pageImage}`);
+      expect((await get(server.port, `/${slug}/${date}`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200)); // let the log lines flush
+      const log = server.output();
+      for (const missing of [photo, pageImage]) {
+        const line = log.split('\n').find((l) => l.includes(missing) && /missing/i.test(l) && !/"statusCode"/.test(l));
+        expect(line ?? `no log line naming ${missing} in:\n${log}`).toMatch(/missing/i);
+      }
+    } finally {
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(e) SIGTERM under keep-alive load', () => {
+  test('stops accepting, answers every request in flight, exits 0 within 10 s, no connection reset', async () => {
+    const dir = tempDir('epaper-sigterm-');
+    const { db, file, mediaDir } = freshDatabase(dir);
+    await importIssues([await writeIssueFolder(path.join(dir, 'issue'), versionedManifest(OLD, 20, 4))], { db, mediaDir });
+    db.close();
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn' });
+    const { slug } = sampleManifest().publication;
+    const { date } = sampleManifest();
+    const urls = [`/${slug}/${date}`, `/${slug}/${date}/01`, `/${slug}/${date}/01/3`, `/search?q=${encodeURIComponent('推进会')}`, `/${slug}/feed.xml`];
+    // Keep-alive clients hammering the server, as browsers and proxies do.
+    const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    const results = { ok: 0, refused: 0, other: [] as string[] };
+    let sigtermAt = 0;
+    let running = true;
+    const one = (url: string) => new Promise<void>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: server.port, path: url, agent: keepAlive }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) results.ok += 1;
+          else results.other.push(`${res.statusCode} ${url}`);
+          resolve();
+        });
+      });
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        // After the listener closed, a new connection is refused: expected. A reset is not.
+        if (e.code === 'ECONNREFUSED' && sigtermAt > 0) results.refused += 1;
+        else results.other.push(`${e.code ?? e.message} ${url} at +${sigtermAt ? Date.now() - sigtermAt : -1} ms`);
+        resolve();
+      });
+    });
+    const loops = Array.from({ length: 32 }, async (_, k) => {
+      for (let i = k; running; i += 1) {
+        await one(urls[i % urls.length]);
+        if (results.refused > 0 && sigtermAt > 0) await new Promise((r) => setTimeout(r, 20));
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const before = results.ok;
+    sigtermAt = Date.now();
+    server.proc.kill('SIGTERM');
+    const exit = await server.stop();
+    const exitMs = Date.now() - sigtermAt;
+    running = false;
+    await Promise.all(loops);
+    keepAlive.destroy();
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(exitMs).toBeLessThan(10_000);
+    expect(results.other).toEqual([]);
+    expect(before).toBeGreaterThan(50);
+    expect(results.ok).toBeGreaterThan(before); // requests in flight at the signal, and during the drain, were answered
+    expect(server.output()).not.toMatch(/\n\s+at /);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+});
