@@ -1,0 +1,107 @@
+// Process and HTTP helpers for the benchmark: free ports, RSS from /proc, plain GETs.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import zlib from 'node:zlib';
+
+/** A port the kernel just handed out on 127.0.0.1 (closed again before use, so a race is possible but unlikely). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident set size in bytes of a process (VmRSS), or null when /proc is not there. */
+export function rssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  return procStatusField(pid, 'VmRSS');
+}
+
+/** RSS split into anonymous memory (heap, caches) and file-backed pages (code, the database's mmap). */
+export function rssBreakdownOf(pid: number | undefined): { anon: number | null; file: number | null; shmem: number | null } {
+  if (pid === undefined) return { anon: null, file: null, shmem: null };
+  return { anon: procStatusField(pid, 'RssAnon'), file: procStatusField(pid, 'RssFile'), shmem: procStatusField(pid, 'RssShmem') };
+}
+
+let clockTicks: number | null = null;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc/PID/stat; null without /proc. */
+export function cpuTimeMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (clockTicks === null) {
+      const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+      clockTicks = Number(r.stdout.trim()) || 100;
+    }
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident set size in bytes (VmHWM), or null. */
+export function peakRssOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  return procStatusField(pid, 'VmHWM');
+}
+
+function procStatusField(pid: number, field: string): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface FetchResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** Bytes as sent on the wire (still compressed when content-encoding is set). */
+  body: Buffer;
+  ms: number;
+}
+
+/** One GET with a fresh connection and the given headers; resolves with the raw body bytes. */
+export function get(port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<FetchResult> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers: { connection: 'close', ...headers }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+/** The body decoded according to its content-encoding. */
+export function decoded(r: FetchResult): Buffer {
+  const enc = r.headers['content-encoding'];
+  if (enc === 'gzip') return zlib.gunzipSync(r.body);
+  if (enc === 'br') return zlib.brotliDecompressSync(r.body);
+  if (enc === 'deflate') return zlib.inflateSync(r.body);
+  return r.body;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
