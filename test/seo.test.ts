@@ -9,6 +9,7 @@ import { importIssues } from '../src/importer';
 import { HttpRedirect, NotFound } from '../src/web/errors';
 import { monthSitemap, NEWS_WINDOW_MS, sitemapIndex, urlsPerPart, type SitemapLimits } from '../src/web/routes/sitemaps';
 import { xmlEscape } from '../src/web/xml';
+import type { Site } from '../src/web/app';
 import { demoApp } from './helpers/app';
 import { AFTER_DEMO, DEMO_END_DATE } from './helpers/demo-constants';
 import { freshDatabase, sampleManifest, tempDir, writeIssueFolder } from './helpers/fixtures';
@@ -126,14 +127,14 @@ function expectedUrls(now: number): Map<string, { lastmod: string; image: string
 
 interface Listed { loc: string; lastmod: string; images: string[] }
 
-async function getXml(target: express.Express, url: string): Promise<{ res: request.Response; root: El }> {
+async function getXml(target: Site, url: string): Promise<{ res: request.Response; root: El }> {
   const res = await request(target).get(url).expect(200);
   expect(res.headers['content-type']).toBe('application/xml; charset=utf-8');
   return { res, root: parseXml(res.text) };
 }
 
 /** Reads the index and every sitemap it names; returns the URLs in order and the sitemap paths. */
-async function crawlSitemaps(target: express.Express): Promise<{ listed: Listed[]; sitemaps: string[]; perSitemap: Map<string, { urls: number; bytes: number }> }> {
+async function crawlSitemaps(target: Site): Promise<{ listed: Listed[]; sitemaps: string[]; perSitemap: Map<string, { urls: number; bytes: number }> }> {
   const { root: index } = await getXml(target, '/sitemap.xml');
   expect(index.name).toBe('sitemapindex');
   expect(index.attrs.xmlns).toBe('http://www.sitemaps.org/schemas/sitemap/0.9');

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import compression from 'compression';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Request } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
@@ -12,7 +13,8 @@ import type { AppContext } from './context';
 import { BadRequest, HttpRedirect, NotFound } from './errors';
 import { createFreshness } from './freshness';
 import { noTrailingSlash, readOnlyMethods } from './middleware/canonical';
-import { securityHeaders } from './middleware/security';
+import { fixedSecurityHeaders, securityHeaders } from './middleware/security';
+import { createFastPath } from './fast-path';
 import { RenderCache } from './render-cache';
 import { pageRoute, renderResult, sendCached } from './respond';
 import { archiveIndex, archiveMonth, archiveYear } from './routes/archive';
@@ -43,7 +45,10 @@ export interface AppOptions {
   now?: () => number;
 }
 
-export function createApp({ db, config, now = Date.now }: AppOptions) {
+/** The site as a Node request listener: render-cache hits first, everything else through Express. */
+export type Site = (req: IncomingMessage, res: ServerResponse) => void;
+
+export function createApp({ db, config, now = Date.now }: AppOptions): { app: Site; ctx: AppContext } {
   const queries = createQueries(db);
   const ctx: AppContext = {
     db,
@@ -109,7 +114,19 @@ export function createApp({ db, config, now = Date.now }: AppOptions) {
     throw new NotFound(`没有这个页面:${req.path}`);
   });
   app.use(errorHandler(ctx));
-  return { app, ctx };
+
+  const fastPath = createFastPath({
+    ctx,
+    currentVersion,
+    fixedHeaders: fixedSecurityHeaders(),
+    trustProxy: config.trustProxy !== false && config.trustProxy !== 0,
+    log: logger,
+    observe: metrics.observe,
+  });
+  const site: Site = (req, res) => {
+    if (!fastPath(req, res)) app(req, res);
+  };
+  return { app: site, ctx };
 }
 
 function errorPage(ctx: AppContext, req: Request, status: number, err: NotFound | BadRequest | null) {

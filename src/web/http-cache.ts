@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 
 export type CachePolicy = 'archive' | 'latest' | 'short' | 'none' | 'immutable';
@@ -22,7 +23,7 @@ export function httpDate(ms: number): string {
 }
 
 /** True when the request's validators match, i.e. the answer is 304 (RFC 9110 §13.2.2: If-None-Match wins). */
-export function isNotModified(req: Request, etag: string, lastModified: number | null): boolean {
+export function isNotModified(req: IncomingMessage, etag: string, lastModified: number | null): boolean {
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) {
     if (inm.trim() === '*') return true;

@@ -78,6 +78,8 @@ export interface Metrics {
   middleware: RequestHandler;
   /** `GET /metrics`. */
   handler: RequestHandler;
+  /** Counts and times one answer sent outside the middleware (the render-cache fast path). */
+  observe: (path: string, status: number, startedNs: bigint) => void;
 }
 
 export function createMetrics(ctx: AppContext): Metrics {
@@ -170,13 +172,14 @@ export function createMetrics(ctx: AppContext): Metrics {
     },
   });
 
+  const observe = (url: string, status: number, startedNs: bigint) => {
+    const route = routeType(pathOnly(url));
+    requests.inc({ route, status: String(status) });
+    duration.observe({ route }, Number(process.hrtime.bigint() - startedNs) / 1e9);
+  };
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const route = routeType(pathOnly(req.originalUrl));
-      requests.inc({ route, status: String(res.statusCode) });
-      duration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
+    res.once('finish', () => observe(req.originalUrl, res.statusCode, started));
     next();
   };
 
@@ -187,7 +190,7 @@ export function createMetrics(ctx: AppContext): Metrics {
     res.type(registry.contentType).send(text);
   };
 
-  return { registry, middleware, handler };
+  return { registry, middleware, handler, observe };
 }
 
 function pathOnly(url: string): string {

@@ -56,11 +56,15 @@ export class RenderCache {
   }
 
   get(key: string): CachedResponse | undefined {
+    const e = this.hit(key);
+    if (!e) this.misses += 1;
+    return e;
+  }
+
+  /** The entry if present, counted as a hit; an absence is not counted (the render path that follows counts the miss). */
+  hit(key: string): CachedResponse | undefined {
     const e = this.entries.get(key);
-    if (!e) {
-      this.misses += 1;
-      return undefined;
-    }
+    if (!e) return undefined;
     this.hits += 1;
     this.entries.delete(key); // move to the young end
     this.entries.set(key, e);

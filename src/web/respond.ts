@@ -1,4 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler } from 'express';
 import { CACHE_CONTROL, isNotModified, strongEtag, httpDate, type CachePolicy } from './http-cache';
 import { compressedForms, type CachedResponse } from './render-cache';
 import { renderTemplate } from './templates';
@@ -34,17 +35,21 @@ function siteModel(ctx: AppContext) {
   return { baseUrl: ctx.config.baseUrl, assets: ctx.assets };
 }
 
-function pickEncoding(req: Request, entry: CachedResponse): 'br' | 'gzip' | null {
+/** A coding is accepted when listed without q=0 (RFC 9110 §12.5.3). */
+const acceptsCoding = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[0-9.]+)?\\s*(,|$)`, 'i');
+const ACCEPTS_BR = acceptsCoding('br');
+const ACCEPTS_GZIP = acceptsCoding('gzip');
+
+function pickEncoding(req: IncomingMessage, entry: CachedResponse): 'br' | 'gzip' | null {
   const accept = req.headers['accept-encoding'];
   if (typeof accept !== 'string') return null;
-  const accepted = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*(,|$))[0-9.]+)?\\s*(,|$)`, 'i').test(accept);
-  if (entry.br && accepted('br')) return 'br';
-  if (entry.gzip && accepted('gzip')) return 'gzip';
+  if (entry.br && ACCEPTS_BR.test(accept)) return 'br';
+  if (entry.gzip && ACCEPTS_GZIP.test(accept)) return 'gzip';
   return null;
 }
 
 /** Sends a rendered response, choosing the precompressed form the client accepts. */
-export function sendCached(req: Request, res: Response, entry: CachedResponse): void {
+export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse): void {
   const encoding = pickEncoding(req, entry);
   // A strong ETag names one exact byte sequence, so each coding gets its own.
   const etag = encoding ? `${entry.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : entry.etag;
@@ -56,10 +61,11 @@ export function sendCached(req: Request, res: Response, entry: CachedResponse): 
   if (entry.lastModified !== null) res.setHeader('Last-Modified', httpDate(entry.lastModified));
   const variants = [entry.etag, `${entry.etag.slice(0, -1)}-br"`, `${entry.etag.slice(0, -1)}-gz"`];
   if (entry.status === 200 && variants.some((v) => isNotModified(req, v, entry.lastModified))) {
-    res.status(304).end();
+    res.statusCode = 304;
+    res.end();
     return;
   }
-  res.status(entry.status);
+  res.statusCode = entry.status;
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', body.length);
   if (req.method === 'HEAD') res.end();

@@ -15,9 +15,8 @@ export const CONTENT_SECURITY_POLICY = {
   'frame-ancestors': ["'none'"],
 };
 
-export function securityHeaders(): RequestHandler[] {
-  return [
-    helmet({
+function helmetMiddleware(): RequestHandler {
+  return helmet({
       contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
       crossOriginOpenerPolicy: { policy: 'same-origin' },
       crossOriginResourcePolicy: { policy: 'same-origin' },
@@ -25,10 +24,34 @@ export function securityHeaders(): RequestHandler[] {
       frameguard: { action: 'deny' },
       // HSTS only when the request really came over TLS (see below), never on plain HTTP.
       strictTransportSecurity: false,
-    }),
+    });
+}
+
+export function securityHeaders(): RequestHandler[] {
+  return [
+    helmetMiddleware(),
     (req, res, next) => {
       if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
       next();
     },
   ];
+}
+
+/**
+ * The headers helmet sets, as a list, for answers sent outside Express (the
+ * render-cache fast path). Taken from the very middleware above, so the two
+ * paths cannot drift apart; HSTS is not in it (it depends on the request).
+ */
+export function fixedSecurityHeaders(): [string, string][] {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let called = false;
+  helmetMiddleware()({} as Parameters<RequestHandler>[0], res as unknown as Parameters<RequestHandler>[1], () => {
+    called = true;
+  });
+  if (!called) throw new Error('helmet did not finish synchronously');
+  return [...headers];
 }
