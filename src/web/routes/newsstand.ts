@@ -26,6 +26,7 @@ export const newsstand: PageHandler = (_req, ctx) => {
         title: '数字报刊平台 · 电子报',
         description: `在线阅读${rows.map((r) => r.name).join('、')}的每一期、每一版、每一篇。`,
         path: urls.home(),
+        crumbs: [{ name: '首页', path: urls.home() }],
         jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: '数字报刊平台', url: absoluteUrl(ctx, '/'),
           potentialAction: { '@type': 'SearchAction', target: `${absoluteUrl(ctx, '/search')}?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
       }),
