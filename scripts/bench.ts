@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli, UsageError } from '../src/cli';
+import { parseOptions, runCli, UsageError } from '../src/cli';
 import { writeDocSection } from '../src/bench/report';
 import { runBench, type BenchOptions, type BenchResults } from '../src/bench/run';
 import { CLASS_NAMES, DEFAULT_SET_SIZES, type ClassName } from '../src/bench/urls';
@@ -28,30 +28,10 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DIST_DIR = path.resolve(__dirname, '..');
 
 export function parseBenchArgs(argv: readonly string[], log: (line: string) => void = console.log): BenchOptions {
-  const flags = new Set<string>();
-  const values = new Map<string, string>();
-  const valueNames = ['--articles', '--seed', '--duration', '--warmup', '--connections', '--repeat', '--classes', '--static', '--nginx-workers', '--corpus-root', '--results-dir'];
-  const flagNames = ['--smoke', '--no-profile', '--no-doc', '--profile'];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flagNames.includes(name)) {
-      flags.add(name);
-      continue;
-    }
-    if (!valueNames.includes(name)) throw new UsageError(`unknown argument "${arg}"`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-    values.set(name, value);
-  }
-  const num = (name: string, fallback: number, min: number, max: number, integer = true): number => {
-    const raw = values.get(name);
-    if (raw === undefined) return fallback;
-    const v = Number(raw.replace(/[_,]/g, ''));
-    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) throw new UsageError(`${name} must be ${integer ? 'an integer' : 'a number'} ${min}–${max}, got "${raw}"`);
-    return v;
-  };
+  const { flags, values, number: num } = parseOptions(argv, {
+    values: ['--articles', '--seed', '--duration', '--warmup', '--connections', '--repeat', '--classes', '--static', '--nginx-workers', '--corpus-root', '--results-dir'],
+    flags: ['--smoke', '--no-profile', '--no-doc', '--profile'],
+  });
   const smoke = flags.has('--smoke');
   const classesRaw = values.get('--classes');
   const classes = (classesRaw ? classesRaw.split(',').map((s) => s.trim()) : smoke ? ['article', 'mixed'] : [...CLASS_NAMES]) as ClassName[];

@@ -9,7 +9,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +19,7 @@ import { openWritableDatabase } from '../src/db/connection';
 import { migrate } from '../src/db/migrate';
 import { buildDemo } from '../src/demo/build';
 import { PROJECT_ROOT } from '../src/paths';
+import { freePort } from '../src/ports';
 
 export const CATEGORY_IDS = ['seo', 'best-practices', 'accessibility', 'performance'] as const;
 export type CategoryId = (typeof CATEGORY_IDS)[number];
@@ -140,18 +140,6 @@ export interface AuditOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 function httpGet(url: string, timeoutMs = 10_000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { runCli, UsageError } from '../src/cli';
+import { parseOptions, runCli } from '../src/cli';
 import { ensureCorpus } from '../src/bench/corpus';
 import { freePort, get, rssOf, sleep } from '../src/bench/proc';
 import { buildUrlSets } from '../src/bench/urls';
@@ -58,35 +58,16 @@ interface Options {
 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const valueNames = ['--articles', '--duration', '--warmup', '--connections', '--seed', '--log-level', '--corpus-root'];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (name === '--no-doc') {
-      flags.add(name);
-      continue;
-    }
-    if (!valueNames.includes(name)) throw new UsageError(`unknown argument "${arg}"`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-    values.set(name, value);
-  }
-  const num = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = values.get(name);
-    if (raw === undefined) return fallback;
-    const v = Number(raw.replace(/[_,]/g, ''));
-    if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`${name} must be a number ${min}–${max}, got "${raw}"`);
-    return v;
-  };
+  const { flags, values, number: num } = parseOptions(argv, {
+    values: ['--articles', '--duration', '--warmup', '--connections', '--seed', '--log-level', '--corpus-root'],
+    flags: ['--no-doc'],
+  });
   return {
-    articles: Math.round(num('--articles', 100_000, 1, 100_000_000)),
-    duration: num('--duration', 60, 1, 3600),
-    warmup: num('--warmup', 10, 0, 600),
-    connections: Math.round(num('--connections', 256, 1, 10_000)),
-    seed: Math.round(num('--seed', 1, 0, 0xffffffff)),
+    articles: num('--articles', 100_000, 1, 100_000_000),
+    duration: num('--duration', 60, 1, 3600, false),
+    warmup: num('--warmup', 10, 0, 600, false),
+    connections: num('--connections', 256, 1, 10_000),
+    seed: num('--seed', 1, 0, 0xffffffff),
     logLevel: values.get('--log-level') ?? 'info',
     corpusRoot: path.resolve(values.get('--corpus-root') ?? path.join(REPO_ROOT, 'bench/corpus')),
     doc: !flags.has('--no-doc'),

@@ -32,3 +32,42 @@ export function runCli(main: () => Promise<void> | void, usage?: string): void {
       }
     });
 }
+
+export interface ParsedOptions {
+  values: Map<string, string>;
+  flags: Set<string>;
+  /** A numeric option within [min, max] (underscores and commas allowed as separators), or the fallback when absent. */
+  number(name: string, fallback: number, min: number, max: number, integer?: boolean): number;
+}
+
+/**
+ * Parses `--name value`, `--name=value` and bare `--flag` options against a
+ * fixed list; anything else is a UsageError naming the argument.
+ */
+export function parseOptions(argv: readonly string[], spec: { values: readonly string[]; flags: readonly string[] }): ParsedOptions {
+  const flags = new Set<string>();
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (spec.flags.includes(name)) {
+      flags.add(name);
+      continue;
+    }
+    if (!spec.values.includes(name)) throw new UsageError(`unknown argument "${arg}"`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+    values.set(name, value);
+  }
+  const number = (name: string, fallback: number, min: number, max: number, integer = true): number => {
+    const raw = values.get(name);
+    if (raw === undefined) return fallback;
+    const v = Number(raw.replace(/[_,]/g, ''));
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      throw new UsageError(`${name} must be ${integer ? 'an integer' : 'a number'} ${min}–${max}, got "${raw}"`);
+    }
+    return v;
+  };
+  return { values, flags, number };
+}

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { backupDatabase } from '../scripts/backup';
@@ -12,6 +11,7 @@ import { createIssueWriter } from '../src/importer/write';
 import { openWritableDatabase } from '../src/db/connection';
 import { PROJECT_ROOT } from '../src/paths';
 import { freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+import { freePort } from '../src/ports';
 
 /**
  * Online backup (scripts/backup.ts): a copy taken while imports write and the
@@ -103,16 +103,6 @@ function run(script: string, args: string[], env: Record<string, string>): Promi
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(port: number, url: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../src/paths';
 import * as webApp from '../src/web/app';
 import { testConfig } from './helpers/app';
 import { freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+import { freePort } from '../src/ports';
 
 /**
  * Faults: the importer killed at random moments while the real server answers
@@ -72,16 +73,6 @@ function versionedManifest(prefix: string, articlesPerPage = 50, paragraphs = 8)
   return m;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer {
   status: number;

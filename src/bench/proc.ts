@@ -2,21 +2,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import zlib from 'node:zlib';
+export { freePort } from '../ports';
 
-/** A port the kernel just handed out on 127.0.0.1 (closed again before use, so a race is possible but unlikely). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resident set size in bytes of a process (VmRSS), or null when /proc is not there. */
 export function rssOf(pid: number | undefined): number | null {

@@ -2,10 +2,12 @@
 // Callbacks passed to page.evaluate run in the browser: they need the DOM types.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { freePort } from '../../src/ports';
+
+export { freePort };
 
 /**
  * Browser tests run the real, compiled server (`node dist/src/server.js`) on a
@@ -36,19 +38,6 @@ export const WIDTHS = [
   { name: 'desktop', options: DESKTOP },
 ] as const;
 
-/** A port nobody listens on: bind 127.0.0.1:0, read the port, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function newestMtime(dir: string, ext: string): number {
   let newest = 0;
