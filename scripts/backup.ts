@@ -50,7 +50,6 @@ export interface BackupResult {
   restarts: number;
 }
 
-/** Copies the database at `source` to `target` online; throws BackupError with a one-line message. */
 export interface BackupOptions {
   force?: boolean;
   verify?: boolean;
@@ -60,6 +59,7 @@ export interface BackupOptions {
   onProgress?: (p: { totalPages: number; remainingPages: number }) => void;
 }
 
+/** Copies the database at `source` to `target` online; throws BackupError with a one-line message. */
 export async function backupDatabase(source: string, target: string, opts: BackupOptions = {}): Promise<BackupResult> {
   if (!fs.existsSync(source)) throw new BackupError(`database ${source} does not exist (set DATABASE_PATH)`);
   if (path.resolve(source) === path.resolve(target)) throw new BackupError('the backup file must not be the database itself');
