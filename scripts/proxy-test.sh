@@ -258,7 +258,9 @@ node -e '
   fs.writeFileSync(file, JSON.stringify(issue, null, 2));
 ' "$GEN/$SLUG/$DATE/issue.json" "$MARKER"
 node dist/scripts/import.js --quiet "$GEN/$SLUG/$DATE" >"$T/import.log"
-curl -fsS "$APP$ARTICLE" | grep -q "$MARKER" || fail "the app itself does not show the correction"
+# Into a file, not piped: with pipefail, `curl | grep -q` fails whenever grep quits before curl has written everything.
+curl -fsS "$APP$ARTICLE" -o "$T/corrected.html" || fail "the app did not answer $ARTICLE after the correction"
+grep -q "$MARKER" "$T/corrected.html" || fail "the app itself does not show the correction"
 ok "re-imported $SLUG $DATE with a corrected title: the app shows it at once"
 
 fetch "$ARTICLE"; expect_eq "$STATUS/$CACHE" "200/HIT" "article right after the import"
