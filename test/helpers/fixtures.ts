@@ -8,8 +8,18 @@ import { migrate } from '../../src/db/migrate';
 
 /** Small issue folders and databases made by the tests themselves. */
 
+const madeDirs = new Set<string>();
+
+/** A fresh folder under the OS temp dir, removed when the test file's process exits. */
 export function tempDir(prefix = 'epaper-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (madeDirs.size === 0) {
+    process.once('exit', () => {
+      for (const dir of madeDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.add(dir);
+  return dir;
 }
 
 export function pngBytes(width: number, height: number, shade = 240): Buffer {
