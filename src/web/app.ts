@@ -171,7 +171,7 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     }
     const known = err instanceof NotFound || err instanceof BadRequest ? err : null;
     try {
-      sendCached(req, res, errorPage(ctx, req, status, known));
+      sendCached(req, res, errorPage(ctx, req, status, known), ctx.cache);
     } catch (renderErr) {
       logger.error({ reqId: req.id, url: req.originalUrl, err: renderErr }, 'error page failed');
       res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);

@@ -51,7 +51,7 @@ export function createFastPath({ ctx, currentVersion, fixedHeaders, trustProxy, 
         log.info({ reqId: id, req: { method: req.method, url }, res: { statusCode: res.statusCode }, responseTime: Number(process.hrtime.bigint() - started) / 1e6 }, 'request completed');
       }
     });
-    sendCached(req, res, entry);
+    sendCached(req, res, entry, ctx.cache);
     return true;
   };
 }

@@ -3,12 +3,15 @@ import type { Representation } from './http-cache';
 
 /**
  * Rendered responses keyed by URL, bounded by bytes (LRU via Map insertion
- * order). Entries carry their gzip and brotli forms, made once. The whole cache
+ * order). Entries carry their gzip and brotli forms, each made once, when a
+ * client first asks for it. The whole cache
  * is dropped when the content version changes (an import) or an embargo ends,
  * so it never serves what the database no longer says.
  */
 export interface CachedResponse extends Representation {
   status: number;
+  /** Sent gzip- or brotli-encoded to clients that accept it; each form is made on first use and kept (formOf). */
+  compressible: boolean;
   gzip?: Buffer;
   br?: Buffer;
 }
@@ -17,12 +20,15 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 
 const MIN_COMPRESS_BYTES = 1024;
 
-export function compressedForms(body: Buffer): { gzip?: Buffer; br?: Buffer } {
-  if (body.length < MIN_COMPRESS_BYTES) return {};
-  return {
-    gzip: zlib.gzipSync(body, { level: 6 }),
-    br: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-  };
+/** Bodies this small are sent as they are: compression would save little and cost a header. */
+export function worthCompressing(body: Buffer): boolean {
+  return body.length >= MIN_COMPRESS_BYTES;
+}
+
+function compress(body: Buffer, encoding: 'br' | 'gzip'): Buffer {
+  return encoding === 'gzip'
+    ? zlib.gzipSync(body, { level: 6 })
+    : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
 }
 
 function sizeOf(e: CachedResponse): number {
@@ -31,6 +37,8 @@ function sizeOf(e: CachedResponse): number {
 
 export class RenderCache {
   private entries = new Map<string, CachedResponse>();
+  /** Bytes counted for each held entry; it grows when a compressed form is added. */
+  private counted = new WeakMap<CachedResponse, number>();
   private bytes = 0;
   private version: string | null = null;
   hits = 0;
@@ -50,6 +58,7 @@ export class RenderCache {
   validate(version: string): void {
     if (version !== this.version) {
       this.entries.clear();
+      this.counted = new WeakMap();
       this.bytes = 0;
       this.version = version;
     }
@@ -76,16 +85,42 @@ export class RenderCache {
     const size = sizeOf(e);
     if (size > this.maxBytes / 4) return;
     const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= sizeOf(old);
-      this.entries.delete(key);
-    }
+    if (old) this.forget(key, old);
     this.entries.set(key, e);
+    this.counted.set(e, size);
     this.bytes += size;
+    this.evictOverflow();
+  }
+
+  /**
+   * The body in a coding, compressed on first use and kept with the entry:
+   * most clients accept brotli, so most entries never need their gzip form.
+   */
+  formOf(e: CachedResponse, encoding: 'br' | 'gzip'): Buffer {
+    const existing = encoding === 'br' ? e.br : e.gzip;
+    if (existing) return existing;
+    const made = compress(e.body, encoding);
+    if (encoding === 'br') e.br = made;
+    else e.gzip = made;
+    const counted = this.counted.get(e);
+    if (counted !== undefined) {
+      this.counted.set(e, counted + made.length);
+      this.bytes += made.length;
+      this.evictOverflow();
+    }
+    return made;
+  }
+
+  private forget(key: string, e: CachedResponse): void {
+    this.entries.delete(key);
+    this.bytes -= this.counted.get(e) ?? 0;
+    this.counted.delete(e);
+  }
+
+  private evictOverflow(): void {
     for (const [k, v] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= sizeOf(v);
+      this.forget(k, v);
     }
   }
 }

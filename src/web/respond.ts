@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { CACHE_CONTROL, isNotModified, strongEtag, httpDate, type CachePolicy } from './http-cache';
-import { compressedForms, type CachedResponse } from './render-cache';
+import { worthCompressing, type CachedResponse, type RenderCache } from './render-cache';
 import { renderTemplate } from './templates';
 import type { AppContext } from './context';
 
@@ -27,7 +27,8 @@ export function renderResult(ctx: AppContext, result: PageResult): CachedRespons
     etag: strongEtag(body),
     lastModified: result.lastModified,
     cacheControl: CACHE_CONTROL[result.cache],
-    ...(ctx.cache.enabled ? compressedForms(body) : {}),
+    // Without the render cache, the compression middleware encodes on the fly instead.
+    compressible: ctx.cache.enabled && worthCompressing(body),
   };
 }
 
@@ -42,22 +43,21 @@ const ACCEPTS_GZIP = acceptsCoding('gzip');
 
 function pickEncoding(req: IncomingMessage, entry: CachedResponse): 'br' | 'gzip' | null {
   const accept = req.headers['accept-encoding'];
-  if (typeof accept !== 'string') return null;
-  if (entry.br && ACCEPTS_BR.test(accept)) return 'br';
-  if (entry.gzip && ACCEPTS_GZIP.test(accept)) return 'gzip';
+  if (!entry.compressible || typeof accept !== 'string') return null;
+  if (ACCEPTS_BR.test(accept)) return 'br';
+  if (ACCEPTS_GZIP.test(accept)) return 'gzip';
   return null;
 }
 
-/** Sends a rendered response, choosing the precompressed form the client accepts. */
-export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse): void {
+/** Sends a rendered response in the coding the client accepts; `cache` makes and keeps that form. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, cache: RenderCache): void {
   const encoding = pickEncoding(req, entry);
   // A strong ETag names one exact byte sequence, so each coding gets its own.
   const etag = encoding ? `${entry.etag.slice(0, -1)}-${encoding === 'br' ? 'br' : 'gz'}"` : entry.etag;
-  const body = encoding === 'br' ? entry.br! : encoding === 'gzip' ? entry.gzip! : entry.body;
   res.setHeader('Content-Type', entry.contentType);
   res.setHeader('Cache-Control', entry.cacheControl);
   res.setHeader('ETag', etag);
-  if (entry.gzip || entry.br) res.setHeader('Vary', 'Accept-Encoding');
+  if (entry.compressible) res.setHeader('Vary', 'Accept-Encoding');
   if (entry.lastModified !== null) res.setHeader('Last-Modified', httpDate(entry.lastModified));
   const variants = [entry.etag, `${entry.etag.slice(0, -1)}-br"`, `${entry.etag.slice(0, -1)}-gz"`];
   if (entry.status === 200 && variants.some((v) => isNotModified(req, v, entry.lastModified))) {
@@ -65,6 +65,7 @@ export function sendCached(req: IncomingMessage, res: ServerResponse, entry: Cac
     res.end();
     return;
   }
+  const body = encoding ? cache.formOf(entry, encoding) : entry.body;
   res.statusCode = entry.status;
   if (encoding) res.setHeader('Content-Encoding', encoding);
   res.setHeader('Content-Length', body.length);
@@ -78,13 +79,13 @@ export function pageRoute(ctx: AppContext, handler: PageHandler): RequestHandler
     const key = req.originalUrl;
     const cached = ctx.cache.get(key);
     if (cached) {
-      sendCached(req, res, cached);
+      sendCached(req, res, cached, ctx.cache);
       return;
     }
     // One read transaction: every query of the page sees the same snapshot, so an
     // import committing mid-render cannot make the page show old and new at once.
     const entry = renderResult(ctx, ctx.db.transaction(() => handler(req, ctx))());
     ctx.cache.set(key, entry);
-    sendCached(req, res, entry);
+    sendCached(req, res, entry, ctx.cache);
   };
 }

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { CACHE_CONTROL, strongEtag, type CachePolicy } from './http-cache';
-import { compressedForms, type CachedResponse } from './render-cache';
+import { worthCompressing, type CachedResponse } from './render-cache';
 import { sendCached } from './respond';
 import type { AppContext } from './context';
 
@@ -43,7 +43,7 @@ export function sendDocument(ctx: AppContext, req: Request, res: Response, build
   const key = req.originalUrl;
   const cached = cacheable ? ctx.cache.get(key) : undefined;
   if (cached) {
-    sendCached(req, res, cached);
+    sendCached(req, res, cached, ctx.cache);
     return;
   }
   const doc = ctx.db.transaction(build)(); // one snapshot for the whole document
@@ -55,11 +55,11 @@ export function sendDocument(ctx: AppContext, req: Request, res: Response, build
     etag: strongEtag(body),
     lastModified: doc.lastModified,
     cacheControl: CACHE_CONTROL[doc.cache],
-    // Always precompressed, so the compression middleware never re-encodes a body under its identity ETag.
-    ...compressedForms(body),
+    // Always encoded here (cache or not), so the compression middleware never re-encodes a body under its identity ETag.
+    compressible: worthCompressing(body),
   };
   if (cacheable) ctx.cache.set(key, entry);
-  sendCached(req, res, entry);
+  sendCached(req, res, entry, ctx.cache);
 }
 
 /** When a reader-visible issue last changed: its last import, or the end of its embargo if that came later. */
