@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
+import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { generateCorpus } from '../src/demo/corpus';
@@ -13,7 +13,7 @@ import { allTopics, generateArticleText, PARAGRAPH_MAX_CHARS, PARAGRAPH_MIN_CHAR
 
 const tempDirs: string[] = [];
 function makeTempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-demo-test-'));
+  const dir = tempDir('epaper-demo-test-');
   tempDirs.push(dir);
   return dir;
 }

@@ -6,8 +6,14 @@ import { migrate } from '../src/db/migrate';
 import { buildDemo } from '../src/demo/build';
 import { DEMO_END_DATE, DEMO_DAYS } from './helpers/demo-constants';
 
-/** Builds the demo newspaper once for the whole run; suites open it read-only. */
+/**
+ * Builds the demo newspaper once for the whole run; suites open it read-only.
+ * Also makes the run's scratch folder: tempDir() creates folders inside it and
+ * the global teardown removes it (test files run in sandboxes whose exit
+ * hooks never fire, so they cannot clean up after themselves).
+ */
 export default async function globalSetup(): Promise<void> {
+  process.env.EPAPER_TEST_SCRATCH = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-jest-scratch-'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-demo-db-'));
   const file = path.join(dir, 'demo.db');
   const db = openWritableDatabase(file);

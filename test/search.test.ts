@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
+import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Block } from '../src/search/blocks';
@@ -164,7 +164,7 @@ interface Env {
 }
 
 function setup(): Env {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'search-test-'));
+  const dir = tempDir('search-test-');
   const file = path.join(dir, 'test.db');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

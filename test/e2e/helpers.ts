@@ -2,7 +2,7 @@
 // Callbacks passed to page.evaluate run in the browser: they need the DOM types.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
+import { tempDir } from '../helpers/fixtures';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { freePort } from '../../src/ports';
@@ -75,7 +75,7 @@ export interface RunningServer {
 /** Starts `node dist/src/server.js` on a free loopback port with a fresh database and media store. */
 export async function startServer(): Promise<RunningServer> {
   const entry = serverEntry();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-e2e-'));
+  const dir = tempDir('epaper-e2e-');
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [entry], {

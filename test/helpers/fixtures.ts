@@ -8,18 +8,9 @@ import { migrate } from '../../src/db/migrate';
 
 /** Small issue folders and databases made by the tests themselves. */
 
-const madeDirs = new Set<string>();
-
-/** A fresh folder under the OS temp dir, removed when the test file's process exits. */
+/** A fresh folder inside the run's scratch folder (removed by the global teardown), or the OS temp dir outside jest. */
 export function tempDir(prefix = 'epaper-test-'): string {
-  if (madeDirs.size === 0) {
-    process.once('exit', () => {
-      for (const dir of madeDirs) fs.rmSync(dir, { recursive: true, force: true });
-    });
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  madeDirs.add(dir);
-  return dir;
+  return fs.mkdtempSync(path.join(process.env.EPAPER_TEST_SCRATCH ?? os.tmpdir(), prefix));
 }
 
 export function pngBytes(width: number, height: number, shade = 240): Buffer {
