@@ -497,6 +497,18 @@ describe('search', () => {
     expect(search('翻页关键词', { page: 4 })).toMatchObject({ total: 45, page: 4, pageCount: 3, results: [] });
     expect(search('翻页关键词', { page: 0 })!.page).toBe(1);
     expect(search('翻页关键词', { page: Number.NaN })!.page).toBe(1);
+    expect(search('翻页关键词')!.atLeast).toBeUndefined();
+
+    // Counting stops at the cap: the total says "at least", the pages up to it are the same as uncapped.
+    const capped = createSearcher(env.db, { countCap: 30 });
+    const c1 = capped.search({ q: '翻页关键词', page: 1, sort: 'relevance', now: NOW })!;
+    expect(c1).toMatchObject({ total: 30, atLeast: true, page: 1, pageCount: 2 });
+    expect(c1.results.map((r) => r.articleId)).toEqual(env.searcher.search({ q: '翻页关键词', page: 1, sort: 'relevance', now: NOW })!.results.map((r) => r.articleId));
+    expect(capped.search({ q: '翻页关键词', page: 2, sort: 'date', now: NOW })!.results).toHaveLength(20);
+    expect(capped.search({ q: '翻页关键词', page: 3, sort: 'date', now: NOW })).toMatchObject({ total: 30, atLeast: true, results: [] });
+    const exact = createSearcher(env.db, { countCap: 45 }).search({ q: '翻页关键词', page: 1, sort: 'relevance', now: NOW })!;
+    expect(exact.total).toBe(45);
+    expect(exact.atLeast).toBeUndefined();
   });
 
   test('removeIssue makes the old text unfindable; re-indexing replaces', () => {

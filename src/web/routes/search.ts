@@ -64,6 +64,7 @@ export const searchPage: PageHandler = (req, ctx) => {
       searched: q !== '',
       searchable: parsed !== null,
       total: response?.total ?? 0,
+      totalAtLeast: response?.atLeast === true,
       page,
       results: (response?.results ?? []).map((r) => ({
         path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
