@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { LaunchedChrome, Options as ChromeLaunchOptions } from 'chrome-launcher';
 import { runCli, UsageError } from '../src/cli';
+import { writeMarkedSection } from '../src/doc-section';
 import { openWritableDatabase } from '../src/db/connection';
 import { migrate } from '../src/db/migrate';
 import { buildDemo } from '../src/demo/build';
@@ -475,11 +476,7 @@ export function formatDocSection(report: AuditReport, command: string): string {
 
 /** Replaces the text between the markers of file (the markers must be there). */
 export function writeDocSection(file: string, section: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const begin = text.indexOf(DOC_BEGIN);
-  const end = text.indexOf(DOC_END);
-  if (begin < 0 || end < begin) throw new Error(`${file} lacks the markers ${DOC_BEGIN} … ${DOC_END}`);
-  fs.writeFileSync(file, `${text.slice(0, begin + DOC_BEGIN.length)}\n${section}\n${text.slice(end)}`);
+  writeMarkedSection(file, { start: DOC_BEGIN, end: DOC_END }, section, { ifMissing: 'throw' });
 }
 
 function parseArgs(argv: readonly string[]): { formFactors: FormFactor[]; doc: boolean } {

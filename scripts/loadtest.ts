@@ -1,12 +1,12 @@
 // Load and shutdown test: npm run loadtest [-- --articles N --duration S --connections C]
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { parseOptions, runCli } from '../src/cli';
+import { writeMarkedSection } from '../src/doc-section';
 import { ensureCorpus } from '../src/bench/corpus';
 import { freePort, get, rssOf, sleep } from '../src/bench/proc';
 import { buildUrlSets } from '../src/bench/urls';
@@ -308,11 +308,7 @@ function writeDoc(markdown: string): void {
     'figures between the markers.',
     '',
   ].join('\n');
-  let doc = fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : `${intro}\n${START_MARKER}\n${END_MARKER}\n`;
-  if (!doc.includes(START_MARKER) || !doc.includes(END_MARKER)) doc = `${doc.trimEnd()}\n\n${START_MARKER}\n${END_MARKER}\n`;
-  const before = doc.slice(0, doc.indexOf(START_MARKER) + START_MARKER.length);
-  const after = doc.slice(doc.indexOf(END_MARKER));
-  fs.writeFileSync(DOC, `${before}\n${markdown.trim()}\n${after}`);
+  writeMarkedSection(DOC, { start: START_MARKER, end: END_MARKER }, markdown, { ifMissing: 'append', newFile: intro });
 }
 
 runCli(async () => {

@@ -81,6 +81,16 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, log: (l
   });
 }
 
+/** Bytes of the FTS index and of the article table, from dbstat (null when SQLite lacks it). */
+export function tableSizes(db: Database.Database): { ftsBytes: number | null; articleTableBytes: number | null } {
+  try {
+    const sum = (where: string) => (db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get() as { n: number }).n;
+    return { ftsBytes: sum("name LIKE 'article_fts%'"), articleTableBytes: sum("name = 'article'") };
+  } catch {
+    return { ftsBytes: null, articleTableBytes: null }; // SQLite built without the dbstat virtual table
+  }
+}
+
 /** Database size, and the FTS index and article table sizes from dbstat when SQLite has it. */
 export function measureDatabase(file: string): { databaseBytes: number; ftsBytes: number | null; articleTableBytes: number | null; issues: number; publications: number; articles: number } {
   const db = new Database(file);
@@ -89,15 +99,7 @@ export function measureDatabase(file: string): { databaseBytes: number; ftsBytes
     const issues = (db.prepare('SELECT count(*) AS n FROM issue').get() as { n: number }).n;
     const publications = (db.prepare('SELECT count(*) AS n FROM publication').get() as { n: number }).n;
     const articles = (db.prepare('SELECT count(*) AS n FROM article').get() as { n: number }).n;
-    let ftsBytes: number | null = null;
-    let articleTableBytes: number | null = null;
-    try {
-      ftsBytes = (db.prepare("SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE name LIKE 'article_fts%'").get() as { n: number }).n;
-      articleTableBytes = (db.prepare("SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE name = 'article'").get() as { n: number }).n;
-    } catch {
-      // SQLite built without the dbstat virtual table.
-    }
-    return { databaseBytes: fs.statSync(file).size, ftsBytes, articleTableBytes, issues, publications, articles };
+    return { databaseBytes: fs.statSync(file).size, ...tableSizes(db), issues, publications, articles };
   } finally {
     db.close();
   }

@@ -5,7 +5,6 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 export { freePort } from '../ports';
 
-
 /** Resident set size in bytes of a process (VmRSS), or null when /proc is not there. */
 export function rssOf(pid: number | undefined): number | null {
   if (pid === undefined) return null;

@@ -1,6 +1,6 @@
 // Markdown for the bench section of docs/performance.md (between the bench markers; the rest of
 // the file belongs to others and is kept as it is).
-import fs from 'node:fs';
+import { writeMarkedSection } from '../doc-section';
 import type { BenchResults, TargetFigures } from './run';
 
 export const START_MARKER = '<!-- bench:start -->';
@@ -76,11 +76,5 @@ export function benchMarkdown(r: BenchResults, resultsFile: string): string {
 
 /** Replaces the bench section of the doc (or appends one), keeping everything outside the markers. */
 export function writeDocSection(docPath: string, r: BenchResults, resultsFile: string): void {
-  const section = `${START_MARKER}\n${benchMarkdown(r, resultsFile)}\n${END_MARKER}`;
-  let doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '# Performance\n';
-  const start = doc.indexOf(START_MARKER);
-  const end = doc.indexOf(END_MARKER);
-  if (start >= 0 && end > start) doc = doc.slice(0, start) + section + doc.slice(end + END_MARKER.length);
-  else doc = `${doc.replace(/\s*$/, '')}\n\n${section}\n`;
-  fs.writeFileSync(docPath, doc);
+  writeMarkedSection(docPath, { start: START_MARKER, end: END_MARKER }, benchMarkdown(r, resultsFile), { ifMissing: 'append', newFile: '# Performance\n' });
 }
