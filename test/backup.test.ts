@@ -10,8 +10,8 @@ import { validateIssueFolder } from '../src/importer/validate';
 import { createIssueWriter } from '../src/importer/write';
 import { openWritableDatabase } from '../src/db/connection';
 import { PROJECT_ROOT } from '../src/paths';
-import { freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
-import { freePort } from '../src/ports';
+import { SERVER, startServerProcess, type ServerProcess } from './helpers/server-process';
+import { databaseWithSampleIssue, freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 /**
  * Online backup (scripts/backup.ts): a copy taken while imports write and the
@@ -22,7 +22,6 @@ import { freePort } from '../src/ports';
  * Uses the compiled server, importer and backup script (dist/): run `npm run build` first.
  */
 
-const SERVER = path.join(PROJECT_ROOT, 'dist/src/server.js');
 const IMPORTER = path.join(PROJECT_ROOT, 'dist/scripts/import.js');
 const BACKUP = path.join(PROJECT_ROOT, 'dist/scripts/backup.js');
 const VERSIONS = ['甲版', '乙版'] as const;
@@ -117,40 +116,9 @@ function get(port: number, url: string): Promise<{ status: number; body: Buffer 
   });
 }
 
-async function startServer(dbFile: string, mediaDir: string): Promise<{ port: number; stop: () => Promise<number | null>; proc: ChildProcess }> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, DATABASE_PATH: dbFile, MEDIA_DIR: mediaDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL, DEMO_ON_EMPTY: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.add(proc);
-  let stderr = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (gone) throw new Error(`server exited: ${stderr}`);
-    try {
-      await get(port, '/robots.txt');
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`server did not start: ${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    port,
-    proc,
-    stop: async () => {
-      if (!gone) proc.kill('SIGTERM');
-      return exited;
-    },
-  };
+/** The server on a database, as the operator runs it. */
+function startServer(dbFile: string, mediaDir: string): Promise<ServerProcess> {
+  return startServerProcess({ DATABASE_PATH: dbFile, MEDIA_DIR: mediaDir, BASE_URL }, children);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -161,10 +129,7 @@ const pageUrls = [
 
 describe('npm run backup -- FILE', () => {
   test('prints size and duration; refuses to overwrite without --force; one-line errors, non-zero exit', async () => {
-    const dir = tempDir('epaper-backup-cli-');
-    const { db, file, mediaDir } = freshDatabase(dir);
-    await importIssues([await writeIssueFolder(path.join(dir, 'issue'))], { db, mediaDir });
-    db.close();
+    const { dir, file } = await databaseWithSampleIssue('epaper-backup-cli-');
     const target = path.join(dir, 'copy.db');
     const env = { DATABASE_PATH: file };
 
@@ -300,7 +265,7 @@ describe('a consistent online copy', () => {
     expect(readErrors).toEqual([]);
     expect(imports).toBeGreaterThan(backups[0].importsBefore); // the imports really ran alongside
     expect(reads).toBeGreaterThan(20);
-    expect(await server.stop()).toBe(0);
+    expect((await server.stop()).code).toBe(0);
 
     // What the backup holds, served straight from a pristine copy of it.
     const chosen = backups[backups.length - 2];
@@ -316,7 +281,7 @@ describe('a consistent online copy', () => {
         expected.set(url, res.body);
       }
     } finally {
-      expect(await reference.stop()).toBe(0);
+      expect((await reference.stop()).code).toBe(0);
     }
     // Each issue page shows the version the copy holds.
     for (const date of DATES) expect(expected.get(`/${SLUG}/${date}`)!.toString()).toContain(`${chosen.versions[date]}${date}第1版第1篇`);
@@ -334,7 +299,7 @@ describe('a consistent online copy', () => {
         expect(res.body.equals(expected.get(url)!)).toBe(true);
       }
     } finally {
-      expect(await restored.stop()).toBe(0);
+      expect((await restored.stop()).code).toBe(0);
     }
     expect(checkConsistent(file)).toEqual(chosen.versions);
     fs.rmSync(dir, { recursive: true, force: true });

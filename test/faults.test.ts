@@ -14,7 +14,8 @@ import { createIssueWriter } from '../src/importer/write';
 import { PROJECT_ROOT } from '../src/paths';
 import * as webApp from '../src/web/app';
 import { testConfig } from './helpers/app';
-import { freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+import { SERVER, startServerProcess } from './helpers/server-process';
+import { databaseWithSampleIssue, freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 import { freePort } from '../src/ports';
 
 /**
@@ -25,7 +26,6 @@ import { freePort } from '../src/ports';
  * Uses the compiled server and importer (dist/): run `npm run build` first.
  */
 
-const SERVER = path.join(PROJECT_ROOT, 'dist/src/server.js');
 const IMPORTER = path.join(PROJECT_ROOT, 'dist/scripts/import.js');
 const SEED = Number(process.env.FAULTS_SEED ?? 7);
 const KILLS = 20;
@@ -96,55 +96,6 @@ function get(port: number, url: string): Promise<Answer> {
   });
 }
 
-interface ServerProcess {
-  proc: ChildProcess;
-  port: number;
-  output: () => string;
-  stderr: () => string;
-  stop: () => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The compiled server as a child process on a free port of 127.0.0.1, logging at info. */
-async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), DEMO_ON_EMPTY: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(proc);
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (gone) throw new Error(`server exited before listening:\n${out}\n${err}`);
-    try {
-      await get(port, '/robots.txt');
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        proc.kill('SIGKILL');
-        throw new Error(`server did not listen within 20 s:\n${out}\n${err}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    proc,
-    port,
-    output: () => out + err,
-    stderr: () => err,
-    stop: async () => {
-      if (!gone) proc.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
 function runImport(folder: string, dbFile: string, mediaDir: string, killAfterMs: number | null): Promise<{ killed: boolean; code: number | null; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
@@ -177,7 +128,7 @@ describe('(a) SIGKILL during a re-import while the server answers', () => {
     const date = sampleManifest().date;
     db.close();
 
-    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir });
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir }, children);
     const urls = [
       `/${slug}/${date}`, `/${slug}/${date}/01`, `/${slug}/${date}/02`, `/${slug}/${date}/01/1`, `/${slug}/${date}/01/25`,
       `/${slug}/${date}/01/50`, `/${slug}/${date}/02/1`, `/${slug}/${date}/02/50`, `/${slug}/feed.xml`, '/',
@@ -315,10 +266,7 @@ describe('(a) a commit in the middle of rendering a page', () => {
 
 describe('(b) the server serves from a read-only connection', () => {
   test('startServer hands createApp a read-only connection: a write through ctx.db throws', async () => {
-    const dir = tempDir('epaper-ro-');
-    const { db, file, mediaDir } = freshDatabase(dir);
-    await importIssues([await writeIssueFolder(path.join(dir, 'issue'))], { db, mediaDir });
-    db.close();
+    const { file, mediaDir } = await databaseWithSampleIssue('epaper-ro-');
     const spy = jest.spyOn(webApp, 'createApp');
     const before = { term: process.listeners('SIGTERM'), int: process.listeners('SIGINT') };
     // Imported lazily so the spy is in place; the server module has no side effects on import.
@@ -355,7 +303,7 @@ describe('(c) a missing or corrupt database at start', () => {
   test('a missing database folder is created, the schema migrated, and the server starts empty', async () => {
     const dir = tempDir('epaper-missing-');
     const file = path.join(dir, 'not', 'yet', 'there', 'epaper.db');
-    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') });
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') }, children);
     try {
       expect(fs.existsSync(file)).toBe(true);
       expect((await get(server.port, '/')).status).toBe(200);
@@ -416,7 +364,7 @@ describe('(d) a media file missing on disk', () => {
     const { slug } = sampleManifest().publication;
     const { date } = sampleManifest();
 
-    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir });
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir }, children);
     try {
       for (const missing of [photo, pageImage]) {
         const res = await get(server.port, `/media/${missing}`);
@@ -450,7 +398,7 @@ describe('(e) SIGTERM under keep-alive load', () => {
     const { db, file, mediaDir } = freshDatabase(dir);
     await importIssues([await writeIssueFolder(path.join(dir, 'issue'), versionedManifest(OLD, 20, 4))], { db, mediaDir });
     db.close();
-    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn' });
+    const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn' }, children);
     const { slug } = sampleManifest().publication;
     const { date } = sampleManifest();
     const urls = [`/${slug}/${date}`, `/${slug}/${date}/01`, `/${slug}/${date}/01/3`, `/search?q=${encodeURIComponent('推进会')}`, `/${slug}/feed.xml`];

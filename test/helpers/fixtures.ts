@@ -5,6 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import { Canvas } from '../../src/demo/png';
 import { openWritableDatabase, type Db } from '../../src/db/connection';
 import { migrate } from '../../src/db/migrate';
+import { importIssues } from '../../src/importer';
 
 /** Small issue folders and databases made by the tests themselves. */
 
@@ -115,6 +116,15 @@ export function freshDatabase(dir: string = tempDir()): { db: Db; file: string; 
   const db = openWritableDatabase(file);
   migrate(db);
   return { db, file, mediaDir: path.join(dir, 'media') };
+}
+
+/** A closed database file in a fresh folder holding the sample issue, for tests that start servers or scripts on it. */
+export async function databaseWithSampleIssue(prefix: string): Promise<{ dir: string; file: string; mediaDir: string }> {
+  const dir = tempDir(prefix);
+  const { db, file, mediaDir } = freshDatabase(dir);
+  await importIssues([await writeIssueFolder(path.join(dir, 'issue'))], { db, mediaDir });
+  db.close();
+  return { dir, file, mediaDir };
 }
 
 /** Every row of the content tables, for "the database is unchanged" assertions. */
