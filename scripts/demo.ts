@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config';
 import { openWritableDatabase } from '../src/db/connection';
-import { migrate } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
 import { buildDemo } from '../src/demo/build';
 import { runCli, UsageError } from '../src/cli';
 
@@ -18,7 +18,7 @@ runCli(async () => {
   if (endDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new UsageError('--end must be a date YYYY-MM-DD');
   const config = loadConfig();
   const db = openWritableDatabase(config.databasePath);
-  migrate(db);
+  upgradeDatabase(db);
   const started = Date.now();
   const summary = await buildDemo(db, config.mediaDir, { days, endDate });
   db.close();

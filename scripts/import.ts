@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config';
 import { openWritableDatabase } from '../src/db/connection';
-import { migrate } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
 import { importIssues } from '../src/importer';
 import { runCli, UsageError } from '../src/cli';
 
@@ -17,7 +17,7 @@ runCli(async () => {
 
   const config = loadConfig();
   const db = openWritableDatabase(config.databasePath);
-  migrate(db);
+  upgradeDatabase(db);
   const started = process.hrtime.bigint();
   const summary = await importIssues(paths, {
     db,

@@ -17,7 +17,7 @@ import type { LaunchedChrome, Options as ChromeLaunchOptions } from 'chrome-laun
 import { runCli, UsageError } from '../src/cli';
 import { writeMarkedSection } from '../src/doc-section';
 import { openWritableDatabase } from '../src/db/connection';
-import { migrate } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
 import { buildDemo } from '../src/demo/build';
 import { PROJECT_ROOT } from '../src/paths';
 import { freePort } from '../src/ports';
@@ -346,7 +346,7 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
     const mediaDir = path.join(dir, 'media');
     const db = openWritableDatabase(databasePath);
     try {
-      migrate(db);
+      upgradeDatabase(db);
       await buildDemo(db, mediaDir, { days: opts.days ?? 3 });
       db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {

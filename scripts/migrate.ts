@@ -1,12 +1,15 @@
 import { loadConfig } from '../src/config';
 import { openWritableDatabase } from '../src/db/connection';
-import { migrate, schemaVersion } from '../src/db/migrate';
+import { schemaVersion } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
 import { runCli } from '../src/cli';
 
 runCli(() => {
   const config = loadConfig();
   const db = openWritableDatabase(config.databasePath);
-  const applied = migrate(db);
+  const started = Date.now();
+  const { applied, reindexed } = upgradeDatabase(db);
   console.log(applied.length ? `applied ${applied.join(', ')}` : 'schema up to date', `(version ${schemaVersion(db)}, ${config.databasePath})`);
+  if (reindexed !== null) console.log(`search index rebuilt: ${reindexed} articles in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   db.close();
 });

@@ -83,16 +83,6 @@ function indexedTextBytes(db: Database.Database): number {
   return bytes;
 }
 
-function storedSizes(file: string, db: Database.Database): { ftsBytes: number | null; articleTableBytes: number | null } {
-  // The bench corpus records them when it is built (a dbstat pass over a 13 GB file takes minutes).
-  const meta = path.join(path.dirname(file), 'corpus.json');
-  if (fs.existsSync(meta)) {
-    const sizes = (JSON.parse(fs.readFileSync(meta, 'utf8')) as { sizes?: { ftsBytes?: number; articleTableBytes?: number } }).sizes;
-    if (sizes?.ftsBytes && sizes.articleTableBytes) return { ftsBytes: sizes.ftsBytes, articleTableBytes: sizes.articleTableBytes };
-  }
-  return tableSizes(db);
-}
-
 /** Runs every query `repeat` times (after one warm-up run) on a read-only connection, searcher cache off. */
 export function runSearchBench(file: string, repeat: number, queries: readonly string[] = SEARCH_BENCH_QUERIES): SearchBenchResult {
   const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -117,7 +107,7 @@ export function runSearchBench(file: string, repeat: number, queries: readonly s
       }
       timings.push(t);
     }
-    return { database: file, articles, repeat, queries: timings, sizes: { ...storedSizes(file, db), indexedTextBytes: indexedTextBytes(db) } };
+    return { database: file, articles, repeat, queries: timings, sizes: { ...tableSizes(db), indexedTextBytes: indexedTextBytes(db) } };
   } finally {
     db.close();
   }

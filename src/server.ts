@@ -2,7 +2,7 @@ import http, { type Server } from 'node:http';
 import net from 'node:net';
 import { loadConfig, type Config } from './config';
 import { openReadOnlyDatabase, openWritableDatabase } from './db/connection';
-import { migrate } from './db/migrate';
+import { upgradeDatabase } from './db/upgrade';
 import { createApp } from './web/app';
 import { runCli } from './cli';
 import { logger } from './log';
@@ -11,7 +11,7 @@ import { logger } from './log';
 async function prepareDatabase(config: Config): Promise<void> {
   const db = openWritableDatabase(config.databasePath);
   try {
-    migrate(db);
+    upgradeDatabase(db);
     const { n } = db.prepare('SELECT count(*) AS n FROM publication').get() as { n: number };
     if (n === 0 && config.demoOnEmpty) {
       const { buildDemo } = await import('./demo/build');

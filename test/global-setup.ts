@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openWritableDatabase } from '../src/db/connection';
-import { migrate } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
 import { buildDemo } from '../src/demo/build';
 import { DEMO_END_DATE, DEMO_DAYS } from './helpers/demo-constants';
 
@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-demo-db-'));
   const file = path.join(dir, 'demo.db');
   const db = openWritableDatabase(file);
-  migrate(db);
+  upgradeDatabase(db);
   await buildDemo(db, path.join(dir, 'media'), { endDate: DEMO_END_DATE, days: DEMO_DAYS });
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openWritableDatabase } from '../src/db/connection';
 import { migrate, readMigrations, schemaVersion } from '../src/db/migrate';
+import { upgradeDatabase } from '../src/db/upgrade';
+import { createSearcher } from '../src/search/searcher';
 import { tempDir } from './helpers/fixtures';
 
 describe('migration runner', () => {
@@ -50,5 +52,25 @@ describe('migration runner', () => {
   test('two migrations with the same number are refused', () => {
     const db = openWritableDatabase(path.join(tempDir(), 'dup.db'));
     expect(() => migrate(db, [{ version: 1, name: '001_a.sql', sql: '' }, { version: 1, name: '001_b.sql', sql: '' }])).toThrow(/share version 1/);
+  });
+
+  test('upgrading a database from before the search tables re-indexes its articles once', () => {
+    const db = openWritableDatabase(path.join(tempDir(), 'v2.db'));
+    migrate(db, readMigrations().filter((m) => m.version <= 2));
+    db.exec(`
+      INSERT INTO publication (id, slug, name) VALUES (1, 'old-paper', '旧报');
+      INSERT INTO issue (id, publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (1, 1, '2025-06-01', 0, 0, 1, 1);
+      INSERT INTO page (id, issue_id, number, name, image_path, image_width, image_height) VALUES (1, 1, 1, '要闻', 'x.png', 1, 1);
+      INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json)
+        VALUES (1, 1, 1, 1, 1, '老城区雨污分流改造完工', '[{"type":"paragraph","text":"改造涉及20号片区。"}]');
+    `);
+    const first = upgradeDatabase(db);
+    expect(first.applied).toEqual(readMigrations().filter((m) => m.version > 2).map((m) => m.name));
+    expect(first.reindexed).toBe(1);
+    const searcher = createSearcher(db);
+    for (const q of ['雨污分流', '污', '20号', '片区']) {
+      expect(searcher.search({ q, page: 1, sort: 'relevance', now: Date.now() })!.results.map((r) => r.title)).toEqual(['老城区雨污分流改造完工']);
+    }
+    expect(upgradeDatabase(db)).toEqual({ applied: [], reindexed: null });
   });
 });

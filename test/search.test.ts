@@ -3,6 +3,7 @@ import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Block } from '../src/search/blocks';
+import { migrate } from '../src/db/migrate';
 import {
   createSearchIndexer,
   dateOfDayNumber,
@@ -15,17 +16,18 @@ import {
 import { buildSnippet, createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
 import {
   MAX_PHRASE_TOKENS,
-  MAX_PREFIX_TOKENS,
+  MAX_CHAR_TERMS,
+  MAX_JOINABLE,
   MAX_QUERY_LENGTH,
   MAX_TERMS,
   highlightPieces,
   isQueryTooLong,
   normalizeForSearch,
   parseSearchQuery,
+  indexedText,
   tokenizeForIndex,
 } from '../src/search/tokenize';
 
-const ROOT = path.join(__dirname, '..');
 const NOW = Date.UTC(2026, 10, 20, 4); // 2026-11-20 12:00 in Shanghai
 
 interface FixtureArticle {
@@ -169,8 +171,7 @@ function setup(): Env {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.exec(fs.readFileSync(path.join(ROOT, 'migrations/001_init.sql'), 'utf8'));
-  db.exec(fs.readFileSync(path.join(ROOT, 'migrations/002_search.sql'), 'utf8'));
+  migrate(db);
   const indexer = createSearchIndexer(db);
   const pubIds = new Map<string, number>();
   const insPub = db.prepare('INSERT INTO publication (slug, name) VALUES (?, ?) RETURNING id');
@@ -250,14 +251,28 @@ describe('tokenize', () => {
     expect(normalizeForSearch('ＡＢＣ１２３')).toBe('abc123');
   });
 
+  test('index text: bigram tokens for phrases, distinct characters and word+character pairs without positions', () => {
+    expect(indexedText('地铁20号线开通', 'RCEP协定，5G！20 号')).toEqual({
+      title: '地铁 铁 20 号线 线开 开通 通',
+      body: 'rcep 协定 定 5g 20 号',
+      chars: '地 铁 20号 号 线 开 通 rcep协 协 定',
+    });
+    expect(indexedText('', '')).toEqual({ title: '', body: '', chars: '' });
+  });
+
   test('query terms become quoted phrases ANDed together', () => {
-    expect(parseSearchQuery('20号线')).toEqual({ terms: ['20号线'], match: '"20" + "号线"' });
-    expect(parseSearchQuery('经')!.match).toBe('"经"*');
-    expect(parseSearchQuery('中国 经济')!.match).toBe('"中国" AND "经济"');
-    expect(parseSearchQuery('"中国 经济"')!.match).toBe('"中国" + "国"* + "经济"');
-    expect(parseSearchQuery('“中国 经济”')!.match).toBe('"中国" + "国"* + "经济"');
-    expect(parseSearchQuery('5g网')!.match).toBe('"5g" + "网"*');
-    expect(parseSearchQuery('RCEP rcep ＲＣＥＰ')).toEqual({ terms: ['rcep'], match: '"rcep"' });
+    expect(parseSearchQuery('20号线')).toEqual({ terms: ['20号线'], phrases: ['"20" + "号线"'], chars: [], title: '"20" + "号线"' });
+    // One character: the character table, and a prefix token for the title table.
+    expect(parseSearchQuery('经')).toEqual({ terms: ['经'], phrases: [], chars: ['"经"'], title: '"经"*' });
+    expect(parseSearchQuery('中国 经济')).toMatchObject({ phrases: ['"中国"', '"经济"'], chars: [], title: '"中国" AND "经济"' });
+    // A separator between CJK characters inside a phrase: the text may have one or not.
+    const joinable = '(("中国" + "国" + "经济") OR ("中国" + "国经" + "经济"))';
+    expect(parseSearchQuery('"中国 经济"')).toMatchObject({ phrases: [joinable], chars: [] });
+    expect(parseSearchQuery('“中国 经济”')!.phrases).toEqual([joinable]);
+    // A term ending in one CJK character after a word is the pair word+character.
+    expect(parseSearchQuery('5g网')).toMatchObject({ phrases: [], chars: ['"5g网"'], title: '"5g" + "网"*' });
+    expect(parseSearchQuery('号线5G')).toMatchObject({ phrases: ['"号线" + "线" + "5g"'], chars: [] });
+    expect(parseSearchQuery('RCEP rcep ＲＣＥＰ')).toEqual({ terms: ['rcep'], phrases: ['"rcep"'], chars: [], title: '"rcep"' });
     expect(parseSearchQuery('')).toBeNull();
     expect(parseSearchQuery(' \t\n')).toBeNull();
     expect(parseSearchQuery('*:()^-+')).toBeNull();
@@ -276,14 +291,17 @@ describe('tokenize', () => {
   test('work bounds: at most MAX_TERMS terms and MAX_PHRASE_TOKENS tokens a phrase', () => {
     expect(parseSearchQuery('中国 经济 发展 社会 文化 科技 教育 卫生')!.terms).toHaveLength(MAX_TERMS);
     expect(parseSearchQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '))!.terms).toHaveLength(MAX_TERMS);
-    // One-character prefix tokens walk huge doclists: at most MAX_PREFIX_TOKENS.
-    expect(parseSearchQuery('的 是 在 了 和')).toEqual({ terms: ['的', '是'], match: '"的"* AND "是"*' });
-    expect(MAX_PREFIX_TOKENS).toBe(2);
-    // A phrase of single characters is read without its separators instead.
-    expect(parseSearchQuery('"的 是 在 了"')!.match).toBe('"的是" + "是在" + "在了"');
-    expect(parseSearchQuery('经 "中国 经济" 学')!.match).toBe('"经"* AND "中国" + "国"* + "经济"');
+    // Character conditions have doclists as long as the archive: at most MAX_CHAR_TERMS.
+    expect(MAX_CHAR_TERMS).toBe(2);
+    expect(parseSearchQuery('的 是 在 了 和')).toMatchObject({ terms: ['的', '是'], phrases: [], chars: ['"的"', '"是"'] });
+    expect(parseSearchQuery('经 "中国 经济" 学 5g网')).toMatchObject({ terms: ['经', '中国 经济', '学'], chars: ['"经"', '"学"'] });
+    // Separated CJK runs are matched joined or not for the first MAX_JOINABLE separators only (2^n variants).
+    expect(MAX_JOINABLE).toBe(2);
+    const spaced = parseSearchQuery('"的 是 在 了 和"')!;
+    expect(spaced.phrases[0]!.split(' OR ')).toHaveLength(4);
+    expect(spaced.chars).toEqual(['"和"']);
     const long = '一二三四五六七八九十'.repeat(10);
-    expect(parseSearchQuery(long)!.match.split(' + ')).toHaveLength(MAX_PHRASE_TOKENS);
+    expect(parseSearchQuery(long)!.phrases[0]!.split(' + ')).toHaveLength(MAX_PHRASE_TOKENS);
   });
 
   test('document keys round-trip and sort by date, paper, reading order', () => {
@@ -423,6 +441,62 @@ describe('search', () => {
     const byDate = search('港口', { sort: 'date' })!.results.map((r) => r.date);
     expect(byDate).toEqual([...byDate].sort().reverse());
     expect(byDate[0]).toBe('2026-11-19');
+  });
+
+  test('broad queries rank title matches first, then newest first; narrow ones by bm25', () => {
+    const db = env.db;
+    const pub = (db.prepare("SELECT id FROM publication WHERE slug = 'haibin-evening'").get() as { id: number }).id;
+    const issueId = (
+      db
+        .prepare("INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (?, '2026-09-01', 0, 0, 1, 3) RETURNING id")
+        .get(pub) as { id: number }
+    ).id;
+    const pageId = (
+      db.prepare("INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, 1, '能源', 'x.png', 1, 1) RETURNING id").get(issueId) as { id: number }
+    ).id;
+    const articles = [
+      { title: '潮汐电站并网发电', body: [p('新能源项目今日投运。')] },
+      { title: '海堤加固工程启动', body: [p('工程全长十二公里，沿线设置观测点，施工期间部分路段实行交通管制，市民出行请留意公告。潮汐变化也被纳入施工计划，渔民已获通知。')] },
+      { title: '渔港观察', body: [p('潮汐潮汐潮汐，渔民看潮汐出海。')] },
+    ];
+    db.transaction(() => {
+      articles.forEach((a, i) => {
+        const { id } = db
+          .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING id')
+          .get(issueId, pageId, i + 1, i + 1, a.title, JSON.stringify(a.body)) as { id: number };
+        env.indexer.indexArticle(id, a);
+      });
+    })();
+    // Narrow: bm25, the title match first, then the article saying it five times.
+    expect(titlesFor('潮汐')).toEqual(['潮汐电站并网发电', '渔港观察', '海堤加固工程启动']);
+    // Broad (more matches than the count cap): title matches first, then reading order.
+    const broad = createSearcher(db, { countCap: 1 }).search({ q: '潮汐', page: 1, sort: 'relevance', now: NOW })!;
+    expect(broad).toMatchObject({ total: 1, atLeast: true });
+    const titleFirst = ['潮汐电站并网发电', '海堤加固工程启动', '渔港观察'];
+    expect(broad.results.map((r) => r.title)).toEqual(titleFirst);
+    // Two matches, within a cap of 2, but the phrase 潮汐 alone matches 3 and
+    // bm25 would walk all of them: the broad order again.
+    expect(titlesFor('潮汐 渔民')).toEqual(['渔港观察', '海堤加固工程启动']);
+    const and = createSearcher(db, { countCap: 2 }).search({ q: '潮汐 渔民', page: 1, sort: 'relevance', now: NOW })!;
+    expect(and.total).toBe(2);
+    expect(and.atLeast).toBeUndefined();
+    expect(and.results.map((r) => r.title)).toEqual(['海堤加固工程启动', '渔港观察']);
+    // One character: title matches first, through the title table's prefix index.
+    expect(titlesFor('汐', { from: '2026-09-01', to: '2026-09-01' })).toEqual(['潮汐电站并网发电', '海堤加固工程启动', '渔港观察']);
+    db.transaction(() => {
+      env.indexer.removeIssue(issueId);
+      db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
+    })();
+    expect(search('潮汐')!.total).toBe(0);
+    expect(search('汐')!.total).toBe(0);
+  });
+
+  test('a word followed by one CJK character is matched as written', () => {
+    expect(titlesFor('20号')).toEqual(['地铁20号线今日开通运营']);
+    expect(titlesFor('２０号')).toEqual(['地铁20号线今日开通运营']);
+    expect(titlesFor('21号')).toEqual([]);
+    expect(titlesFor('20线')).toEqual([]);
+    expect(titlesFor('RCEP生')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
   });
 
   test('snippets: escaped, marked, about 120 characters around the first match', () => {

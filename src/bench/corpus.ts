@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { SEARCH_TABLES } from '../search/indexer';
 import { peakRssOf } from './proc';
 
 export interface CorpusInfo {
@@ -81,11 +82,13 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, log: (l
   });
 }
 
-/** Bytes of the FTS index and of the article table, from dbstat (null when SQLite lacks it). */
+/** Bytes of the search index (every FTS5 shadow table) and of the article table, from dbstat (null when SQLite lacks it). */
 export function tableSizes(db: Database.Database): { ftsBytes: number | null; articleTableBytes: number | null } {
   try {
-    const sum = (where: string) => (db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get() as { n: number }).n;
-    return { ftsBytes: sum("name LIKE 'article_fts%'"), articleTableBytes: sum("name = 'article'") };
+    // name = ? lets dbstat walk only that b-tree.
+    const bytesOf = db.prepare<[string], number>("SELECT coalesce(sum(pgsize), 0) FROM dbstat('main', 1) WHERE name = ?").pluck();
+    const shadow = SEARCH_TABLES.flatMap((t) => ['data', 'idx', 'docsize', 'config'].map((s) => `${t}_${s}`));
+    return { ftsBytes: shadow.reduce((n, name) => n + bytesOf.get(name)!, 0), articleTableBytes: bytesOf.get('article')! };
   } catch {
     return { ftsBytes: null, articleTableBytes: null }; // SQLite built without the dbstat virtual table
   }

@@ -1,5 +1,6 @@
-// Keeps article_fts in step with the article table. The importer calls these
-// inside its own transaction.
+// Keeps the search tables (article_fts, article_chars, article_titles) in
+// step with the article table. The importer calls these inside its own
+// transaction.
 //
 // The FTS rowid is not article.id but a document key that sorts like
 // (issue date, publication, reading order): newest-first results become
@@ -13,7 +14,7 @@
 
 import type Database from 'better-sqlite3';
 import { type Block, blockTexts } from './blocks';
-import { tokenizeForIndex } from './tokenize';
+import { indexedText } from './tokenize';
 
 const SEQ_BITS = 13;
 const PUB_BITS = 16;
@@ -98,6 +99,9 @@ export function issueKeyRange(date: string, publicationId: number): [number, num
   return [lo, lo + ISSUE_SPAN - 1];
 }
 
+/** The FTS5 tables of the search index, all keyed by the document key. */
+export const SEARCH_TABLES = ['article_fts', 'article_chars', 'article_titles'] as const;
+
 export interface IndexableArticle {
   kicker?: string | null;
   title: string;
@@ -131,9 +135,13 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
   const issueRow = db.prepare<[number], { date: string; publication_id: number }>(
     'SELECT date, publication_id FROM issue WHERE id = ?',
   );
-  const keysInRange = db.prepare<[number, number], number>('SELECT id FROM article_fts_docsize WHERE id BETWEEN ? AND ?').pluck();
-  const deleteKey = db.prepare<[number]>('DELETE FROM article_fts WHERE rowid = ?');
-  const insert = db.prepare<[number, string, string]>('INSERT INTO article_fts (rowid, title, body) VALUES (?, ?, ?)');
+  const tables = SEARCH_TABLES.map((t) => ({
+    keysInRange: db.prepare<[number, number], number>(`SELECT id FROM ${t}_docsize WHERE id BETWEEN ? AND ?`).pluck(),
+    deleteKey: db.prepare<[number]>(`DELETE FROM ${t} WHERE rowid = ?`),
+  }));
+  const insertPhrases = db.prepare<[number, string, string]>('INSERT INTO article_fts (rowid, body, title) VALUES (?, ?, ?)');
+  const insertChars = db.prepare<[number, string]>('INSERT INTO article_chars (rowid, chars) VALUES (?, ?)');
+  const insertTitle = db.prepare<[number, string]>('INSERT INTO article_titles (rowid, title) VALUES (?, ?)');
 
   return {
     indexArticle(id, a) {
@@ -144,7 +152,10 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
       // which made every import ~5x slower. The key is derived from (date,
       // paper, seq) and removeIssue() clears the issue's whole key range before
       // a re-import, so the rowid is always free here.
-      insert.run(key, tokenizeForIndex(titleText(a)), tokenizeForIndex(blockTexts(a.body).join('\n')));
+      const text = indexedText(titleText(a), blockTexts(a.body).join('\n'));
+      insertPhrases.run(key, text.body, text.title);
+      insertChars.run(key, text.chars);
+      insertTitle.run(key, text.title);
     },
     removeIssue(issueId) {
       const row = issueRow.get(issueId);
@@ -153,13 +164,13 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
       // documented %_docsize shadow table (a range DELETE on the FTS table
       // scans the whole table: 80 ms at 1M articles; this is ~0.5 ms a row).
       const [lo, hi] = issueKeyRange(row.date, row.publication_id);
-      for (const key of keysInRange.all(lo, hi)) deleteKey.run(key);
+      for (const t of tables) for (const key of t.keysInRange.all(lo, hi)) t.deleteKey.run(key);
     },
   };
 }
 
 /**
- * Rebuilds article_fts from the article table, e.g. after a change of
+ * Rebuilds the search tables from the article table, e.g. after a change of
  * tokenization. Runs in one transaction; returns the number of articles.
  */
 export function rebuildSearchIndex(db: Database.Database): number {
@@ -178,7 +189,7 @@ export function rebuildSearchIndex(db: Database.Database): number {
     'SELECT kicker, title, subtitle, body_json FROM article WHERE id = ?',
   );
   return db.transaction(() => {
-    db.prepare("INSERT INTO article_fts (article_fts) VALUES ('delete-all')").run();
+    for (const t of SEARCH_TABLES) db.prepare(`INSERT INTO ${t} (${t}) VALUES ('delete-all')`).run();
     let n = 0;
     for (const id of ids) {
       const r = article.get(id);
@@ -195,4 +206,19 @@ export function rebuildSearchIndex(db: Database.Database): number {
     }
     return n;
   })();
+}
+
+/**
+ * Rebuilds the search index when a migration marked it stale (a new table
+ * layout or tokenization: the tokenizer is JS, SQL cannot fill the tables).
+ * Returns the number of articles indexed, or null when nothing was to do.
+ */
+export function rebuildSearchIndexIfStale(db: Database.Database): number | null {
+  const flag = db.prepare<[], string>("SELECT value FROM site_meta WHERE key = 'search_index_stale'").pluck();
+  if (flag.get() !== '1') return null;
+  return db.transaction(() => {
+    const n = rebuildSearchIndex(db);
+    db.prepare("DELETE FROM site_meta WHERE key = 'search_index_stale'").run();
+    return n;
+  }).immediate();
 }

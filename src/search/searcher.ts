@@ -18,8 +18,9 @@ export const PAGE_SIZE = 20;
 export const TITLE_WEIGHT = 10;
 export const BODY_WEIGHT = 1;
 // bm25() itself rather than FTS5's ORDER BY rank, which sorts in a nested
-// query and re-seeks every row: 2-5x slower here (docs/search.md).
-const BM25 = `bm25(article_fts, ${TITLE_WEIGHT.toFixed(1)}, ${BODY_WEIGHT.toFixed(1)})`;
+// query and re-seeks every row: 2-5x slower here (docs/search.md). Columns in
+// table order: body, title.
+const BM25 = `bm25(article_fts, ${BODY_WEIGHT.toFixed(1)}, ${TITLE_WEIGHT.toFixed(1)})`;
 const ISSUE_KEYS = 2 ** ISSUE_SHIFT;
 /** Snippet length in UTF-16 code units (≈ characters for Chinese). */
 export const SNIPPET_LENGTH = 120;
@@ -87,11 +88,11 @@ interface ArticleRow {
 
 export interface SearcherOptions {
   /**
-   * Relevance (bm25) ranks at most this many matches, the newest: scoring
-   * costs a few µs a row, so a word found in a third of a million articles
-   * cannot be ranked whole within the latency budget. Older matches of such
-   * broad queries follow, newest first. The result pages the site offers
-   * (50 × 20) lie within the default window.
+   * Relevance ranks at most this many matches, the newest: scoring costs a
+   * few µs a row, so a word found in a third of a million articles cannot be
+   * ranked whole within the latency budget. Older matches of such broad
+   * queries follow, newest first. The result pages the site offers (50 × 20)
+   * lie within the default window.
    */
   rankWindow?: number;
   /** Queries whose count and ranked window are kept for paging (0: none). */
@@ -110,7 +111,14 @@ export const DEFAULT_COUNT_CAP = 10_000;
 export const DEFAULT_CACHE_ENTRIES = 200;
 
 interface Filter {
-  match: string;
+  /** article_fts phrases ANDed, or null when the query is character conditions only. */
+  phrases: string | null;
+  /** article_chars conditions ANDed, or null. */
+  chars: string | null;
+  /** article_titles expression: every term in the title. */
+  title: string;
+  /** Number of phrases (bm25 needs each one's document frequency). */
+  phraseList: string[];
   /** Inclusive key range of the date filter. */
   lo: number;
   hi: number;
@@ -150,10 +158,9 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
     return st;
   };
 
-  /** WHERE clause and its arguments. */
-  function where(f: Filter): [string, Record<string, unknown>] {
-    let sql = 'article_fts MATCH @match';
-    const args: Record<string, unknown> = { match: f.match };
+  /** Conditions on the document key (rowid) shared by every table: date range, paper, embargo. */
+  function keyFilters(f: Filter, args: Record<string, unknown>): string {
+    let sql = '';
     // FTS5 does not skip to a rowid bound (it walks the doclist and drops
     // rows), so the range is only added when it filters.
     if (f.lo > 0 || f.hi < MAX_DOC_KEY) {
@@ -172,49 +179,106 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
       args.hiddenFrom = f.hidden.reduce((a, b) => Math.min(a, b)) * ISSUE_KEYS;
       args.hidden = JSON.stringify(f.hidden);
     }
-    return [sql, args];
+    return sql;
+  }
+
+  /**
+   * FROM and WHERE of the matches: article_fts drives when the query has
+   * phrases (the character conditions, if any, as a set of keys), else
+   * article_chars alone.
+   */
+  function matches(f: Filter): [string, Record<string, unknown>] {
+    const args: Record<string, unknown> = {};
+    let sql: string;
+    if (f.phrases !== null) {
+      sql = 'FROM article_fts WHERE article_fts MATCH @phrases';
+      args.phrases = f.phrases;
+      if (f.chars !== null) {
+        sql += ' AND rowid IN (SELECT rowid FROM article_chars WHERE article_chars MATCH @chars)';
+        args.chars = f.chars;
+      }
+    } else {
+      sql = 'FROM article_chars WHERE article_chars MATCH @chars';
+      args.chars = f.chars;
+    }
+    return [sql + keyFilters(f, args), args];
+  }
+
+  function cappedCount(sql: string, args: Record<string, unknown>): number {
+    return (statement(`SELECT count(*) AS n FROM (SELECT 1 ${sql} LIMIT ${countCap + 1})`).get(args) as { n: number }).n;
   }
 
   /** Matches up to the cap, plus one to tell whether there are more. */
   function count(f: Filter): number {
-    const [sql, args] = where(f);
-    return (statement(`SELECT count(*) AS n FROM (SELECT 1 FROM article_fts WHERE ${sql} LIMIT ${countCap + 1})`).get(args) as { n: number }).n;
+    return cappedCount(...matches(f));
   }
 
   function byDate(f: Filter, limit: number, offset: number): number[] {
     if (limit <= 0) return [];
-    const [sql, args] = where(f);
-    const st = statement(`SELECT rowid AS k FROM article_fts WHERE ${sql} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`);
+    const [sql, args] = matches(f);
+    const st = statement(`SELECT rowid AS k ${sql} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`);
     return (st.all({ ...args, limit, offset }) as Array<{ k: number }>).map((r) => r.k);
   }
 
   /**
-   * The newest `rankWindow` matches ordered by bm25: FTS5 walks them newest
-   * first and stops there (a rowid bound would not stop it early), SQLite
-   * sorts them. Cached: bm25 first walks each phrase's whole doclist for its
-   * IDF, which is most of the cost and the same for every page.
+   * Whether bm25 can rank the query within budget. bm25 first walks each
+   * phrase's whole doclist, unfiltered, for its document frequency: for a
+   * phrase found in most of the archive that walk alone took 290 ms at
+   * 1,000,000 articles, however few matches the filters leave. So bm25 is
+   * used when every phrase, unfiltered, matches at most countCap articles
+   * (a capped walk, cached per phrase like the counts).
    */
-  function ranked(f: Filter, cacheKey: string): number[] {
+  function bm25Affordable(f: Filter, total: number): boolean {
+    if (f.phrases === null) return false;
+    const unfiltered = f.chars === null && f.phraseList.length === 1 && f.lo === 0 && f.hi === MAX_DOC_KEY && f.pub === null;
+    if (unfiltered && f.hidden.length === 0) return total <= countCap;
+    return f.phraseList.every((p) => {
+      const key = JSON.stringify(['phrase', p]);
+      let n = cache.get(key)?.total;
+      if (n === undefined) {
+        n = cappedCount('FROM article_fts WHERE article_fts MATCH @p', { p });
+        remember(key, { total: n });
+      }
+      return n <= countCap;
+    });
+  }
+
+  /**
+   * The newest `rankWindow` matches in relevance order, cached for the next
+   * pages. Narrow queries: bm25 over the window (FTS5 walks it newest first
+   * and stops there; SQLite sorts). Broad ones (see bm25Affordable): the
+   * window's matches whose title holds every term first, then the others,
+   * each newest first; article_titles is small, so finding them is cheap.
+   */
+  function ranked(f: Filter, cacheKey: string, total: number): number[] {
     const hit = cache.get(cacheKey);
     if (hit?.ranked) return hit.ranked;
-    const [sql, args] = where(f);
-    const st = statement(
-      `SELECT k FROM (
-         SELECT rowid AS k, ${BM25} AS score FROM article_fts WHERE ${sql}
-          ORDER BY rowid DESC LIMIT ${rankWindow}
-       ) ORDER BY score, k DESC`,
-    );
-    const keys = (st.all(args) as Array<{ k: number }>).map((r) => r.k);
+    let keys: number[];
+    if (bm25Affordable(f, total)) {
+      const [sql, args] = matches(f);
+      const st = statement(
+        `SELECT k FROM (SELECT rowid AS k, ${BM25} AS score ${sql} ORDER BY rowid DESC LIMIT ${rankWindow})
+          ORDER BY score, k DESC`,
+      );
+      keys = (st.all(args) as Array<{ k: number }>).map((r) => r.k);
+    } else {
+      const window = byDate(f, rankWindow, 0);
+      const args: Record<string, unknown> = { title: f.title };
+      const sql = `SELECT rowid AS k FROM article_titles WHERE article_titles MATCH @title${keyFilters(f, args)}
+                    ORDER BY rowid DESC LIMIT ${rankWindow}`;
+      const inTitle = new Set((statement(sql).all(args) as Array<{ k: number }>).map((r) => r.k));
+      keys = window.filter((k) => inTitle.has(k)).concat(window.filter((k) => !inTitle.has(k)));
+    }
     remember(cacheKey, { ranked: keys });
     return keys;
   }
 
   /** Keys of result positions [offset, offset + limit). */
-  function page(f: Filter, cacheKey: string, sort: SearchParams['sort'], offset: number, limit: number): number[] {
+  function page(f: Filter, cacheKey: string, total: number, sort: SearchParams['sort'], offset: number, limit: number): number[] {
     if (sort === 'date') return byDate(f, limit, offset);
     // Positions past the window are the older matches, in date order: the
     // same positions as in the date order, as the window is the newest.
-    const top = offset < rankWindow ? ranked(f, cacheKey).slice(offset, offset + limit) : [];
+    const top = offset < rankWindow ? ranked(f, cacheKey, total).slice(offset, offset + limit) : [];
     const start = Math.max(offset, rankWindow);
     return top.concat(byDate(f, offset + limit - start, start));
   }
@@ -267,14 +331,23 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
         if (ik * ISSUE_KEYS < lo || ik * ISSUE_KEYS > hi) continue;
         hidden.push(ik);
       }
-      const filter: Filter = { match: parsed.match, lo, hi, pub, hidden };
+      const filter: Filter = {
+        phrases: parsed.phrases.length > 0 ? parsed.phrases.join(' AND ') : null,
+        chars: parsed.chars.length > 0 ? parsed.chars.join(' AND ') : null,
+        title: parsed.title,
+        phraseList: parsed.phrases,
+        lo,
+        hi,
+        pub,
+        hidden,
+      };
 
       const version = `${dataVersion.get() as number}:${totalChanges.get() as number}`;
       if (version !== cachedVersion) {
         cache.clear();
         cachedVersion = version;
       }
-      const cacheKey = JSON.stringify([filter.match, lo, hi, pub, hidden]);
+      const cacheKey = JSON.stringify([filter.phrases, filter.chars, lo, hi, pub, hidden]);
       let counted = cache.get(cacheKey)?.total;
       if (counted === undefined) {
         counted = count(filter);
@@ -287,7 +360,7 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
 
       const pieces = parsed.terms.flatMap(highlightPieces);
       const results: SearchResult[] = [];
-      for (const k of page(filter, cacheKey, params.sort, (pageNo - 1) * PAGE_SIZE, PAGE_SIZE)) {
+      for (const k of page(filter, cacheKey, counted, params.sort, (pageNo - 1) * PAGE_SIZE, PAGE_SIZE)) {
         const d = decodeDocKey(k);
         const row = articleByKey.get({ pub: d.publicationId, date: d.date, seq: d.seq });
         // A stale index entry, or an issue embargoed meanwhile: never shown.

@@ -12,9 +12,10 @@
 // digits are one token each; everything else separates tokens.
 //
 // Query side: a term becomes an FTS5 phrase of the same tokens, so any
-// substring of a CJK run of 2+ characters is found through its bigrams, and a
-// single character through a prefix token ("铁"* matches 铁 and 铁X), which the
-// table's prefix='1' index answers with one lookup.
+// substring of a CJK run of 2+ characters is found through its bigrams. A
+// single character (and a term ending in one after a word, "20号") is found
+// in article_chars, which holds each article's distinct characters without
+// positions: a tenth of what a prefix index on the bigrams costs.
 
 /** Longest query accepted, in characters (code points) after trimming. */
 export const MAX_QUERY_LENGTH = 100;
@@ -23,15 +24,13 @@ export const MAX_QUERY_LENGTH = 100;
  * Work bounds. FTS5's cost is the length of the doclists a query walks, so
  * terms beyond MAX_TERMS are ignored, and a phrase keeps its first
  * MAX_PHRASE_TOKENS tokens (which can only widen the match, and only for text
- * that agrees on the first 33 or so characters). A one-character prefix token
- * ("的"*) walks a doclist as long as the whole archive, so a query gets at
- * most MAX_PREFIX_TOKENS of them: a term that would exceed that is retried
- * with the separators between its CJK characters removed ("的 是 在" as
- * 的是在), and is ignored if that does not help.
+ * that agrees on the first 33 or so characters). A character condition ("的")
+ * has a doclist about as long as the archive, so a query gets at most
+ * MAX_CHAR_TERMS of them; further terms that need one are ignored.
  */
 export const MAX_TERMS = 5;
 export const MAX_PHRASE_TOKENS = 32;
-export const MAX_PREFIX_TOKENS = 2;
+export const MAX_CHAR_TERMS = 2;
 
 /** Longer words are cut so one odd string (a hash, a URL) cannot bloat the index. */
 const MAX_WORD_LENGTH = 64;
@@ -125,32 +124,103 @@ export function tokenizeForIndex(s: string): string {
   return out.join(' ');
 }
 
+/** What one article puts in the three search tables (migrations/003_search_tables.sql). */
+export interface IndexedText {
+  /** article_fts / article_titles title column: tokens of kicker, title and subtitle. */
+  title: string;
+  /** article_fts body column. */
+  body: string;
+  /**
+   * article_chars: every distinct CJK character, and every distinct pair of a
+   * word token and the CJK character starting the next token ("20号"), as
+   * position-less tokens. They answer what a bigram index cannot without a
+   * prefix index: a one-character query, and a term ending in one CJK
+   * character after a word ("20号" must find 20号线).
+   */
+  chars: string;
+}
+
+export function indexedText(title: string, body: string): IndexedText {
+  const chars = new Set<string>();
+  const tokensOf = (s: string): string => {
+    const out: string[] = [];
+    let prevWord: string | null = null;
+    for (const run of runsOf(normalizeForSearch(s))) {
+      if (run.kind === WORD) {
+        prevWord = wordToken(run.chars);
+        out.push(prevWord);
+        continue;
+      }
+      const c = run.chars;
+      if (prevWord !== null) chars.add(prevWord + c[0]!);
+      prevWord = null;
+      for (let i = 0; i < c.length; i++) {
+        chars.add(c[i]!);
+        out.push(i + 1 < c.length ? c[i]! + c[i + 1]! : c[i]!);
+      }
+    }
+    return out.join(' ');
+  };
+  return { title: tokensOf(title), body: tokensOf(body), chars: [...chars].join(' ') };
+}
+
 interface QueryToken {
   text: string;
   prefix: boolean;
+  /**
+   * Set on the last character of a CJK run that a separator parts from the
+   * next CJK run in the query: the text may have them joined (中国经济 for
+   * "中国 经济"), where its token is this bigram instead.
+   */
+  joined?: string;
+}
+
+/** How one query term is matched. */
+interface TermPlan {
+  /** Tokens at consecutive positions in article_fts (empty: none). */
+  tokens: QueryToken[];
+  /** An article_chars token the article must also hold, or null. */
+  char: string | null;
+  /** The phrase for article_titles, whose prefix index allows a last prefix token. */
+  titleTokens: QueryToken[];
 }
 
 /**
- * The tokens a term must match at consecutive positions. For a CJK run the
- * bigrams suffice except at its end: if something follows in the term, the
- * last character must still hold its position, and as the text may have it
- * followed by another CJK character (when the query had punctuation there)
- * it is a prefix token; if the run ends the term its last character is
- * already covered by the last bigram, and a run of one is a prefix token.
+ * The tokens a term must match at consecutive positions. A CJK run needs its
+ * bigrams, plus its last character as a token of its own when something
+ * follows in the term: there the text's token is that character alone, as it
+ * is followed by a word or a separator (so a separator inside a term matches a
+ * separator in the text, not its absence). A term ending in a lone CJK
+ * character is the one case bigrams cannot answer exactly (the text's token
+ * there is that character plus whatever follows it): the character becomes an
+ * article_chars condition, as the pair word+character when a word precedes it
+ * (exact for "20号"), else the character itself.
  */
-function queryTokens(runs: Run[]): QueryToken[] {
-  const out: QueryToken[] = [];
+function planTerm(runs: Run[]): TermPlan {
+  const tokens: QueryToken[] = [];
+  let char: string | null = null;
   runs.forEach((run, r) => {
     if (run.kind === WORD) {
-      out.push({ text: wordToken(run.chars), prefix: false });
+      tokens.push({ text: wordToken(run.chars), prefix: false });
       return;
     }
     const c = run.chars;
-    for (let i = 0; i + 1 < c.length; i++) out.push({ text: c[i]! + c[i + 1]!, prefix: false });
-    const isLast = r === runs.length - 1;
-    if (c.length === 1 || !isLast) out.push({ text: c[c.length - 1]!, prefix: true });
+    for (let i = 0; i + 1 < c.length; i++) tokens.push({ text: c[i]! + c[i + 1]!, prefix: false });
+    const next = runs[r + 1];
+    if (next) {
+      const last = c[c.length - 1]!;
+      tokens.push(next.kind === CJK ? { text: last, prefix: false, joined: last + next.chars[0]! } : { text: last, prefix: false });
+    } else if (c.length === 1) {
+      const prev = runs[r - 1];
+      char = prev?.kind === WORD ? wordToken(prev.chars) + c[0]! : c[0]!;
+    }
   });
-  return out;
+  const last = runs[runs.length - 1];
+  const trailing = char !== null && last ? [{ text: last.chars[0]!, prefix: true }] : [];
+  const titleTokens = [...tokens, ...trailing];
+  // "20号": the pair holds the word already, no phrase to walk.
+  if (runs.length === 2 && char !== null && runs[0]!.kind === WORD) tokens.length = 0;
+  return { tokens, char, titleTokens };
 }
 
 // ASCII double quote (full-width ＂ becomes one through NFKC) and the quotation
@@ -180,8 +250,34 @@ export function isQueryTooLong(q: string): boolean {
 export interface ParsedQuery {
   /** Normalized user terms (a quoted phrase is one term), for highlighting. */
   terms: string[];
-  /** FTS5 MATCH expression; every token is quoted, so user text is never syntax. */
-  match: string;
+  /** article_fts phrases, one per term that has one; every token is quoted, so user text is never syntax. */
+  phrases: string[];
+  /** article_chars tokens the article must hold (characters, word+character pairs). */
+  chars: string[];
+  /** article_titles MATCH expression: every term in the title. */
+  title: string;
+}
+
+/** Separators between CJK characters in one term that are matched both ways (joined or not); beyond, as typed. */
+export const MAX_JOINABLE = 2;
+
+/**
+ * The FTS5 expression of a term's tokens: one phrase, or the OR of its
+ * variants with the first MAX_JOINABLE separated CJK runs joined or not.
+ */
+function phraseOf(tokens: readonly QueryToken[]): string {
+  const phrase = (ts: readonly QueryToken[]): string => ts.map((t) => `"${t.text}"${t.prefix ? '*' : ''}`).join(' + ');
+  const joinable = tokens.flatMap((t, i) => (t.joined !== undefined ? [i] : [])).slice(0, MAX_JOINABLE);
+  if (joinable.length === 0) return phrase(tokens);
+  const variants: string[] = [];
+  for (let mask = 0; mask < 1 << joinable.length; mask++) {
+    const ts = tokens.map((t, i) => {
+      const bit = joinable.indexOf(i);
+      return bit >= 0 && mask & (1 << bit) ? { text: t.joined!, prefix: false } : t;
+    });
+    variants.push(`(${phrase(ts)})`);
+  }
+  return `(${variants.join(' OR ')})`;
 }
 
 /**
@@ -215,48 +311,27 @@ export function parseSearchQuery(q: string): ParsedQuery | null {
   }
   flush();
 
-  const terms: string[] = [];
-  const phrases: string[] = [];
+  const parsed: ParsedQuery = { terms: [], phrases: [], chars: [], title: '' };
+  const titlePhrases: string[] = [];
   const seen = new Set<string>();
-  let prefixBudget = MAX_PREFIX_TOKENS;
-  const prefixCount = (ts: QueryToken[]): number => ts.reduce((n, t) => n + (t.prefix ? 1 : 0), 0);
   for (const term of rawTerms) {
-    if (phrases.length === MAX_TERMS) break;
-    let tokens = queryTokens(runsOf(term)).slice(0, MAX_PHRASE_TOKENS);
-    if (prefixCount(tokens) > prefixBudget) {
-      tokens = queryTokens(runsOf(joinCjk(term))).slice(0, MAX_PHRASE_TOKENS);
-      if (prefixCount(tokens) > prefixBudget) continue;
-    }
-    if (tokens.length === 0) continue;
-    const phrase = tokens.map((t) => `"${t.text}"${t.prefix ? '*' : ''}`).join(' + ');
-    if (seen.has(phrase)) continue;
-    seen.add(phrase);
-    prefixBudget -= prefixCount(tokens);
-    terms.push(term);
-    phrases.push(phrase);
+    if (parsed.terms.length === MAX_TERMS) break;
+    const runs = runsOf(term);
+    if (runs.length === 0) continue;
+    const plan = planTerm(runs);
+    if (plan.char !== null && parsed.chars.length === MAX_CHAR_TERMS) continue;
+    const phrase = phraseOf(plan.tokens.slice(0, MAX_PHRASE_TOKENS));
+    const key = `${phrase}\u0000${plan.char ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    parsed.terms.push(term);
+    if (phrase !== '') parsed.phrases.push(phrase);
+    if (plan.char !== null) parsed.chars.push(`"${plan.char}"`);
+    titlePhrases.push(phraseOf(plan.titleTokens.slice(0, MAX_PHRASE_TOKENS)));
   }
-  if (phrases.length === 0) return null;
-  return { terms, match: phrases.join(' AND ') };
-}
-
-/** The term with separators between two CJK characters removed. */
-function joinCjk(term: string): string {
-  const chars = [...term];
-  let out = '';
-  let lastKind: Kind = SEP;
-  let pendingSep = '';
-  for (const ch of chars) {
-    const k = classify(ch.codePointAt(0)!);
-    if (k === SEP) {
-      pendingSep += ch;
-      continue;
-    }
-    if (!(k === CJK && lastKind === CJK)) out += pendingSep;
-    pendingSep = '';
-    out += ch;
-    lastKind = k;
-  }
-  return out;
+  if (parsed.terms.length === 0) return null;
+  parsed.title = titlePhrases.join(' AND ');
+  return parsed;
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { Canvas } from '../../src/demo/png';
 import { openWritableDatabase, type Db } from '../../src/db/connection';
-import { migrate } from '../../src/db/migrate';
+import { upgradeDatabase } from '../../src/db/upgrade';
 import { importIssues } from '../../src/importer';
 
 /** Small issue folders and databases made by the tests themselves. */
@@ -114,7 +114,7 @@ export async function writeIssueFolder(dir: string, manifest: ManifestJson = sam
 export function freshDatabase(dir: string = tempDir()): { db: Db; file: string; mediaDir: string } {
   const file = path.join(dir, 'test.db');
   const db = openWritableDatabase(file);
-  migrate(db);
+  upgradeDatabase(db);
   return { db, file, mediaDir: path.join(dir, 'media') };
 }
 
