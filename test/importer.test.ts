@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { importIssues, ImportValidationError } from '../src/importer';
+import { prepareIssue, type Preparer } from '../src/importer/prepare';
+import { PROJECT_ROOT } from '../src/paths';
 import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 async function importExpectingProblems(manifest: ManifestJson, prepare?: (folder: string) => void) {
@@ -76,6 +79,52 @@ describe('importer: happy path', () => {
     expect(db.prepare('SELECT count(*) FROM issue').pluck().get()).toBe(0);
     fs.rmSync(path.join(dir, 'b'), { recursive: true });
     expect(await importIssues([dir], { db, mediaDir })).toEqual({ issues: 2, articles: 6 });
+  });
+
+  test('the compiled importer prepares issues in a worker thread: same result as inline, same messages', async () => {
+    const dir = tempDir();
+    for (const date of ['2026-01-05', '2026-01-06', '2026-01-07', '2026-01-08']) {
+      await writeIssueFolder(path.join(dir, 'tree', date), sampleManifest({ date, titlePrefix: date.slice(8) }));
+    }
+    // The worker module itself (compiled: ts-jest runs the rest inline).
+    const compiled = require(path.join(PROJECT_ROOT, 'dist/src/importer/prepare.js')) as { createPreparer(): Preparer };
+    const preparer = compiled.createPreparer();
+    try {
+      expect(preparer.parallel).toBe(true);
+      const folder = path.join(dir, 'tree', '2026-01-06');
+      expect(await preparer.prepare(folder)).toEqual(prepareIssue(folder));
+      expect(await preparer.problems(folder)).toEqual([]);
+    } finally {
+      await preparer.close();
+    }
+
+    const inline = freshDatabase(path.join(dir, 'inline'));
+    expect(await importIssues([path.join(dir, 'tree')], { db: inline.db, mediaDir: inline.mediaDir, parallel: false })).toEqual({ issues: 4, articles: 12 });
+    const cli = (dbDir: string) =>
+      spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist/scripts/import.js'), '--quiet', path.join(dir, 'tree')], {
+        env: { ...process.env, DATABASE_PATH: path.join(dbDir, 'test.db'), MEDIA_DIR: path.join(dbDir, 'media') },
+        encoding: 'utf8',
+      });
+    const run = cli(path.join(dir, 'worker'));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/imported 4 issues, 12 articles/);
+    const worker = freshDatabase(path.join(dir, 'worker'));
+    expect(snapshot(worker.db).replace(/"modified_at":\d+/g, '')).toBe(snapshot(inline.db).replace(/"modified_at":\d+/g, ''));
+    for (const t of ['article_fts', 'article_chars', 'article_titles']) {
+      const rows = (db: typeof inline.db) => JSON.stringify(db.prepare(`SELECT id, sz FROM ${t}_docsize ORDER BY id`).all());
+      expect(rows(worker.db)).toBe(rows(inline.db));
+    }
+
+    // A bad folder at an odd position is validated by the worker: same message, nothing written.
+    const bad = sampleManifest({ date: '2026-01-06' });
+    bad.pages[0].name = '';
+    fs.rmSync(path.join(dir, 'tree', '2026-01-06'), { recursive: true });
+    await writeIssueFolder(path.join(dir, 'tree', '2026-01-06'), bad);
+    const failed = cli(path.join(dir, 'failed'));
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/2026-01-06.*pages\[0\]\.name/);
+    const untouched = freshDatabase(path.join(dir, 'failed'));
+    expect(untouched.db.prepare('SELECT count(*) FROM issue').pluck().get()).toBe(0);
   });
 
   test('re-importing an issue replaces it atomically, keeps its id and bumps its modified time', async () => {

@@ -4,7 +4,8 @@ import type { Db } from '../db/connection';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { MANIFEST_NAME, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
+import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
+import { MANIFEST_NAME, storePathFor, type ValidatedIssue } from './validate';
 import { createIssueWriter, type IssuePdf, type WriteResult } from './write';
 import crypto from 'node:crypto';
 
@@ -45,6 +46,8 @@ export interface ImportOptions {
   db: Db;
   mediaDir: string;
   dryRun?: boolean;
+  /** Validate and tokenize in a worker thread while this one writes (default true). */
+  parallel?: boolean;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
 }
 
@@ -63,40 +66,57 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
   return { storePath, size: merged.length };
 }
 
+/** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
+const LOOKAHEAD = 4;
+
+/** Problems of every folder, in folder order; with a worker, this thread validates every other folder meanwhile. */
+async function validateAll(folders: string[], preparer: Preparer): Promise<ImportProblem[]> {
+  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder)));
+  return (await Promise.all(results)).flat();
+}
+
 /**
  * Imports issue folders. Every folder is validated before anything is written,
  * so a bad folder anywhere leaves the database untouched; then each issue is
- * written in its own transaction.
+ * written in its own transaction, while a worker thread prepares the next.
  */
 export async function importIssues(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
   const folders = findIssueFolders(paths);
-  const problems: ImportProblem[] = [];
-  // With one folder we keep the validated issue; with many we validate twice
-  // rather than hold a whole corpus in memory.
-  let single: ValidatedIssue | null = null;
-  for (const folder of folders) {
-    try {
-      const v = validateIssueFolder(folder);
-      if (folders.length === 1) single = v;
-    } catch (err) {
-      if (!(err instanceof ImportValidationError)) throw err;
-      problems.push(...err.problems);
+  const preparer = createPreparer(opts.parallel ?? true);
+  try {
+    // One folder (the daily import): validated and prepared once, here.
+    const single = folders.length === 1 ? prepareIssue(folders[0]!) : null;
+    if (!single) {
+      const problems = await validateAll(folders, preparer);
+      if (problems.length > 0) throw new ImportValidationError(problems);
     }
-  }
-  if (problems.length > 0) throw new ImportValidationError(problems);
 
-  const summary: ImportSummary = { issues: 0, articles: 0 };
-  const writer = opts.dryRun ? null : createIssueWriter(opts.db);
-  for (const folder of folders) {
-    const issue = single ?? validateIssueFolder(folder);
-    let result: WriteResult | null = null;
-    if (writer) {
-      const pdf = await stageMedia(issue, opts.mediaDir);
-      result = writer.write(issue, pdf);
+    const summary: ImportSummary = { issues: 0, articles: 0 };
+    const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    const ahead: Promise<PreparedIssue>[] = [];
+    let next = 0;
+    const fill = (): void => {
+      while (!single && ahead.length < LOOKAHEAD && next < folders.length) {
+        const p = preparer.prepare(folders[next++]!);
+        p.catch(() => undefined); // rejections surface when awaited below, in order
+        ahead.push(p);
+      }
+    };
+    fill();
+    for (let i = 0; i < folders.length; i++) {
+      const { issue, texts } = single ?? (await ahead.shift()!);
+      fill();
+      let result: WriteResult | null = null;
+      if (writer) {
+        const pdf = await stageMedia(issue, opts.mediaDir);
+        result = writer.write(issue, pdf, texts);
+      }
+      summary.issues += 1;
+      summary.articles += texts.length;
+      opts.onIssue?.(issue, result);
     }
-    summary.issues += 1;
-    summary.articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
-    opts.onIssue?.(issue, result);
+    return summary;
+  } finally {
+    await preparer.close();
   }
-  return summary;
 }

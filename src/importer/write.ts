@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection';
 import type { Block } from '../domain/blocks';
 import { createSearchIndexer } from '../search/indexer';
+import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
 
 export interface IssuePdf {
@@ -67,7 +68,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
   };
 
-  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null): WriteResult {
+  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexedText[] | undefined): WriteResult {
     const { id: publicationId } = stmt.upsertPublication.get(issue.publication) as { id: number };
     const existing = stmt.findIssue.get(publicationId, issue.date) as { id: number; modified_at: number } | undefined;
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
@@ -97,7 +98,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     if (pdf) stmt.insertMedia.run(pdf.storePath, 'application/pdf', pdf.size, null, null);
 
     let seq = 0;
-    const toIndex: [number, ValidatedIssue['pages'][number]['articles'][number]][] = [];
+    const toIndex: [number, ValidatedIssue['pages'][number]['articles'][number], IndexedText | undefined][] = [];
     for (const page of issue.pages) {
       const { id: pageId } = stmt.insertPage.get(
         issueId, page.number, page.name, page.image.storePath, page.image.width, page.image.height, page.pdf?.storePath ?? null,
@@ -121,20 +122,25 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
         }) as { id: number };
-        toIndex.push([id, a]);
+        toIndex.push([id, a, texts?.[seq - 1]]);
       }
     }
     // Indexed after all rows are in (interleaving FTS5 inserts with article
     // inserts made each article insert ~20x slower), and in descending key
     // order: FTS5 starts a new segment whenever the rowid goes down, and the
     // search keys fall as seq rises (docs/search.md; 51 vs 167 ms an issue at 1M).
-    for (const [id, a] of toIndex.reverse()) search.indexArticle(id, a);
+    for (const [id, a, text] of toIndex.reverse()) search.indexArticle(id, a, text);
     stmt.bumpContentVersion.run();
     return { issueId, replaced: existing !== undefined, pages: issue.pages.length, articles: articleCount };
   }
 
   return {
-    /** One IMMEDIATE transaction per issue: the write lock is taken up front, so it cannot fail half-way on a busy lock. */
-    write: (issue: ValidatedIssue, pdf: IssuePdf | null): WriteResult => db.transaction(writeIssue).immediate(issue, pdf),
+    /**
+     * One IMMEDIATE transaction per issue: the write lock is taken up front,
+     * so it cannot fail half-way on a busy lock. `texts` (page by page, in
+     * reading order) is the articles' index text when already computed.
+     */
+    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexedText[]): WriteResult =>
+      db.transaction(writeIssue).immediate(issue, pdf, texts),
   };
 }

@@ -14,7 +14,7 @@
 
 import type Database from 'better-sqlite3';
 import { type Block, blockTexts } from './blocks';
-import { indexedText } from './tokenize';
+import { type IndexedText, indexedText } from './tokenize';
 
 const SEQ_BITS = 13;
 const PUB_BITS = 16;
@@ -116,7 +116,7 @@ export interface SearchIndexer {
    * articles in reverse seq order: ascending keys let FTS5 keep them in
    * memory until commit instead of flushing a segment per article.
    */
-  indexArticle(id: number, a: IndexableArticle): void;
+  indexArticle(id: number, a: IndexableArticle, text?: IndexedText): void;
   /** Removes every indexed article of the issue; call before its rows are deleted. */
   removeIssue(issueId: number): void;
 }
@@ -124,6 +124,11 @@ export interface SearchIndexer {
 /** Title column text: kicker, title and subtitle. */
 export function titleText(a: { kicker?: string | null; title: string; subtitle?: string | null }): string {
   return [a.kicker, a.title, a.subtitle].filter((s): s is string => typeof s === 'string' && s !== '').join('\n');
+}
+
+/** What an article puts in the search tables; pure, so an import can compute it off the writing thread. */
+export function articleIndexText(a: IndexableArticle): IndexedText {
+  return indexedText(titleText(a), blockTexts(a.body).join('\n'));
 }
 
 export function createSearchIndexer(db: Database.Database): SearchIndexer {
@@ -144,7 +149,7 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
   const insertTitle = db.prepare<[number, string]>('INSERT INTO article_titles (rowid, title) VALUES (?, ?)');
 
   return {
-    indexArticle(id, a) {
+    indexArticle(id, a, text = articleIndexText(a)) {
       const row = articleKey.get(id);
       if (!row) throw new Error(`search index: article ${id} (or its issue) not found; insert it before indexing`);
       const key = docKey(row.date, row.publication_id, row.seq);
@@ -152,7 +157,6 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
       // which made every import ~5x slower. The key is derived from (date,
       // paper, seq) and removeIssue() clears the issue's whole key range before
       // a re-import, so the rowid is always free here.
-      const text = indexedText(titleText(a), blockTexts(a.body).join('\n'));
       insertPhrases.run(key, text.body, text.title);
       insertChars.run(key, text.chars);
       insertTitle.run(key, text.title);

@@ -1,0 +1,105 @@
+// The CPU work of an import that needs no database: reading and validating an
+// issue folder (manifest, magic bytes, content hashes) and tokenizing its
+// articles for the search index. An import runs it in a worker thread, so
+// that on a machine with two cores the main thread only writes to SQLite
+// while the next issues are being prepared (docs/performance.md, "Import").
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { articleIndexText } from '../search/indexer';
+import type { IndexedText } from '../search/tokenize';
+import { ImportValidationError, type ImportProblem } from './problems';
+import { validateIssueFolder, type ValidatedIssue } from './validate';
+
+export interface PreparedIssue {
+  issue: ValidatedIssue;
+  /** Search index text of every article, page by page in reading order. */
+  texts: IndexedText[];
+}
+
+export function prepareIssue(folder: string): PreparedIssue {
+  const issue = validateIssueFolder(folder);
+  return { issue, texts: issue.pages.flatMap((p) => p.articles.map(articleIndexText)) };
+}
+
+/** Problems of one folder, or [] when it is valid; other errors are thrown. */
+export function validationProblems(folder: string): ImportProblem[] {
+  try {
+    validateIssueFolder(folder);
+    return [];
+  } catch (err) {
+    if (err instanceof ImportValidationError) return err.problems;
+    throw err;
+  }
+}
+
+export type PrepareRequest = { id: number; folder: string; validateOnly: boolean };
+export type PrepareReply =
+  | { id: number; prepared: PreparedIssue }
+  | { id: number; problems: ImportProblem[] }
+  | { id: number; error: string };
+
+export interface Preparer {
+  /** Validation problems of the folder ([] when valid). */
+  problems(folder: string): Promise<ImportProblem[]>;
+  /** The validated issue and its index text; rejects with ImportValidationError. */
+  prepare(folder: string): Promise<PreparedIssue>;
+  /** Whether the work runs off the calling thread. */
+  readonly parallel: boolean;
+  close(): Promise<void>;
+}
+
+/** The compiled worker; absent when running from TypeScript sources (ts-jest), where the work runs inline. */
+const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
+
+export function createPreparer(parallel = true): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer();
+  const worker = new Worker(WORKER_FILE);
+  worker.unref(); // an import that fails elsewhere must not hang on it
+  const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  const failAll = (err: Error): void => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.on('message', (reply: PrepareReply) => {
+    const p = pending.get(reply.id);
+    pending.delete(reply.id);
+    p?.resolve(reply);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`import worker exited with code ${code}`)));
+  const ask = (folder: string, validateOnly: boolean): Promise<PrepareReply> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, folder, validateOnly } satisfies PrepareRequest);
+    });
+  return {
+    parallel: true,
+    async problems(folder) {
+      const r = await ask(folder, true);
+      if ('error' in r) throw new Error(r.error);
+      return 'problems' in r ? r.problems : [];
+    },
+    async prepare(folder) {
+      const r = await ask(folder, false);
+      if ('error' in r) throw new Error(r.error);
+      if ('problems' in r) throw new ImportValidationError(r.problems);
+      return r.prepared;
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
+
+function inlinePreparer(): Preparer {
+  return {
+    parallel: false,
+    problems: async (folder) => validationProblems(folder),
+    prepare: async (folder) => prepareIssue(folder),
+    close: async () => undefined,
+  };
+}
