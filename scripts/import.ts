@@ -4,13 +4,14 @@ import { upgradeDatabase } from '../src/db/upgrade';
 import { importIssues } from '../src/importer';
 import { runCli, UsageError } from '../src/cli';
 
-const USAGE = 'npm run import -- [--dry-run] [--quiet] <issue folder or tree>...';
+const USAGE = 'npm run import -- [--dry-run] [--quiet] [--serial] <issue folder or tree>...\n  --serial  validate and tokenize on the writing thread (no worker; for comparisons)';
 
 runCli(async () => {
   const args = process.argv.slice(2);
   const dryRun = args.includes('--dry-run');
   const quiet = args.includes('--quiet');
-  const unknown = args.filter((a) => a.startsWith('--') && a !== '--dry-run' && a !== '--quiet');
+  const serial = args.includes('--serial');
+  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial'].includes(a));
   if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) throw new UsageError('no issue folder given');
@@ -23,6 +24,7 @@ runCli(async () => {
     db,
     mediaDir: config.mediaDir,
     dryRun,
+    parallel: !serial,
     onIssue: (issue, result) => {
       if (quiet) return;
       const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);
