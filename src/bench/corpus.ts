@@ -51,7 +51,7 @@ interface ChildRun {
 }
 
 /** Runs a node script, streaming its output through `log`, sampling its peak RSS. */
-function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<ChildRun> {
+export function runNode(script: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<ChildRun> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
