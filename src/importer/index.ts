@@ -66,6 +66,16 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
   return { storePath, size: merged.length };
 }
 
+/**
+ * Page cache (KiB, as a negative cache_size) and checkpoint interval (pages)
+ * of the connection an import writes with. FTS5's segment merges read back
+ * what they just wrote, which the default 2 MB cache does not hold, and a
+ * checkpoint every 1,000 pages of WAL syncs the database file several times
+ * an issue. Measured together with migration 004 (docs/performance.md).
+ */
+const IMPORT_CACHE_KIB = 65536;
+const IMPORT_CHECKPOINT_PAGES = 10000;
+
 /** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
 const LOOKAHEAD = 4;
 
@@ -93,6 +103,10 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
 
     const summary: ImportSummary = { issues: 0, articles: 0 };
     const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    if (writer) {
+      opts.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+      opts.db.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
+    }
     const ahead: Promise<PreparedIssue>[] = [];
     let next = 0;
     const fill = (): void => {
