@@ -111,14 +111,12 @@ export const DEFAULT_COUNT_CAP = 10_000;
 export const DEFAULT_CACHE_ENTRIES = 200;
 
 interface Filter {
-  /** article_fts phrases ANDed, or null when the query is character conditions only. */
-  phrases: string | null;
+  /** article_fts phrases, ANDed; none when the query is character conditions only. */
+  phrases: string[];
   /** article_chars conditions ANDed, or null. */
   chars: string | null;
   /** article_titles expression: every term in the title. */
   title: string;
-  /** Number of phrases (bm25 needs each one's document frequency). */
-  phraseList: string[];
   /** Inclusive key range of the date filter. */
   lo: number;
   hi: number;
@@ -190,9 +188,9 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
   function matches(f: Filter): [string, Record<string, unknown>] {
     const args: Record<string, unknown> = {};
     let sql: string;
-    if (f.phrases !== null) {
+    if (f.phrases.length > 0) {
       sql = 'FROM article_fts WHERE article_fts MATCH @phrases';
-      args.phrases = f.phrases;
+      args.phrases = f.phrases.join(' AND ');
       if (f.chars !== null) {
         sql += ' AND rowid IN (SELECT rowid FROM article_chars WHERE article_chars MATCH @chars)';
         args.chars = f.chars;
@@ -229,10 +227,10 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
    * (a capped walk, cached per phrase like the counts).
    */
   function bm25Affordable(f: Filter, total: number): boolean {
-    if (f.phrases === null) return false;
-    const unfiltered = f.chars === null && f.phraseList.length === 1 && f.lo === 0 && f.hi === MAX_DOC_KEY && f.pub === null;
+    if (f.phrases.length === 0) return false;
+    const unfiltered = f.chars === null && f.phrases.length === 1 && f.lo === 0 && f.hi === MAX_DOC_KEY && f.pub === null;
     if (unfiltered && f.hidden.length === 0) return total <= countCap;
-    return f.phraseList.every((p) => {
+    return f.phrases.every((p) => {
       const key = JSON.stringify(['phrase', p]);
       let n = cache.get(key)?.total;
       if (n === undefined) {
@@ -332,10 +330,9 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
         hidden.push(ik);
       }
       const filter: Filter = {
-        phrases: parsed.phrases.length > 0 ? parsed.phrases.join(' AND ') : null,
+        phrases: parsed.phrases,
         chars: parsed.chars.length > 0 ? parsed.chars.join(' AND ') : null,
         title: parsed.title,
-        phraseList: parsed.phrases,
         lo,
         hi,
         pub,
