@@ -1,7 +1,8 @@
 -- Search index, second layout (docs/search.md, "Storage"): three FTS5 tables
 -- keyed by the same document key (src/search/indexer.ts).
 --
--- article_fts: CJK bigrams and whole words with positions, for phrases.
+-- article_fts: CJK bigrams, whole words and word+character pairs ("20号")
+-- with positions, for phrases.
 -- body is column 0: FTS5 writes a column marker (2 bytes) before the
 -- positions of every column but the first, and nearly every posting is a body
 -- posting. No prefix index: it stored every position a second time (the
@@ -15,9 +16,8 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
   tokenize = 'ascii'
 );
 
--- article_chars: each article's distinct CJK characters and word+character
--- pairs ("20号"), without positions (detail = 'none'): answers one-character
--- queries and terms ending in one character after a word.
+-- article_chars: each article's distinct CJK characters, without positions
+-- (detail = 'none'): answers one-character queries.
 CREATE VIRTUAL TABLE article_chars USING fts5(
   chars,
   content = '',

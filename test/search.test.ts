@@ -244,24 +244,25 @@ const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u
 
 describe('tokenize', () => {
   test('CJK bigrams, whole Latin/digit words, NFKC and lower case', () => {
-    expect(tokenizeForIndex('地铁20号线开通')).toBe('地铁 铁 20 号线 线开 开通 通');
-    expect(tokenizeForIndex('ＲＣＥＰ协定，5G！')).toBe('rcep 协定 定 5g');
+    expect(tokenizeForIndex('地铁20号线开通')).toBe('地铁 铁 20 20号 号线 线开 开通 通');
+    expect(tokenizeForIndex('ＲＣＥＰ协定，5G！')).toBe('rcep rcep协 协定 定 5g');
     expect(tokenizeForIndex('')).toBe('');
     expect(tokenizeForIndex('“”……——')).toBe('');
     expect(normalizeForSearch('ＡＢＣ１２３')).toBe('abc123');
   });
 
-  test('index text: bigram tokens for phrases, distinct characters and word+character pairs without positions', () => {
+  test('index text: bigram tokens and word+character pairs for phrases, distinct characters without positions', () => {
     expect(indexedText('地铁20号线开通', 'RCEP协定，5G！20 号')).toEqual({
-      title: '地铁 铁 20 号线 线开 开通 通',
-      body: 'rcep 协定 定 5g 20 号',
-      chars: '地 铁 20号 号 线 开 通 rcep协 协 定',
+      title: '地铁 铁 20 20号 号线 线开 开通 通',
+      body: 'rcep rcep协 协定 定 5g 20 20号 号',
+      chars: '地 铁 号 线 开 通 协 定',
     });
     expect(indexedText('', '')).toEqual({ title: '', body: '', chars: '' });
   });
 
   test('query terms become quoted phrases ANDed together', () => {
-    expect(parseSearchQuery('20号线')).toEqual({ terms: ['20号线'], phrases: ['"20" + "号线"'], chars: [], title: '"20" + "号线"' });
+    expect(parseSearchQuery('20号线')).toEqual({ terms: ['20号线'], phrases: ['"20号" + "号线"'], chars: [], title: '"20号" + "号线"' });
+    expect(parseSearchQuery('地铁20号')!.phrases).toEqual(['"地铁" + "铁" + "20" + "20号"']);
     // One character: the character table, and a prefix token for the title table.
     expect(parseSearchQuery('经')).toEqual({ terms: ['经'], phrases: [], chars: ['"经"'], title: '"经"*' });
     expect(parseSearchQuery('中国 经济')).toMatchObject({ phrases: ['"中国"', '"经济"'], chars: [], title: '"中国" AND "经济"' });
@@ -269,8 +270,10 @@ describe('tokenize', () => {
     const joinable = '(("中国" + "国" + "经济") OR ("中国" + "国经" + "经济"))';
     expect(parseSearchQuery('"中国 经济"')).toMatchObject({ phrases: [joinable], chars: [] });
     expect(parseSearchQuery('“中国 经济”')!.phrases).toEqual([joinable]);
-    // A term ending in one CJK character after a word is the pair word+character.
-    expect(parseSearchQuery('5g网')).toMatchObject({ phrases: [], chars: ['"5g网"'], title: '"5g" + "网"*' });
+    // A term ending in one CJK character after a word: the word+character token.
+    expect(parseSearchQuery('5g网')).toMatchObject({ phrases: ['"5g网"'], chars: [], title: '"5g网"' });
+    // ... after a separator: the character anywhere in the article (approximate), a prefix token in titles.
+    expect(parseSearchQuery('中国·经')).toMatchObject({ chars: ['"经"'], title: '(("中国" + "国" + "经"*) OR ("中国" + "国经" + "经"*))' });
     expect(parseSearchQuery('号线5G')).toMatchObject({ phrases: ['"号线" + "线" + "5g"'], chars: [] });
     expect(parseSearchQuery('RCEP rcep ＲＣＥＰ')).toEqual({ terms: ['rcep'], phrases: ['"rcep"'], chars: [], title: '"rcep"' });
     expect(parseSearchQuery('')).toBeNull();
@@ -294,7 +297,7 @@ describe('tokenize', () => {
     // Character conditions have doclists as long as the archive: at most MAX_CHAR_TERMS.
     expect(MAX_CHAR_TERMS).toBe(2);
     expect(parseSearchQuery('的 是 在 了 和')).toMatchObject({ terms: ['的', '是'], phrases: [], chars: ['"的"', '"是"'] });
-    expect(parseSearchQuery('经 "中国 经济" 学 5g网')).toMatchObject({ terms: ['经', '中国 经济', '学'], chars: ['"经"', '"学"'] });
+    expect(parseSearchQuery('经 "中国 经济" 学 中·国')).toMatchObject({ terms: ['经', '中国 经济', '学'], chars: ['"经"', '"学"'] });
     // Separated CJK runs are matched joined or not for the first MAX_JOINABLE separators only (2^n variants).
     expect(MAX_JOINABLE).toBe(2);
     const spaced = parseSearchQuery('"的 是 在 了 和"')!;
@@ -398,6 +401,10 @@ describe('search', () => {
     expect(titlesFor('地铁 展位')).toEqual(['晚报读者节开幕']);
     expect(titlesFor('地铁 不存在的词')).toEqual([]);
     expect(titlesFor('科考 珊瑚礁')).toEqual(['海洋科考船返航']);
+    // A one-character term beside a phrase: the character table as a set of keys.
+    expect(titlesFor('科考 礁')).toEqual(['海洋科考船返航']);
+    expect(titlesFor('礁 科考')).toEqual(['海洋科考船返航']);
+    expect(titlesFor('地铁 礁')).toEqual([]);
   });
 
   test('paper and date filters', () => {

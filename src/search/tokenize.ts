@@ -8,14 +8,15 @@
 //
 // Index side: every CJK character yields one token at its own position, the
 // bigram of it and the next character when that one is CJK too, else the
-// character alone ("地铁20号线" -> 地铁 铁 20 号线 线). Runs of other letters and
-// digits are one token each; everything else separates tokens.
+// character alone. Runs of other letters and digits are one token each, and a
+// word followed by CJK adds the word+character pair ("地铁20号线" -> 地铁 铁 20
+// 20号 号线 线); everything else separates tokens.
 //
 // Query side: a term becomes an FTS5 phrase of the same tokens, so any
-// substring of a CJK run of 2+ characters is found through its bigrams. A
-// single character (and a term ending in one after a word, "20号") is found
-// in article_chars, which holds each article's distinct characters without
-// positions: a tenth of what a prefix index on the bigrams costs.
+// substring of a CJK run of 2+ characters is found through its bigrams, and
+// "20号" through its pair. A single character is found in article_chars,
+// which holds each article's distinct characters without positions: a tenth
+// of what a prefix index on the bigrams costs.
 
 /** Longest query accepted, in characters (code points) after trimming. */
 export const MAX_QUERY_LENGTH = 100;
@@ -110,18 +111,37 @@ function wordToken(chars: string[]): string {
   return (chars.length > MAX_WORD_LENGTH ? chars.slice(0, MAX_WORD_LENGTH) : chars).join('');
 }
 
-/** Text to store in the FTS5 table: the tokens of `s`, separated by spaces. */
-export function tokenizeForIndex(s: string): string {
+/**
+ * The tokens of `s` for article_fts, separated by spaces. Where a word token
+ * is followed by a CJK run, the pair of the word and the run's first
+ * character is one more token between them ("20号线" → 20 20号 号线 线): a
+ * query ending in one CJK character after a word ("20号") is then an exact
+ * phrase, which bigrams alone could only answer with a prefix token. `chars`,
+ * when given, collects the distinct CJK characters.
+ */
+function tokensOf(s: string, chars?: Set<string>): string {
   const out: string[] = [];
+  let prevWord: string | null = null;
   for (const run of runsOf(normalizeForSearch(s))) {
     if (run.kind === WORD) {
-      out.push(wordToken(run.chars));
+      prevWord = wordToken(run.chars);
+      out.push(prevWord);
       continue;
     }
     const c = run.chars;
-    for (let i = 0; i < c.length; i++) out.push(i + 1 < c.length ? c[i]! + c[i + 1]! : c[i]!);
+    if (prevWord !== null) out.push(prevWord + c[0]!);
+    prevWord = null;
+    for (let i = 0; i < c.length; i++) {
+      chars?.add(c[i]!);
+      out.push(i + 1 < c.length ? c[i]! + c[i + 1]! : c[i]!);
+    }
   }
   return out.join(' ');
+}
+
+/** Text to store in an FTS5 title or body column: the tokens of `s`, separated by spaces. */
+export function tokenizeForIndex(s: string): string {
+  return tokensOf(s);
 }
 
 /** What one article puts in the three search tables (migrations/003_search_tables.sql). */
@@ -131,37 +151,16 @@ export interface IndexedText {
   /** article_fts body column. */
   body: string;
   /**
-   * article_chars: every distinct CJK character, and every distinct pair of a
-   * word token and the CJK character starting the next token ("20号"), as
-   * position-less tokens. They answer what a bigram index cannot without a
-   * prefix index: a one-character query, and a term ending in one CJK
-   * character after a word ("20号" must find 20号线).
+   * article_chars: every distinct CJK character, as position-less tokens:
+   * answers one-character queries, which bigrams cannot without a prefix
+   * index.
    */
   chars: string;
 }
 
 export function indexedText(title: string, body: string): IndexedText {
   const chars = new Set<string>();
-  const tokensOf = (s: string): string => {
-    const out: string[] = [];
-    let prevWord: string | null = null;
-    for (const run of runsOf(normalizeForSearch(s))) {
-      if (run.kind === WORD) {
-        prevWord = wordToken(run.chars);
-        out.push(prevWord);
-        continue;
-      }
-      const c = run.chars;
-      if (prevWord !== null) chars.add(prevWord + c[0]!);
-      prevWord = null;
-      for (let i = 0; i < c.length; i++) {
-        chars.add(c[i]!);
-        out.push(i + 1 < c.length ? c[i]! + c[i + 1]! : c[i]!);
-      }
-    }
-    return out.join(' ');
-  };
-  return { title: tokensOf(title), body: tokensOf(body), chars: [...chars].join(' ') };
+  return { title: tokensOf(title, chars), body: tokensOf(body, chars), chars: [...chars].join(' ') };
 }
 
 interface QueryToken {
@@ -186,41 +185,39 @@ interface TermPlan {
 }
 
 /**
- * The tokens a term must match at consecutive positions. A CJK run needs its
- * bigrams, plus its last character as a token of its own when something
- * follows in the term: there the text's token is that character alone, as it
- * is followed by a word or a separator (so a separator inside a term matches a
- * separator in the text, not its absence). A term ending in a lone CJK
- * character is the one case bigrams cannot answer exactly (the text's token
- * there is that character plus whatever follows it): the character becomes an
- * article_chars condition, as the pair word+character when a word precedes it
- * (exact for "20号"), else the character itself.
+ * The tokens a term must match at consecutive positions, as tokensOf() made
+ * them. A CJK run needs its bigrams, plus its last character as a token of
+ * its own when something follows in the term: there the text's token is that
+ * character alone, as it is followed by a word or a separator (so a separator
+ * inside a term matches a separator in the text, not its absence; see
+ * `joined` for two CJK runs). A term ending in one CJK character is the case
+ * bigrams cannot answer exactly (the text's token there is that character plus
+ * whatever follows it): after a word the word+character token covers it
+ * ("20号" → 20 20号); after a separator or alone the character becomes an
+ * article_chars condition (exact alone, approximate after a separator: the
+ * character anywhere in the article).
  */
 function planTerm(runs: Run[]): TermPlan {
   const tokens: QueryToken[] = [];
   let char: string | null = null;
   runs.forEach((run, r) => {
+    const next = runs[r + 1];
     if (run.kind === WORD) {
-      tokens.push({ text: wordToken(run.chars), prefix: false });
+      const w = wordToken(run.chars);
+      // The word+character token only ever follows its word: a phrase can
+      // start with it alone (rarer than the word, a shorter doclist).
+      if (r > 0 || next?.kind !== CJK) tokens.push({ text: w, prefix: false });
+      if (next?.kind === CJK) tokens.push({ text: w + next.chars[0]!, prefix: false });
       return;
     }
     const c = run.chars;
     for (let i = 0; i + 1 < c.length; i++) tokens.push({ text: c[i]! + c[i + 1]!, prefix: false });
-    const next = runs[r + 1];
-    if (next) {
-      const last = c[c.length - 1]!;
-      tokens.push(next.kind === CJK ? { text: last, prefix: false, joined: last + next.chars[0]! } : { text: last, prefix: false });
-    } else if (c.length === 1) {
-      const prev = runs[r - 1];
-      char = prev?.kind === WORD ? wordToken(prev.chars) + c[0]! : c[0]!;
-    }
+    const last = c[c.length - 1]!;
+    if (next) tokens.push(next.kind === CJK ? { text: last, prefix: false, joined: last + next.chars[0]! } : { text: last, prefix: false });
+    else if (c.length === 1 && runs[r - 1]?.kind !== WORD) char = last;
   });
-  const last = runs[runs.length - 1];
-  const trailing = char !== null && last ? [{ text: last.chars[0]!, prefix: true }] : [];
-  const titleTokens = [...tokens, ...trailing];
-  // "20号": the pair holds the word already, no phrase to walk.
-  if (runs.length === 2 && char !== null && runs[0]!.kind === WORD) tokens.length = 0;
-  return { tokens, char, titleTokens };
+  const trailing = char !== null ? [{ text: char, prefix: true }] : [];
+  return { tokens, char, titleTokens: [...tokens, ...trailing] };
 }
 
 // ASCII double quote (full-width ＂ becomes one through NFKC) and the quotation
