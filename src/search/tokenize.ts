@@ -249,7 +249,7 @@ export interface ParsedQuery {
   terms: string[];
   /** article_fts phrases, one per term that has one; every token is quoted, so user text is never syntax. */
   phrases: string[];
-  /** article_chars tokens the article must hold (characters, word+character pairs). */
+  /** article_chars tokens (CJK characters) the article must hold. */
   chars: string[];
   /** article_titles MATCH expression: every term in the title. */
   title: string;
