@@ -92,7 +92,8 @@ async function validateAll(folders: string[], preparer: Preparer): Promise<Impor
  */
 export async function importIssues(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
   const folders = findIssueFolders(paths);
-  const preparer = createPreparer(opts.parallel ?? true);
+  // No worker thread for one folder: there is nothing to overlap.
+  const preparer = createPreparer((opts.parallel ?? true) && folders.length > 1);
   try {
     // One folder (the daily import): validated and prepared once, here.
     const single = folders.length === 1 ? prepareIssue(folders[0]!) : null;
