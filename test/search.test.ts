@@ -226,6 +226,28 @@ afterAll(() => {
   fs.rmSync(env.dir, { recursive: true, force: true });
 });
 
+/** Adds a one-page issue of haibin-evening, published, its articles in order and indexed; returns the issue id. */
+function addOnePageIssue(date: string, pageName: string, articles: Array<{ title: string; body: Block[] }>): number {
+  const db = env.db;
+  const pub = (db.prepare("SELECT id FROM publication WHERE slug = 'haibin-evening'").get() as { id: number }).id;
+  return db.transaction(() => {
+    const issueId = (
+      db
+        .prepare('INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (?, ?, 0, 0, 1, ?) RETURNING id')
+        .get(pub, date, articles.length) as { id: number }
+    ).id;
+    const pageId = (
+      db.prepare("INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, 1, ?, 'x.png', 1, 1) RETURNING id").get(issueId, pageName) as { id: number }
+    ).id;
+    const insert = db.prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING id');
+    articles.forEach((a, i) => {
+      const { id } = insert.get(issueId, pageId, i + 1, i + 1, a.title, JSON.stringify(a.body)) as { id: number };
+      env.indexer.indexArticle(id, a);
+    });
+    return issueId;
+  })();
+}
+
 function search(q: string, extra: Partial<SearchParams> = {}) {
   return env.searcher.search({ q, page: 1, sort: 'relevance', now: NOW, ...extra });
 }
@@ -452,28 +474,11 @@ describe('search', () => {
 
   test('broad queries rank title matches first, then newest first; narrow ones by bm25', () => {
     const db = env.db;
-    const pub = (db.prepare("SELECT id FROM publication WHERE slug = 'haibin-evening'").get() as { id: number }).id;
-    const issueId = (
-      db
-        .prepare("INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (?, '2026-09-01', 0, 0, 1, 3) RETURNING id")
-        .get(pub) as { id: number }
-    ).id;
-    const pageId = (
-      db.prepare("INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, 1, '能源', 'x.png', 1, 1) RETURNING id").get(issueId) as { id: number }
-    ).id;
-    const articles = [
+    const issueId = addOnePageIssue('2026-09-01', '能源', [
       { title: '潮汐电站并网发电', body: [p('新能源项目今日投运。')] },
       { title: '海堤加固工程启动', body: [p('工程全长十二公里，沿线设置观测点，施工期间部分路段实行交通管制，市民出行请留意公告。潮汐变化也被纳入施工计划，渔民已获通知。')] },
       { title: '渔港观察', body: [p('潮汐潮汐潮汐，渔民看潮汐出海。')] },
-    ];
-    db.transaction(() => {
-      articles.forEach((a, i) => {
-        const { id } = db
-          .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING id')
-          .get(issueId, pageId, i + 1, i + 1, a.title, JSON.stringify(a.body)) as { id: number };
-        env.indexer.indexArticle(id, a);
-      });
-    })();
+    ]);
     // Narrow: bm25, the title match first, then the article saying it five times.
     expect(titlesFor('潮汐')).toEqual(['潮汐电站并网发电', '渔港观察', '海堤加固工程启动']);
     // Broad (more matches than the count cap): title matches first, then reading order.
@@ -535,25 +540,11 @@ describe('search', () => {
   });
 
   test('pagination and totals', () => {
-    const db = env.db;
-    const pub = (db.prepare("SELECT id FROM publication WHERE slug = 'haibin-evening'").get() as { id: number }).id;
-    const issueId = (
-      db
-        .prepare("INSERT INTO issue (publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (?, '2026-10-01', 0, 0, 1, 45) RETURNING id")
-        .get(pub) as { id: number }
-    ).id;
-    const pageId = (
-      db.prepare("INSERT INTO page (issue_id, number, name, image_path, image_width, image_height) VALUES (?, 1, '专版', 'x.png', 1, 1) RETURNING id").get(issueId) as { id: number }
-    ).id;
-    db.transaction(() => {
-      for (let i = 1; i <= 45; i++) {
-        const a = { title: `分页测试第${i}篇`, body: [p(`翻页关键词出现在第${i}篇稿件里。`)] };
-        const { id } = db
-          .prepare('INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json) VALUES (?, ?, 1, ?, ?, ?, ?) RETURNING id')
-          .get(issueId, pageId, i, i, a.title, JSON.stringify(a.body)) as { id: number };
-        env.indexer.indexArticle(id, a);
-      }
-    })();
+    addOnePageIssue(
+      '2026-10-01',
+      '专版',
+      Array.from({ length: 45 }, (_, i) => ({ title: `分页测试第${i + 1}篇`, body: [p(`翻页关键词出现在第${i + 1}篇稿件里。`)] })),
+    );
     // The windowed searcher ranks only the newest 20 matches, then lists the
     // rest by date: every page is still a partition of all matches.
     const windowed = createSearcher(env.db, { rankWindow: 20 });
