@@ -119,7 +119,7 @@ function wordToken(chars: string[]): string {
  * phrase, which bigrams alone could only answer with a prefix token. `chars`,
  * when given, collects the distinct CJK characters.
  */
-function tokensOf(s: string, chars?: Set<string>): string {
+export function tokenizeForIndex(s: string, chars?: Set<string>): string {
   const out: string[] = [];
   let prevWord: string | null = null;
   for (const run of runsOf(normalizeForSearch(s))) {
@@ -139,11 +139,6 @@ function tokensOf(s: string, chars?: Set<string>): string {
   return out.join(' ');
 }
 
-/** Text to store in an FTS5 title or body column: the tokens of `s`, separated by spaces. */
-export function tokenizeForIndex(s: string): string {
-  return tokensOf(s);
-}
-
 /** What one article puts in the three search tables (migrations/003_search_tables.sql). */
 export interface IndexedText {
   /** article_fts / article_titles title column: tokens of kicker, title and subtitle. */
@@ -160,7 +155,7 @@ export interface IndexedText {
 
 export function indexedText(title: string, body: string): IndexedText {
   const chars = new Set<string>();
-  return { title: tokensOf(title, chars), body: tokensOf(body, chars), chars: [...chars].join(' ') };
+  return { title: tokenizeForIndex(title, chars), body: tokenizeForIndex(body, chars), chars: [...chars].join(' ') };
 }
 
 interface QueryToken {
@@ -185,7 +180,7 @@ interface TermPlan {
 }
 
 /**
- * The tokens a term must match at consecutive positions, as tokensOf() made
+ * The tokens a term must match at consecutive positions, as tokenizeForIndex() made
  * them. A CJK run needs its bigrams, plus its last character as a token of
  * its own when something follows in the term: there the text's token is that
  * character alone, as it is followed by a word or a separator (so a separator
