@@ -232,8 +232,12 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
    */
   function bm25Affordable(f: Filter, total: number): boolean {
     if (f.phrases.length === 0) return false;
-    const unfiltered = f.chars === null && f.phrases.length === 1 && f.lo === 0 && f.hi === MAX_DOC_KEY && f.pub === null;
-    if (unfiltered && f.hidden.length === 0) return total <= countCap;
+    // The matches are a subset of each phrase's: more than the cap here means
+    // more for every phrase, without walking any of them again.
+    if (total > countCap) return false;
+    // One phrase and nothing else: the count was that phrase's count.
+    const unfiltered = f.chars === null && f.phrases.length === 1 && f.lo === 0 && f.hi === MAX_DOC_KEY && f.pub === null && f.hidden.length === 0;
+    if (unfiltered) return true;
     return f.phrases.every((p) => {
       const key = JSON.stringify(['phrase', p]);
       let n = cache.get(key)?.total;
