@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runNode } from '../src/bench/corpus';
+import { median } from '../src/bench/proc';
 import { parseOptions, runCli } from '../src/cli';
 import { writeMarkedSection } from '../src/doc-section';
 import { PROJECT_ROOT as REPO_ROOT } from '../src/paths';
@@ -38,11 +39,6 @@ export interface ImportBenchResult {
   runs: ImportRun[];
 }
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
 export async function runImportBench(articles: number, rounds: number, log: (line: string) => void = () => undefined): Promise<ImportBenchResult> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-import-bench-'));
   try {
@@ -72,7 +68,8 @@ export async function runImportBench(articles: number, rounds: number, log: (lin
 }
 
 export function formatImportBench(r: ImportBenchResult, date: string, machine: string): string {
-  const rate = (mode: ImportMode) => median(r.runs.filter((x) => x.mode === mode).map((x) => x.articlesPerSecond));
+  // Every mode has at least one run (--rounds ≥ 1).
+  const rate = (mode: ImportMode) => median(r.runs.filter((x) => x.mode === mode).map((x) => x.articlesPerSecond))!;
   const rss = (mode: ImportMode) => Math.max(...r.runs.filter((x) => x.mode === mode).map((x) => x.peakRssBytes ?? 0));
   const each = (mode: ImportMode) => r.runs.filter((x) => x.mode === mode).map((x) => Math.round(x.articlesPerSecond).toLocaleString('en-US')).join(', ');
   const worker = rate('worker');
