@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runNode } from '../src/bench/corpus';
-import { median } from '../src/bench/proc';
+import { median, runEnvironment } from '../src/bench/proc';
 import { parseOptions, runCli } from '../src/cli';
 import { writeMarkedSection } from '../src/doc-section';
 import { PROJECT_ROOT as REPO_ROOT } from '../src/paths';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const rounds = number('--rounds', 2, 1, 20);
   const started = Date.now();
   const result = await runImportBench(articles, rounds, (line) => console.log(line));
-  const machine = `Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' / ')} at the end; took ${((Date.now() - started) / 1000).toFixed(0)} s.`;
+  const machine = runEnvironment(started);
   const section = formatImportBench(result, new Date().toISOString().slice(0, 10), machine);
   console.log(section);
   const out = path.join(REPO_ROOT, 'bench', 'results', `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

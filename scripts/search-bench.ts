@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { tableSizes } from '../src/bench/corpus';
+import { runEnvironment } from '../src/bench/proc';
 import { parseOptions, runCli, UsageError } from '../src/cli';
 import { writeMarkedSection } from '../src/doc-section';
 import { blockTexts, type Block } from '../src/search/blocks';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
   const repeat = number('--repeat', 5, 1, 100);
   const started = Date.now();
   const result = runSearchBench(file, repeat);
-  const machine = `Node ${process.version}, ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg().map((n: number) => n.toFixed(1)).join(' / ')} at the end; took ${((Date.now() - started) / 1000).toFixed(0)} s.`;
+  const machine = runEnvironment(started);
   const section = formatSearchBench(result, new Date().toISOString().slice(0, 10), machine);
   console.log(section);
   const out = path.join(REPO_ROOT, 'bench', 'results', `search-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

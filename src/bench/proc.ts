@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import zlib from 'node:zlib';
 export { freePort } from '../ports';
 
@@ -91,4 +92,10 @@ export function median(values: number[]): number | null {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** One line for a generated doc section: Node, CPUs, load at the end and how long the run took (since `startedMs`). */
+export function runEnvironment(startedMs: number): string {
+  const load = os.loadavg().map((n) => n.toFixed(1)).join(' / ');
+  return `Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} at the end; took ${((Date.now() - startedMs) / 1000).toFixed(0)} s.`;
 }
