@@ -56,7 +56,6 @@ const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
 export function createPreparer(parallel = true): Preparer {
   if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer();
   const worker = new Worker(WORKER_FILE);
-  worker.unref(); // an import that fails elsewhere must not hang on it
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   const failAll = (err: Error): void => {
