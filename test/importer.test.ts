@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { importIssues, ImportValidationError } from '../src/importer';
-import { prepareIssue, type Preparer } from '../src/importer/prepare';
+import { prepareIssue, validationProblems, type Preparer } from '../src/importer/prepare';
 import { PROJECT_ROOT } from '../src/paths';
 import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
@@ -21,7 +21,18 @@ async function importExpectingProblems(manifest: ManifestJson, prepare?: (folder
   expect(error).toBeInstanceOf(ImportValidationError);
   expect(snapshot(db)).toBe(before); // nothing written
   expect(fs.existsSync(mediaDir)).toBe(false); // no media copied either
+  // The first pass of a multi-folder import, which reads only the start of media files, finds the same problems.
+  expect(validationProblems(folder)).toEqual((error as ImportValidationError).problems);
   return { folder, message: (error as Error).message };
+}
+
+/** A JPEG of the given size whose frame header (SOF0) comes after `paddingSegments` full-size APP1 segments. */
+function jpegWithFrameAfter(paddingSegments: number, width: number, height: number): Buffer {
+  const app1 = Buffer.alloc(2 + 65535, 0);
+  app1.writeUInt16BE(0xffe1, 0);
+  app1.writeUInt16BE(65535, 2);
+  const sof = Buffer.from([0xff, 0xc0, 0, 17, 8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), ...Array.from({ length: paddingSegments }, () => app1), sof, Buffer.from([0xff, 0xd9])]);
 }
 
 describe('importer: happy path', () => {
@@ -239,6 +250,19 @@ describe('importer: every validation rule names the file, the field and what was
     const m = base();
     m.pages[0].articles[0].hotspot[2] = [250, 120];
     expect((await importExpectingProblems(m)).message).toMatch(/pages\[0\]\.articles\[0\]\.hotspot\[2\]: point \(250, 120\) lies outside the page image \(200×280\)/);
+  });
+
+  test('a JPEG whose frame header lies past the first 64 KiB is measured in both passes; one without a frame header is refused', async () => {
+    const dir = tempDir();
+    const folder = await writeIssueFolder(path.join(dir, 'issue'));
+    fs.writeFileSync(path.join(folder, 'pages/01.png'), jpegWithFrameAfter(2, 200, 280));
+    expect(validationProblems(folder)).toEqual([]);
+    expect(prepareIssue(folder).issue.pages[0]!.image).toMatchObject({ kind: 'jpeg', width: 200, height: 280, storePath: expect.stringMatching(/\.jpg$/) });
+
+    const { message } = await importExpectingProblems(base(), (f) => {
+      fs.writeFileSync(path.join(f, 'pages/01.png'), jpegWithFrameAfter(2, 200, 280).subarray(0, 2 * 65537 + 2));
+    });
+    expect(message).toMatch(/pages\[0\]\.image: "pages\/01\.png" is not a PNG or JPEG page image \(its content is not a recognised image or PDF\)/);
   });
 
   test('an implausibly large image is refused', async () => {

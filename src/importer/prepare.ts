@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { articleIndexText } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { validateIssueFolder, type ValidatedIssue } from './validate';
+import { checkIssueFolder, validateIssueFolder, type ValidatedIssue } from './validate';
 
 export interface PreparedIssue {
   issue: ValidatedIssue;
@@ -23,10 +23,10 @@ export function prepareIssue(folder: string): PreparedIssue {
   return { issue, texts: issue.pages.flatMap((p) => p.articles.map(articleIndexText)) };
 }
 
-/** Problems of one folder, or [] when it is valid; other errors are thrown. */
+/** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
 export function validationProblems(folder: string): ImportProblem[] {
   try {
-    validateIssueFolder(folder);
+    checkIssueFolder(folder);
     return [];
   } catch (err) {
     if (err instanceof ImportValidationError) return err.problems;

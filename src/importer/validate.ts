@@ -62,6 +62,20 @@ export function storePathFor(hash: string, kind: MediaKind): string {
 
 /** Reads and checks one issue folder completely; throws ImportValidationError listing every problem found. */
 export function validateIssueFolder(folder: string): ValidatedIssue {
+  return readIssueFolder(folder, hashedMedia);
+}
+
+/**
+ * Makes every check validateIssueFolder() makes, reading only the start of
+ * each media file (magic bytes and pixel size) and hashing none: the first
+ * pass of a multi-folder import, which only has to find the problems
+ * (importIssues() reads each folder again when it writes it).
+ */
+export function checkIssueFolder(folder: string): void {
+  readIssueFolder(folder, unhashedMedia);
+}
+
+function readIssueFolder(folder: string, loadMediaFile: MediaLoader): ValidatedIssue {
   const manifestFile = path.join(folder, MANIFEST_NAME);
   const problems: ImportProblem[] = [];
   const fail = (field: string, message: string): void => void problems.push({ file: manifestFile, field, message });
@@ -84,7 +98,7 @@ export function validateIssueFolder(folder: string): ValidatedIssue {
   checkNumbering(manifest.pages.map((p) => p.number), 'pages', 'number', fail);
   manifest.pages.forEach((p, i) => checkNumbering(p.articles.map((a) => a.position), `pages[${i}].articles`, 'position', fail));
 
-  const realFolder = fs.realpathSync(folder);
+  const realFolder = fs.realpathSync.native(folder);
   const media = new Map<string, MediaFile>();
   const loadMedia = (rel: string, field: string, expect: Expect): MediaFile | null => {
     const file = loadMediaFile(realFolder, rel, expect);
@@ -165,12 +179,23 @@ function checkNumbering(values: number[], arrayField: string, key: string, fail:
   }
 }
 
-/** Loads a referenced file, or returns what is wrong with it. */
-function loadMediaFile(realFolder: string, rel: string, expect: Expect): MediaFile | string {
+/** A referenced file, loaded, or what is wrong with it. */
+type MediaLoader = (realFolder: string, rel: string, expect: Expect) => MediaFile | string;
+
+/** Bytes read to sniff a file's type and size; a JPEG whose frame header lies further in is read whole. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** The media file with its content-hash store path: reads the whole file. */
+const hashedMedia: MediaLoader = (realFolder, rel, expect) => inspectMediaFile(realFolder, rel, expect, true);
+
+/** The media file checked from its first bytes; its store path is its source path (nothing is stored). */
+const unhashedMedia: MediaLoader = (realFolder, rel, expect) => inspectMediaFile(realFolder, rel, expect, false);
+
+function inspectMediaFile(realFolder: string, rel: string, expect: Expect, hash: boolean): MediaFile | string {
   const target = path.resolve(realFolder, rel);
   let real: string;
   try {
-    real = fs.realpathSync(target);
+    real = fs.realpathSync.native(target);
   } catch {
     return `file "${rel}" not found in the issue folder; expected ${expect.what}`;
   }
@@ -178,8 +203,12 @@ function loadMediaFile(realFolder: string, rel: string, expect: Expect): MediaFi
   const stat = fs.statSync(real);
   if (!stat.isFile()) return `"${rel}" is not a file; expected ${expect.what}`;
   if (stat.size > MAX_MEDIA_BYTES) return `"${rel}" is ${stat.size} bytes, over the ${MAX_MEDIA_BYTES}-byte limit`;
-  const buf = fs.readFileSync(real);
-  const sniffed = sniffMedia(buf);
+  let buf = hash || stat.size <= SNIFF_BYTES ? fs.readFileSync(real) : readHead(real, SNIFF_BYTES);
+  let sniffed = sniffMedia(buf);
+  if (!sniffed && buf.length < stat.size) {
+    buf = fs.readFileSync(real);
+    sniffed = sniffMedia(buf);
+  }
   if (!sniffed || !expect.kinds.includes(sniffed.kind)) {
     return `"${rel}" is not ${expect.what} (its content is ${sniffed ? sniffed.kind.toUpperCase() : 'not a recognised image or PDF'})`;
   }
@@ -189,16 +218,25 @@ function loadMediaFile(realFolder: string, rel: string, expect: Expect): MediaFi
       return `"${rel}" has an implausible size ${width}×${height}; expected 1 to ${MAX_IMAGE_PIXELS_PER_SIDE} pixels a side`;
     }
   }
-  const hash = crypto.createHash('sha256').update(buf).digest('hex');
   return {
     sourcePath: real,
-    storePath: storePathFor(hash, sniffed.kind),
+    storePath: hash ? storePathFor(crypto.createHash('sha256').update(buf).digest('hex'), sniffed.kind) : real,
     kind: sniffed.kind,
     contentType: sniffed.contentType,
     size: stat.size,
     width: sniffed.width,
     height: sniffed.height,
   };
+}
+
+function readHead(file: string, bytes: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** zod messages read "Invalid input: expected string, received undefined"; keep them but say "expected". */
