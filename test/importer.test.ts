@@ -103,7 +103,11 @@ describe('importer: happy path', () => {
     try {
       expect(preparer.parallel).toBe(true);
       const folder = path.join(dir, 'tree', '2026-01-06');
-      expect(await preparer.prepare(folder)).toEqual(prepareIssue(folder));
+      // The worker sends the index text as UTF-8 bytes.
+      const prepared = await preparer.prepare(folder);
+      const asStrings = prepared.texts.map((t) => ({ title: t.title.toString(), body: t.body.toString(), chars: t.chars.toString() }));
+      expect(prepared.texts.every((t) => Buffer.isBuffer(t.body))).toBe(true);
+      expect({ ...prepared, texts: asStrings }).toEqual(prepareIssue(folder));
       expect(await preparer.problems(folder)).toEqual([]);
     } finally {
       await preparer.close();
@@ -121,9 +125,11 @@ describe('importer: happy path', () => {
     expect(run.stdout).toMatch(/imported 4 issues, 12 articles/);
     const worker = freshDatabase(path.join(dir, 'worker'));
     expect(snapshot(worker.db).replace(/"modified_at":\d+/g, '')).toBe(snapshot(inline.db).replace(/"modified_at":\d+/g, ''));
+    // The index the worker's UTF-8 bytes made is the one strings make, byte for byte.
     for (const t of ['article_fts', 'article_chars', 'article_titles']) {
-      const rows = (db: typeof inline.db) => JSON.stringify(db.prepare(`SELECT id, sz FROM ${t}_docsize ORDER BY id`).all());
-      expect(rows(worker.db)).toBe(rows(inline.db));
+      const rows = (db: typeof inline.db, table: string) => JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY id`).all());
+      expect(rows(worker.db, `${t}_docsize`)).toBe(rows(inline.db, `${t}_docsize`));
+      expect(rows(worker.db, `${t}_data`)).toBe(rows(inline.db, `${t}_data`));
     }
 
     // A bad folder at an odd position is validated by the worker: same message, nothing written.

@@ -12,15 +12,44 @@ import type { IndexedText } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { checkIssueFolder, validateIssueFolder, type ValidatedIssue } from './validate';
 
-export interface PreparedIssue {
+export interface PreparedIssue<T extends string | Buffer = string | Buffer> {
   issue: ValidatedIssue;
   /** Search index text of every article, page by page in reading order. */
-  texts: IndexedText[];
+  texts: IndexedText<T>[];
 }
 
-export function prepareIssue(folder: string): PreparedIssue {
+export function prepareIssue(folder: string): PreparedIssue<string> {
   const issue = validateIssueFolder(folder);
   return { issue, texts: issue.pages.flatMap((p) => p.articles.map(articleIndexText)) };
+}
+
+/**
+ * An issue's index text as it crosses from the worker: UTF-8 in one buffer,
+ * with the end of each article's title, body and chars in turn. The writing
+ * thread binds views of it, which spares it converting every string (~6 % of
+ * its time), and the buffer moves without a copy.
+ */
+export interface EncodedTexts {
+  bytes: Uint8Array;
+  ends: number[];
+}
+
+const TEXT_FIELDS = ['title', 'body', 'chars'] as const;
+
+export function encodeTexts(texts: readonly IndexedText[]): EncodedTexts {
+  const strings = texts.flatMap((t) => TEXT_FIELDS.map((f) => t[f]));
+  const bytes = Buffer.allocUnsafeSlow(strings.reduce((n, s) => n + Buffer.byteLength(s), 0)); // unpooled: transferable
+  const ends: number[] = [];
+  let at = 0;
+  for (const s of strings) ends.push((at += bytes.write(s, at)));
+  return { bytes, ends };
+}
+
+export function decodeTexts({ bytes, ends }: EncodedTexts): IndexedText<Buffer>[] {
+  const view = (k: number) => Buffer.from(bytes.buffer, bytes.byteOffset + (ends[k - 1] ?? 0), ends[k]! - (ends[k - 1] ?? 0));
+  const texts: IndexedText<Buffer>[] = [];
+  for (let k = 0; k < ends.length; k += 3) texts.push({ title: view(k), body: view(k + 1), chars: view(k + 2) });
+  return texts;
 }
 
 /** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
@@ -36,7 +65,7 @@ export function validationProblems(folder: string): ImportProblem[] {
 
 export type PrepareRequest = { id: number; folder: string; validateOnly: boolean };
 export type PrepareReply =
-  | { id: number; prepared: PreparedIssue }
+  | { id: number; prepared: { issue: ValidatedIssue; texts: EncodedTexts } }
   | { id: number; problems: ImportProblem[] }
   | { id: number; error: string };
 
@@ -86,7 +115,7 @@ export function createPreparer(parallel = true): Preparer {
       const r = await ask(folder, false);
       if ('error' in r) throw new Error(r.error);
       if ('problems' in r) throw new ImportValidationError(r.problems);
-      return r.prepared;
+      return { issue: r.prepared.issue, texts: decodeTexts(r.prepared.texts) };
     },
     async close() {
       await worker.terminate();

@@ -4,6 +4,9 @@ import { createSearchIndexer } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
 
+/** An article's index text, as strings or as UTF-8 bytes from the import worker. */
+type IndexText = IndexedText<string | Buffer>;
+
 export interface IssuePdf {
   storePath: string;
   size: number;
@@ -68,7 +71,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
   };
 
-  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexedText[] | undefined): WriteResult {
+  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
     const { id: publicationId } = stmt.upsertPublication.get(issue.publication) as { id: number };
     const existing = stmt.findIssue.get(publicationId, issue.date) as { id: number; modified_at: number } | undefined;
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
@@ -98,7 +101,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     if (pdf) stmt.insertMedia.run(pdf.storePath, 'application/pdf', pdf.size, null, null);
 
     let seq = 0;
-    const toIndex: [number, ValidatedIssue['pages'][number]['articles'][number], IndexedText | undefined][] = [];
+    const toIndex: [number, ValidatedIssue['pages'][number]['articles'][number], IndexText | undefined][] = [];
     for (const page of issue.pages) {
       const { id: pageId } = stmt.insertPage.get(
         issueId, page.number, page.name, page.image.storePath, page.image.width, page.image.height, page.pdf?.storePath ?? null,
@@ -140,7 +143,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
      * so it cannot fail half-way on a busy lock. `texts` (page by page, in
      * reading order) is the articles' index text when already computed.
      */
-    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexedText[]): WriteResult =>
+    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[]): WriteResult =>
       db.transaction(writeIssue).immediate(issue, pdf, texts),
   };
 }

@@ -116,7 +116,7 @@ export interface SearchIndexer {
    * articles in reverse seq order: ascending keys let FTS5 keep them in
    * memory until commit instead of flushing a segment per article.
    */
-  indexArticle(id: number, a: IndexableArticle, text?: IndexedText): void;
+  indexArticle(id: number, a: IndexableArticle, text?: IndexedText<string | Buffer>): void;
   /** Removes every indexed article of the issue; call before its rows are deleted. */
   removeIssue(issueId: number): void;
 }
@@ -144,9 +144,9 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
     keysInRange: db.prepare<[number, number], number>(`SELECT id FROM ${t}_docsize WHERE id BETWEEN ? AND ?`).pluck(),
     deleteKey: db.prepare<[number]>(`DELETE FROM ${t} WHERE rowid = ?`),
   }));
-  const insertPhrases = db.prepare<[number, string, string]>('INSERT INTO article_fts (rowid, body, title) VALUES (?, ?, ?)');
-  const insertChars = db.prepare<[number, string]>('INSERT INTO article_chars (rowid, chars) VALUES (?, ?)');
-  const insertTitle = db.prepare<[number, string]>('INSERT INTO article_titles (rowid, title) VALUES (?, ?)');
+  const insertPhrases = db.prepare<[number, string | Buffer, string | Buffer]>('INSERT INTO article_fts (rowid, body, title) VALUES (?, ?, ?)');
+  const insertChars = db.prepare<[number, string | Buffer]>('INSERT INTO article_chars (rowid, chars) VALUES (?, ?)');
+  const insertTitle = db.prepare<[number, string | Buffer]>('INSERT INTO article_titles (rowid, title) VALUES (?, ?)');
 
   return {
     indexArticle(id, a, text = articleIndexText(a)) {

@@ -139,18 +139,21 @@ export function tokenizeForIndex(s: string, chars?: Set<string>): string {
   return out.join(' ');
 }
 
-/** What one article puts in the three search tables (migrations/003_search_tables.sql). */
-export interface IndexedText {
+/**
+ * What one article puts in the three search tables (migrations/003_search_tables.sql):
+ * strings, or their UTF-8 bytes (FTS5 reads a blob's bytes as the text).
+ */
+export interface IndexedText<T extends string | Buffer = string> {
   /** article_fts / article_titles title column: tokens of kicker, title and subtitle. */
-  title: string;
+  title: T;
   /** article_fts body column. */
-  body: string;
+  body: T;
   /**
    * article_chars: every distinct CJK character, as position-less tokens:
    * answers one-character queries, which bigrams cannot without a prefix
    * index.
    */
-  chars: string;
+  chars: T;
 }
 
 export function indexedText(title: string, body: string): IndexedText {
