@@ -252,6 +252,24 @@ describe('importer: every validation rule names the file, the field and what was
     expect(message).toMatch(/pages\[1\]\.pdf: "pages\/02\.pdf" is not a PDF file/);
   });
 
+  test('a photo used by two articles: one stored file for both; when bad, a problem for each use', async () => {
+    const shared = () => {
+      const m = base();
+      m.pages[1].articles[0].body.push({ type: 'image', src: 'images/park.png', caption: '同一张图' });
+      return m;
+    };
+    const dir = tempDir();
+    const { issue } = prepareIssue(await writeIssueFolder(path.join(dir, 'issue'), shared()));
+    const srcs = issue.pages.flatMap((p) => p.articles.flatMap((a) => a.body.flatMap((b) => (b.type === 'image' ? [b.src] : []))));
+    expect(srcs).toHaveLength(2);
+    expect(srcs[1]).toBe(srcs[0]);
+    expect(issue.media.filter((m) => m.storePath === srcs[0])).toHaveLength(1);
+
+    const { message } = await importExpectingProblems(shared(), (f) => fs.writeFileSync(path.join(f, 'images/park.png'), 'not a png'));
+    expect(message).toMatch(/pages\[0\]\.articles\[0\]\.body\[3\]\.src: "images\/park\.png" is not a PNG, JPEG, GIF or WebP image/);
+    expect(message).toMatch(/pages\[1\]\.articles\[0\]\.body\[1\]\.src: "images\/park\.png" is not a PNG, JPEG, GIF or WebP image/);
+  });
+
   test('a hotspot point outside the page image', async () => {
     const m = base();
     m.pages[0].articles[0].hotspot[2] = [250, 120];

@@ -100,8 +100,12 @@ function readIssueFolder(folder: string, loadMediaFile: MediaLoader): ValidatedI
 
   const realFolder = fs.realpathSync.native(folder);
   const media = new Map<string, MediaFile>();
+  // A photo used by several articles is read (and hashed) once.
+  const loaded = new Map<string, MediaFile | string>();
   const loadMedia = (rel: string, field: string, expect: Expect): MediaFile | null => {
-    const file = loadMediaFile(realFolder, rel, expect);
+    const key = `${expect.what}\u0000${rel}`;
+    let file = loaded.get(key);
+    if (file === undefined) loaded.set(key, (file = loadMediaFile(realFolder, rel, expect)));
     if (typeof file === 'string') {
       fail(field, file);
       return null;
