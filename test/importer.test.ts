@@ -3,6 +3,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { importIssues, ImportValidationError } from '../src/importer';
 import { prepareIssue, validationProblems, type Preparer } from '../src/importer/prepare';
+import { validateIssueFolder } from '../src/importer/validate';
 import { PROJECT_ROOT } from '../src/paths';
 import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
@@ -76,6 +77,7 @@ describe('importer: happy path', () => {
     const before = snapshot(db);
     expect(await importIssues([dir], { db, mediaDir, dryRun: true })).toEqual({ issues: 1, articles: 3 });
     expect(snapshot(db)).toBe(before);
+    expect(fs.existsSync(mediaDir)).toBe(false);
   });
 
   test('a tree of issue folders imports every issue; one bad folder stops all of them', async () => {
@@ -98,8 +100,8 @@ describe('importer: happy path', () => {
       await writeIssueFolder(path.join(dir, 'tree', date), sampleManifest({ date, titlePrefix: date.slice(8) }));
     }
     // The worker module itself (compiled: ts-jest runs the rest inline).
-    const compiled = require(path.join(PROJECT_ROOT, 'dist/src/importer/prepare.js')) as { createPreparer(): Preparer };
-    const preparer = compiled.createPreparer();
+    const compiled = require(path.join(PROJECT_ROOT, 'dist/src/importer/prepare.js')) as { createPreparer(mediaDir: string): Preparer };
+    const preparer = compiled.createPreparer(path.join(dir, 'worker-media'));
     try {
       expect(preparer.parallel).toBe(true);
       const folder = path.join(dir, 'tree', '2026-01-06');
@@ -107,7 +109,10 @@ describe('importer: happy path', () => {
       const prepared = await preparer.prepare(folder);
       const asStrings = prepared.texts.map((t) => ({ title: t.title.toString(), body: t.body.toString(), chars: t.chars.toString() }));
       expect(prepared.texts.every((t) => Buffer.isBuffer(t.body))).toBe(true);
-      expect({ ...prepared, texts: asStrings }).toEqual(prepareIssue(folder));
+      // Media staged by the worker as inline: the same files, the same merged PDF.
+      expect({ ...prepared, texts: asStrings }).toEqual(await prepareIssue(folder, path.join(dir, 'inline-media')));
+      expect(prepared.pdf).toMatchObject({ storePath: expect.stringMatching(/\.pdf$/) });
+      expect(fs.readdirSync(path.join(dir, 'worker-media'), { recursive: true }).sort()).toEqual(fs.readdirSync(path.join(dir, 'inline-media'), { recursive: true }).sort());
       expect(await preparer.problems(folder)).toEqual([]);
     } finally {
       await preparer.close();
@@ -259,7 +264,7 @@ describe('importer: every validation rule names the file, the field and what was
       return m;
     };
     const dir = tempDir();
-    const { issue } = prepareIssue(await writeIssueFolder(path.join(dir, 'issue'), shared()));
+    const issue = validateIssueFolder(await writeIssueFolder(path.join(dir, 'issue'), shared()));
     const srcs = issue.pages.flatMap((p) => p.articles.flatMap((a) => a.body.flatMap((b) => (b.type === 'image' ? [b.src] : []))));
     expect(srcs).toHaveLength(2);
     expect(srcs[1]).toBe(srcs[0]);
@@ -281,7 +286,7 @@ describe('importer: every validation rule names the file, the field and what was
     const folder = await writeIssueFolder(path.join(dir, 'issue'));
     fs.writeFileSync(path.join(folder, 'pages/01.png'), jpegWithFrameAfter(2, 200, 280));
     expect(validationProblems(folder)).toEqual([]);
-    expect(prepareIssue(folder).issue.pages[0]!.image).toMatchObject({ kind: 'jpeg', width: 200, height: 280, storePath: expect.stringMatching(/\.jpg$/) });
+    expect(validateIssueFolder(folder).pages[0]!.image).toMatchObject({ kind: 'jpeg', width: 200, height: 280, storePath: expect.stringMatching(/\.jpg$/) });
 
     const { message } = await importExpectingProblems(base(), (f) => {
       fs.writeFileSync(path.join(f, 'pages/01.png'), jpegWithFrameAfter(2, 200, 280).subarray(0, 2 * 65537 + 2));

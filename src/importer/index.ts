@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
-import { putMediaFile } from './media-store';
-import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
-import { MANIFEST_NAME, storePathFor, type ValidatedIssue } from './validate';
-import { createIssueWriter, type IssuePdf, type WriteResult } from './write';
-import crypto from 'node:crypto';
+import { MANIFEST_NAME, type ValidatedIssue } from './validate';
+import { createIssueWriter, type WriteResult } from './write';
 
 export { ImportValidationError, formatProblem } from './problems';
 
@@ -56,16 +53,6 @@ export interface ImportSummary {
   articles: number;
 }
 
-/** Copies the issue's media into the store and merges the issue PDF; done before the transaction, files are content-addressed. */
-async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {
-  for (const m of issue.media) putMediaFile(mediaDir, m.storePath, m.sourcePath);
-  if (!issue.pages.every((p) => p.pdf)) return null;
-  const merged = await mergePagePdfs(issue.pages.map((p) => p.pdf!.sourcePath));
-  const storePath = storePathFor(crypto.createHash('sha256').update(merged).digest('hex'), 'pdf');
-  putMediaFile(mediaDir, storePath, merged);
-  return { storePath, size: merged.length };
-}
-
 /**
  * Page cache (KiB, as a negative cache_size) and checkpoint interval (pages)
  * of the connection an import writes with. FTS5's segment merges read back
@@ -93,10 +80,11 @@ async function validateAll(folders: string[], preparer: Preparer): Promise<Impor
 export async function importIssues(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
-  const preparer = createPreparer((opts.parallel ?? true) && folders.length > 1);
+  const mediaDir = opts.dryRun ? null : opts.mediaDir;
+  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
   try {
     // One folder (the daily import): validated and prepared once, here.
-    const single = folders.length === 1 ? prepareIssue(folders[0]!) : null;
+    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
     if (!single) {
       const problems = await validateAll(folders, preparer);
       if (problems.length > 0) throw new ImportValidationError(problems);
@@ -119,13 +107,9 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     };
     fill();
     for (let i = 0; i < folders.length; i++) {
-      const { issue, texts } = single ?? (await ahead.shift()!);
+      const { issue, texts, pdf } = single ?? (await ahead.shift()!);
       fill();
-      let result: WriteResult | null = null;
-      if (writer) {
-        const pdf = await stageMedia(issue, opts.mediaDir);
-        result = writer.write(issue, pdf, texts);
-      }
+      const result = writer ? writer.write(issue, pdf, texts) : null;
       summary.issues += 1;
       summary.articles += texts.length;
       opts.onIssue?.(issue, result);

@@ -3,16 +3,16 @@ import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { encodeTexts, prepareIssue, validationProblems, type PrepareReply, type PrepareRequest } from './prepare';
 import { ImportValidationError } from './problems';
 
-parentPort!.on('message', (req: PrepareRequest) => {
+parentPort!.on('message', async (req: PrepareRequest) => {
   let reply: PrepareReply;
   const transfer: TransferListItem[] = [];
   try {
     if (req.validateOnly) reply = { id: req.id, problems: validationProblems(req.folder) };
     else {
-      const { issue, texts } = prepareIssue(req.folder);
+      const { texts, ...rest } = await prepareIssue(req.folder, req.mediaDir);
       const encoded = encodeTexts(texts);
       transfer.push(encoded.bytes.buffer as ArrayBuffer);
-      reply = { id: req.id, prepared: { issue, texts: encoded } };
+      reply = { id: req.id, prepared: { ...rest, texts: encoded } };
     }
   } catch (err) {
     reply =

@@ -4,23 +4,44 @@
 // that on a machine with two cores the main thread only writes to SQLite
 // while the next issues are being prepared (docs/performance.md, "Import").
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { articleIndexText } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
+import { putMediaFile } from './media-store';
+import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { checkIssueFolder, validateIssueFolder, type ValidatedIssue } from './validate';
+import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
+import type { IssuePdf } from './write';
 
 export interface PreparedIssue<T extends string | Buffer = string | Buffer> {
   issue: ValidatedIssue;
   /** Search index text of every article, page by page in reading order. */
   texts: IndexedText<T>[];
+  /** The whole-issue PDF, when every page has one and the media were staged. */
+  pdf: IssuePdf | null;
 }
 
-export function prepareIssue(folder: string): PreparedIssue<string> {
+/**
+ * Validates an issue folder and computes its index text; with a media
+ * folder, also copies its media there and merges the issue PDF (files are
+ * content-addressed, so this may run ahead of the issue's transaction).
+ */
+export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue<string>> {
   const issue = validateIssueFolder(folder);
-  return { issue, texts: issue.pages.flatMap((p) => p.articles.map(articleIndexText)) };
+  const texts = issue.pages.flatMap((p) => p.articles.map(articleIndexText));
+  return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
+}
+
+async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {
+  for (const m of issue.media) putMediaFile(mediaDir, m.storePath, m.sourcePath);
+  if (!issue.pages.every((p) => p.pdf)) return null;
+  const merged = await mergePagePdfs(issue.pages.map((p) => p.pdf!.sourcePath));
+  const storePath = storePathFor(crypto.createHash('sha256').update(merged).digest('hex'), 'pdf');
+  putMediaFile(mediaDir, storePath, merged);
+  return { storePath, size: merged.length };
 }
 
 /**
@@ -63,16 +84,16 @@ export function validationProblems(folder: string): ImportProblem[] {
   }
 }
 
-export type PrepareRequest = { id: number; folder: string; validateOnly: boolean };
+export type PrepareRequest = { id: number; folder: string; validateOnly: boolean; mediaDir: string | null };
 export type PrepareReply =
-  | { id: number; prepared: { issue: ValidatedIssue; texts: EncodedTexts } }
+  | { id: number; prepared: { issue: ValidatedIssue; texts: EncodedTexts; pdf: IssuePdf | null } }
   | { id: number; problems: ImportProblem[] }
   | { id: number; error: string };
 
 export interface Preparer {
   /** Validation problems of the folder ([] when valid). */
   problems(folder: string): Promise<ImportProblem[]>;
-  /** The validated issue and its index text; rejects with ImportValidationError. */
+  /** The validated issue, its index text and its staged media (prepareIssue()); rejects with ImportValidationError. */
   prepare(folder: string): Promise<PreparedIssue>;
   /** Whether the work runs off the calling thread. */
   readonly parallel: boolean;
@@ -82,8 +103,9 @@ export interface Preparer {
 /** The compiled worker; absent when running from TypeScript sources (ts-jest), where the work runs inline. */
 const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
 
-export function createPreparer(parallel = true): Preparer {
-  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer();
+/** Prepares issue folders, staging their media into mediaDir unless it is null (a dry run). */
+export function createPreparer(mediaDir: string | null, parallel = true): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir);
   const worker = new Worker(WORKER_FILE);
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -102,7 +124,7 @@ export function createPreparer(parallel = true): Preparer {
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, folder, validateOnly } satisfies PrepareRequest);
+      worker.postMessage({ id, folder, validateOnly, mediaDir } satisfies PrepareRequest);
     });
   return {
     parallel: true,
@@ -115,7 +137,7 @@ export function createPreparer(parallel = true): Preparer {
       const r = await ask(folder, false);
       if ('error' in r) throw new Error(r.error);
       if ('problems' in r) throw new ImportValidationError(r.problems);
-      return { issue: r.prepared.issue, texts: decodeTexts(r.prepared.texts) };
+      return { ...r.prepared, texts: decodeTexts(r.prepared.texts) };
     },
     async close() {
       await worker.terminate();
@@ -123,11 +145,11 @@ export function createPreparer(parallel = true): Preparer {
   };
 }
 
-function inlinePreparer(): Preparer {
+function inlinePreparer(mediaDir: string | null): Preparer {
   return {
     parallel: false,
     problems: async (folder) => validationProblems(folder),
-    prepare: async (folder) => prepareIssue(folder),
+    prepare: (folder) => prepareIssue(folder, mediaDir),
     close: async () => undefined,
   };
 }
