@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import type { Block } from '../domain/blocks';
-import { createSearchIndexer } from '../search/indexer';
+import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
 
@@ -62,8 +62,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     ),
     insertArticle: db.prepare(
       `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
-       VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)
-       RETURNING id`,
+       VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
     ),
     insertMedia: db.prepare(
       'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (?, ?, ?, ?, ?)',
@@ -101,7 +100,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     if (pdf) stmt.insertMedia.run(pdf.storePath, 'application/pdf', pdf.size, null, null);
 
     let seq = 0;
-    const toIndex: [number, ValidatedIssue['pages'][number]['articles'][number], IndexText | undefined][] = [];
+    const toIndex: [key: number, text: IndexText][] = [];
     for (const page of issue.pages) {
       const { id: pageId } = stmt.insertPage.get(
         issueId, page.number, page.name, page.image.storePath, page.image.width, page.image.height, page.pdf?.storePath ?? null,
@@ -109,7 +108,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
-        const { id } = stmt.insertArticle.get({
+        stmt.insertArticle.run({
           issueId,
           pageId,
           pageNumber: page.number,
@@ -124,15 +123,15 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
           hotspotJson: a.hotspot ? JSON.stringify(a.hotspot) : null,
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
-        }) as { id: number };
-        toIndex.push([id, a, texts?.[seq - 1]]);
+        });
+        toIndex.push([docKey(issue.date, publicationId, seq), texts?.[seq - 1] ?? articleIndexText(a)]);
       }
     }
     // Indexed after all rows are in (interleaving FTS5 inserts with article
     // inserts made each article insert ~20x slower), and in descending key
     // order: FTS5 starts a new segment whenever the rowid goes down, and the
     // search keys fall as seq rises (docs/search.md; 51 vs 167 ms an issue at 1M).
-    for (const [id, a, text] of toIndex.reverse()) search.indexArticle(id, a, text);
+    for (const [key, text] of toIndex.reverse()) search.indexKey(key, text);
     stmt.bumpContentVersion.run();
     return { issueId, replaced: existing !== undefined, pages: issue.pages.length, articles: articleCount };
   }

@@ -117,6 +117,8 @@ export interface SearchIndexer {
    * memory until commit instead of flushing a segment per article.
    */
   indexArticle(id: number, a: IndexableArticle, text?: IndexedText<string | Buffer>): void;
+  /** indexArticle() for a writer that knows the article's key (docKey()) and text already. */
+  indexKey(key: number, text: IndexedText<string | Buffer>): void;
   /** Removes every indexed article of the issue; call before its rows are deleted. */
   removeIssue(issueId: number): void;
 }
@@ -148,19 +150,23 @@ export function createSearchIndexer(db: Database.Database): SearchIndexer {
   const insertChars = db.prepare<[number, string | Buffer]>('INSERT INTO article_chars (rowid, chars) VALUES (?, ?)');
   const insertTitle = db.prepare<[number, string | Buffer]>('INSERT INTO article_titles (rowid, title) VALUES (?, ?)');
 
+  const indexKey = (key: number, text: IndexedText<string | Buffer>): void => {
+    // No per-article delete: an FTS5 delete flushes the pending index data,
+    // which made every import ~5x slower. The key is derived from (date,
+    // paper, seq) and removeIssue() clears the issue's whole key range before
+    // a re-import, so the rowid is always free here.
+    insertPhrases.run(key, text.body, text.title);
+    insertChars.run(key, text.chars);
+    insertTitle.run(key, text.title);
+  };
+
   return {
     indexArticle(id, a, text = articleIndexText(a)) {
       const row = articleKey.get(id);
       if (!row) throw new Error(`search index: article ${id} (or its issue) not found; insert it before indexing`);
-      const key = docKey(row.date, row.publication_id, row.seq);
-      // No per-article delete: an FTS5 delete flushes the pending index data,
-      // which made every import ~5x slower. The key is derived from (date,
-      // paper, seq) and removeIssue() clears the issue's whole key range before
-      // a re-import, so the rowid is always free here.
-      insertPhrases.run(key, text.body, text.title);
-      insertChars.run(key, text.chars);
-      insertTitle.run(key, text.title);
+      indexKey(docKey(row.date, row.publication_id, row.seq), text);
     },
+    indexKey,
     removeIssue(issueId) {
       const row = issueRow.get(issueId);
       if (!row) return;
