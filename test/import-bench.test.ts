@@ -10,9 +10,10 @@ describe('npm run bench:import', () => {
     for (const run of r.runs) {
       expect(run.seconds).toBeGreaterThan(0);
       expect(run.articlesPerSecond).toBeCloseTo(300 / run.seconds);
+      expect(run.stolenCpuSeconds).toBeGreaterThanOrEqual(0); // Linux: /proc/stat is there
     }
     const doc = formatImportBench(r, '2026-01-01', 'test');
-    expect(doc).toMatch(/\| worker thread prepares issues \(default\) \| [\d,]+ \| [\d,]+ \| \d+ MB \|/);
+    expect(doc).toMatch(/\| worker thread prepares issues \(default\) \| [\d,]+ \| [\d,]+ \(\d+\.\d s\) \| \d+ MB \|/);
     expect(doc).toMatch(/\| `--serial`: everything on one thread \| [\d,]+ \|/);
     expect(doc).toMatch(/Worker \/ serial: \*\*\d+\.\d\d×\*\*/);
     expect(doc).toMatch(/\| ≥ 2,000 articles\/s including the search index \| [\d,]+ articles\/s \| (yes|\*\*no\*\*) \|/);

@@ -27,11 +27,31 @@ export function cpuTimeMs(pid: number | undefined): number | null {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at field 3.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (clockTicks === null) {
-      const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-      clockTicks = Number(r.stdout.trim()) || 100;
-    }
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+  } catch {
+    return null;
+  }
+}
+
+function clockTicksPerSecond(): number {
+  if (clockTicks === null) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    clockTicks = Number(r.stdout.trim()) || 100;
+  }
+  return clockTicks;
+}
+
+/**
+ * CPU seconds the hypervisor has given to other guests while this machine's
+ * CPUs wanted to run ("steal" in /proc/stat), summed over all CPUs since
+ * boot; null without /proc. The difference over a run says how much of the
+ * shared host it lost, which is most of the run-to-run noise here.
+ */
+export function stolenCpuSeconds(): number | null {
+  try {
+    const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    const steal = Number(cpu[8]);
+    return Number.isFinite(steal) ? steal / clockTicksPerSecond() : null;
   } catch {
     return null;
   }

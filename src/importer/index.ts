@@ -63,6 +63,16 @@ export interface ImportSummary {
 const IMPORT_CACHE_KIB = 65536;
 const IMPORT_CHECKPOINT_PAGES = 10000;
 
+/**
+ * With a worker, the WAL is checkpointed there, on its own connection, after
+ * every commit, and the writing connection never checkpoints: waiting for a
+ * checkpoint's fsyncs took ~10 % of the writer's time. Every
+ * CHECKPOINT_WAIT_EVERY issues the writer waits for the checkpoint of its
+ * last commit, so that its next transaction starts the WAL file over rather
+ * than growing it (docs/performance.md, "Import").
+ */
+const CHECKPOINT_WAIT_EVERY = 16;
+
 /** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
 const LOOKAHEAD = 4;
 
@@ -92,10 +102,12 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
 
     const summary: ImportSummary = { issues: 0, articles: 0 };
     const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    const checkpoint = writer && preparer.checkpoint;
     if (writer) {
       opts.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-      opts.db.pragma(`wal_autocheckpoint = ${IMPORT_CHECKPOINT_PAGES}`);
+      opts.db.pragma(`wal_autocheckpoint = ${checkpoint ? 0 : IMPORT_CHECKPOINT_PAGES}`);
     }
+    let checkpointed: Promise<unknown> = Promise.resolve();
     const ahead: Promise<PreparedIssue>[] = [];
     let next = 0;
     const fill = (): void => {
@@ -110,10 +122,16 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
       const { issue, texts, pdf } = single ?? (await ahead.shift()!);
       fill();
       const result = writer ? writer.write(issue, pdf, texts) : null;
+      if (checkpoint) {
+        checkpointed = checkpoint(opts.db.name);
+        checkpointed.catch(() => undefined); // a failure surfaces when awaited
+        if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await checkpointed;
+      }
       summary.issues += 1;
       summary.articles += texts.length;
       opts.onIssue?.(issue, result);
     }
+    await checkpointed;
     return summary;
   } finally {
     await preparer.close();

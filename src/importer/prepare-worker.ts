@@ -1,13 +1,26 @@
-// Worker thread of an import: prepares issue folders on request (prepare.ts).
+// Worker thread of an import: prepares issue folders on request (prepare.ts)
+// and checkpoints the database's WAL on a connection of its own, so that the
+// writing thread neither copies pages nor waits for fsync.
 import { parentPort, type TransferListItem } from 'node:worker_threads';
-import { encodeTexts, prepareIssue, validationProblems, type PrepareReply, type PrepareRequest } from './prepare';
+import { openWritableDatabase, type Db } from '../db/connection';
+import { encodeTexts, prepareIssue, validationProblems, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
 import { ImportValidationError } from './problems';
+
+const connections = new Map<string, Db>();
+
+function checkpoint(databasePath: string): WalCheckpoint {
+  let db = connections.get(databasePath);
+  if (!db) connections.set(databasePath, (db = openWritableDatabase(databasePath)));
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+  return { log: row!.log, checkpointed: row!.checkpointed };
+}
 
 parentPort!.on('message', async (req: PrepareRequest) => {
   let reply: PrepareReply;
   const transfer: TransferListItem[] = [];
   try {
-    if (req.validateOnly) reply = { id: req.id, problems: validationProblems(req.folder) };
+    if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder) };
+    else if (req.kind === 'checkpoint') reply = { id: req.id, checkpoint: checkpoint(req.databasePath) };
     else {
       const { texts, ...rest } = await prepareIssue(req.folder, req.mediaDir);
       const encoded = encodeTexts(texts);

@@ -84,17 +84,34 @@ export function validationProblems(folder: string): ImportProblem[] {
   }
 }
 
-export type PrepareRequest = { id: number; folder: string; validateOnly: boolean; mediaDir: string | null };
+export type PrepareTask =
+  | { kind: 'check'; folder: string }
+  | { kind: 'prepare'; folder: string; mediaDir: string | null }
+  | { kind: 'checkpoint'; databasePath: string };
+export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
   | { id: number; prepared: { issue: ValidatedIssue; texts: EncodedTexts; pdf: IssuePdf | null } }
   | { id: number; problems: ImportProblem[] }
+  | { id: number; checkpoint: WalCheckpoint }
   | { id: number; error: string };
+
+/** What `PRAGMA wal_checkpoint` reports: frames in the WAL and frames copied into the database. */
+export interface WalCheckpoint {
+  log: number;
+  checkpointed: number;
+}
 
 export interface Preparer {
   /** Validation problems of the folder ([] when valid). */
   problems(folder: string): Promise<ImportProblem[]>;
   /** The validated issue, its index text and its staged media (prepareIssue()); rejects with ImportValidationError. */
   prepare(folder: string): Promise<PreparedIssue>;
+  /**
+   * Copies committed WAL frames into the database on another connection
+   * (a PASSIVE checkpoint, with its fsyncs), off the writing thread; null
+   * when the preparer has no thread of its own (the writer checkpoints).
+   */
+  checkpoint: ((databasePath: string) => Promise<WalCheckpoint>) | null;
   /** Whether the work runs off the calling thread. */
   readonly parallel: boolean;
   close(): Promise<void>;
@@ -120,24 +137,31 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   });
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`import worker exited with code ${code}`)));
-  const ask = (folder: string, validateOnly: boolean): Promise<PrepareReply> =>
-    new Promise((resolve, reject) => {
+  const ask = async (task: PrepareTask): Promise<PrepareReply> => {
+    const reply = await new Promise<PrepareReply>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, folder, validateOnly, mediaDir } satisfies PrepareRequest);
+      worker.postMessage({ ...task, id } satisfies PrepareRequest);
     });
+    if ('error' in reply) throw new Error(reply.error);
+    return reply;
+  };
   return {
     parallel: true,
     async problems(folder) {
-      const r = await ask(folder, true);
-      if ('error' in r) throw new Error(r.error);
+      const r = await ask({ kind: 'check', folder });
       return 'problems' in r ? r.problems : [];
     },
     async prepare(folder) {
-      const r = await ask(folder, false);
-      if ('error' in r) throw new Error(r.error);
+      const r = await ask({ kind: 'prepare', folder, mediaDir });
       if ('problems' in r) throw new ImportValidationError(r.problems);
+      if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
       return { ...r.prepared, texts: decodeTexts(r.prepared.texts) };
+    },
+    async checkpoint(databasePath) {
+      const r = await ask({ kind: 'checkpoint', databasePath });
+      if (!('checkpoint' in r)) throw new Error('import worker: unexpected reply to checkpoint');
+      return r.checkpoint;
     },
     async close() {
       await worker.terminate();
@@ -150,6 +174,7 @@ function inlinePreparer(mediaDir: string | null): Preparer {
     parallel: false,
     problems: async (folder) => validationProblems(folder),
     prepare: (folder) => prepareIssue(folder, mediaDir),
+    checkpoint: null,
     close: async () => undefined,
   };
 }
