@@ -5,6 +5,8 @@ import { importIssues, ImportValidationError } from '../src/importer';
 import { prepareIssue, validationProblems, type Preparer } from '../src/importer/prepare';
 import { validateIssueFolder } from '../src/importer/validate';
 import { PROJECT_ROOT } from '../src/paths';
+import { articleIndexText } from '../src/search/indexer';
+import { decodeIndexTexts } from '../src/search/tokenize';
 import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 async function importExpectingProblems(manifest: ManifestJson, prepare?: (folder: string) => void) {
@@ -105,12 +107,16 @@ describe('importer: happy path', () => {
     try {
       expect(preparer.parallel).toBe(true);
       const folder = path.join(dir, 'tree', '2026-01-06');
-      // The worker sends the index text as UTF-8 bytes.
+      // The worker's issue, index text and staged media are those made inline: the same files, the same merged PDF.
       const prepared = await preparer.prepare(folder);
-      const asStrings = prepared.texts.map((t) => ({ title: t.title.toString(), body: t.body.toString(), chars: t.chars.toString() }));
-      expect(prepared.texts.every((t) => Buffer.isBuffer(t.body))).toBe(true);
-      // Media staged by the worker as inline: the same files, the same merged PDF.
-      expect({ ...prepared, texts: asStrings }).toEqual(await prepareIssue(folder, path.join(dir, 'inline-media')));
+      const inline = await prepareIssue(folder, path.join(dir, 'inline-media'));
+      expect(Buffer.from(prepared.texts.bytes).equals(Buffer.from(inline.texts.bytes))).toBe(true);
+      expect({ ...prepared, texts: prepared.texts.ends }).toEqual({ ...inline, texts: inline.texts.ends });
+      // The bytes are the index text of each article, in reading order.
+      const articles = inline.issue.pages.flatMap((p) => p.articles);
+      expect(decodeIndexTexts(prepared.texts).map((t) => ({ title: t.title.toString(), body: t.body.toString(), chars: t.chars.toString() }))).toEqual(
+        articles.map(articleIndexText),
+      );
       expect(prepared.pdf).toMatchObject({ storePath: expect.stringMatching(/\.pdf$/) });
       expect(fs.readdirSync(path.join(dir, 'worker-media'), { recursive: true }).sort()).toEqual(fs.readdirSync(path.join(dir, 'inline-media'), { recursive: true }).sort());
       expect(await preparer.problems(folder)).toEqual([]);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/connection';
+import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
@@ -121,14 +122,14 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     for (let i = 0; i < folders.length; i++) {
       const { issue, texts, pdf } = single ?? (await ahead.shift()!);
       fill();
-      const result = writer ? writer.write(issue, pdf, texts) : null;
+      const result = writer ? writer.write(issue, pdf, decodeIndexTexts(texts)) : null;
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
         checkpointed.catch(() => undefined); // a failure surfaces when awaited
         if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await checkpointed;
       }
       summary.issues += 1;
-      summary.articles += texts.length;
+      summary.articles += texts.ends.length / 3;
       opts.onIssue?.(issue, result);
     }
     await checkpointed;

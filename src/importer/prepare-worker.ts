@@ -3,7 +3,7 @@
 // writing thread neither copies pages nor waits for fsync.
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { openWritableDatabase, type Db } from '../db/connection';
-import { encodeTexts, prepareIssue, validationProblems, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
+import { prepareIssue, validationProblems, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
 import { ImportValidationError } from './problems';
 
 const connections = new Map<string, Db>();
@@ -22,10 +22,9 @@ parentPort!.on('message', async (req: PrepareRequest) => {
     if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder) };
     else if (req.kind === 'checkpoint') reply = { id: req.id, checkpoint: checkpoint(req.databasePath) };
     else {
-      const { texts, ...rest } = await prepareIssue(req.folder, req.mediaDir);
-      const encoded = encodeTexts(texts);
-      transfer.push(encoded.bytes.buffer as ArrayBuffer);
-      reply = { id: req.id, prepared: { ...rest, texts: encoded } };
+      const prepared = await prepareIssue(req.folder, req.mediaDir);
+      transfer.push(prepared.texts.bytes.buffer as ArrayBuffer);
+      reply = { id: req.id, prepared };
     }
   } catch (err) {
     reply =

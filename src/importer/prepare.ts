@@ -8,18 +8,18 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { articleIndexText } from '../search/indexer';
-import type { IndexedText } from '../search/tokenize';
+import { articleIndexSource } from '../search/indexer';
+import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
 
-export interface PreparedIssue<T extends string | Buffer = string | Buffer> {
+export interface PreparedIssue {
   issue: ValidatedIssue;
   /** Search index text of every article, page by page in reading order. */
-  texts: IndexedText<T>[];
+  texts: EncodedIndexTexts;
   /** The whole-issue PDF, when every page has one and the media were staged. */
   pdf: IssuePdf | null;
 }
@@ -29,9 +29,9 @@ export interface PreparedIssue<T extends string | Buffer = string | Buffer> {
  * folder, also copies its media there and merges the issue PDF (files are
  * content-addressed, so this may run ahead of the issue's transaction).
  */
-export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue<string>> {
+export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue> {
   const issue = validateIssueFolder(folder);
-  const texts = issue.pages.flatMap((p) => p.articles.map(articleIndexText));
+  const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
   return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
 }
 
@@ -42,35 +42,6 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
   const storePath = storePathFor(crypto.createHash('sha256').update(merged).digest('hex'), 'pdf');
   putMediaFile(mediaDir, storePath, merged);
   return { storePath, size: merged.length };
-}
-
-/**
- * An issue's index text as it crosses from the worker: UTF-8 in one buffer,
- * with the end of each article's title, body and chars in turn. The writing
- * thread binds views of it, which spares it converting every string (~6 % of
- * its time), and the buffer moves without a copy.
- */
-export interface EncodedTexts {
-  bytes: Uint8Array;
-  ends: number[];
-}
-
-const TEXT_FIELDS = ['title', 'body', 'chars'] as const;
-
-export function encodeTexts(texts: readonly IndexedText[]): EncodedTexts {
-  const strings = texts.flatMap((t) => TEXT_FIELDS.map((f) => t[f]));
-  const bytes = Buffer.allocUnsafeSlow(strings.reduce((n, s) => n + Buffer.byteLength(s), 0)); // unpooled: transferable
-  const ends: number[] = [];
-  let at = 0;
-  for (const s of strings) ends.push((at += bytes.write(s, at)));
-  return { bytes, ends };
-}
-
-export function decodeTexts({ bytes, ends }: EncodedTexts): IndexedText<Buffer>[] {
-  const view = (k: number) => Buffer.from(bytes.buffer, bytes.byteOffset + (ends[k - 1] ?? 0), ends[k]! - (ends[k - 1] ?? 0));
-  const texts: IndexedText<Buffer>[] = [];
-  for (let k = 0; k < ends.length; k += 3) texts.push({ title: view(k), body: view(k + 1), chars: view(k + 2) });
-  return texts;
 }
 
 /** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
@@ -90,7 +61,7 @@ export type PrepareTask =
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
-  | { id: number; prepared: { issue: ValidatedIssue; texts: EncodedTexts; pdf: IssuePdf | null } }
+  | { id: number; prepared: PreparedIssue }
   | { id: number; problems: ImportProblem[] }
   | { id: number; checkpoint: WalCheckpoint }
   | { id: number; error: string };
@@ -156,7 +127,7 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
       const r = await ask({ kind: 'prepare', folder, mediaDir });
       if ('problems' in r) throw new ImportValidationError(r.problems);
       if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
-      return { ...r.prepared, texts: decodeTexts(r.prepared.texts) };
+      return r.prepared;
     },
     async checkpoint(databasePath) {
       const r = await ask({ kind: 'checkpoint', databasePath });

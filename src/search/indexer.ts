@@ -14,7 +14,7 @@
 
 import type Database from 'better-sqlite3';
 import { type Block, blockTexts } from './blocks';
-import { type IndexedText, indexedText } from './tokenize';
+import { type IndexedText, type IndexSource, indexedText } from './tokenize';
 
 const SEQ_BITS = 13;
 const PUB_BITS = 16;
@@ -128,9 +128,15 @@ export function titleText(a: { kicker?: string | null; title: string; subtitle?:
   return [a.kicker, a.title, a.subtitle].filter((s): s is string => typeof s === 'string' && s !== '').join('\n');
 }
 
+/** The text an article is indexed by: its title column and its text blocks and captions. */
+export function articleIndexSource(a: IndexableArticle): IndexSource {
+  return { title: titleText(a), body: blockTexts(a.body).join('\n') };
+}
+
 /** What an article puts in the search tables; pure, so an import can compute it off the writing thread. */
 export function articleIndexText(a: IndexableArticle): IndexedText {
-  return indexedText(titleText(a), blockTexts(a.body).join('\n'));
+  const { title, body } = articleIndexSource(a);
+  return indexedText(title, body);
 }
 
 export function createSearchIndexer(db: Database.Database): SearchIndexer {
