@@ -120,6 +120,15 @@ describe('importer: happy path', () => {
       expect(prepared.pdf).toMatchObject({ storePath: expect.stringMatching(/\.pdf$/) });
       expect(fs.readdirSync(path.join(dir, 'worker-media'), { recursive: true }).sort()).toEqual(fs.readdirSync(path.join(dir, 'inline-media'), { recursive: true }).sort());
       expect(await preparer.problems(folder)).toEqual([]);
+
+      // The worker checkpoints a database's WAL on its own connection: every committed frame copied.
+      const target = freshDatabase(path.join(dir, 'checkpointed'));
+      target.db.pragma('wal_autocheckpoint = 0');
+      target.db.prepare("INSERT INTO site_meta (key, value) VALUES ('probe', '1')").run();
+      const result = await preparer.checkpoint!(target.file);
+      expect(result.log).toBeGreaterThan(0);
+      expect(result.checkpointed).toBe(result.log);
+      target.db.close();
     } finally {
       await preparer.close();
     }
