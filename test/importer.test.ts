@@ -206,6 +206,22 @@ describe('importer: every validation rule names the file, the field and what was
     expect(message).toMatch(/issue\.json: not valid JSON/);
   });
 
+  test('a manifest in another encoding (GBK) is refused; a UTF-8 byte order mark is accepted', async () => {
+    const gbk = (f: string) => {
+      const json = JSON.stringify(base()).replace('测试日报', '@@');
+      const [before, after] = json.split('@@');
+      // 中文 in GBK: not UTF-8, which Buffer#toString would have turned into replacement characters.
+      fs.writeFileSync(path.join(f, 'issue.json'), Buffer.concat([Buffer.from(before!), Buffer.from([0xd6, 0xd0, 0xce, 0xc4]), Buffer.from(after!)]));
+    };
+    const { message } = await importExpectingProblems(base(), gbk);
+    expect(message).toMatch(/issue\.json: not UTF-8 text: save it as UTF-8 \(it may be in another encoding, such as GBK\)/);
+
+    const dir = tempDir();
+    const folder = await writeIssueFolder(path.join(dir, 'issue'));
+    fs.writeFileSync(path.join(folder, 'issue.json'), '\ufeff' + JSON.stringify(base()));
+    expect(validateIssueFolder(folder).publication.name).toBe('测试日报');
+  });
+
   test('schema: a missing title, with its field path', async () => {
     const m = base();
     delete m.pages[0].articles[1].title;

@@ -55,11 +55,12 @@ export interface ImportSummary {
 }
 
 /**
- * Page cache (KiB, as a negative cache_size) and checkpoint interval (pages)
- * of the connection an import writes with. FTS5's segment merges read back
- * what they just wrote, which the default 2 MB cache does not hold, and a
- * checkpoint every 1,000 pages of WAL syncs the database file several times
- * an issue. Measured together with migration 004 (docs/performance.md).
+ * Page cache (KiB, as a negative cache_size) and, when it checkpoints itself
+ * (no worker), checkpoint interval (pages) of the connection an import writes
+ * with. FTS5's segment merges read back what they just wrote, which the
+ * default 2 MB cache does not hold, and a checkpoint every 1,000 pages of WAL
+ * syncs the database file several times an issue. Measured together with
+ * migration 004 (docs/performance.md).
  */
 const IMPORT_CACHE_KIB = 65536;
 const IMPORT_CHECKPOINT_PAGES = 10000;

@@ -1,8 +1,9 @@
-// The CPU work of an import that needs no database: reading and validating an
-// issue folder (manifest, magic bytes, content hashes) and tokenizing its
-// articles for the search index. An import runs it in a worker thread, so
-// that on a machine with two cores the main thread only writes to SQLite
-// while the next issues are being prepared (docs/performance.md, "Import").
+// The work of an import besides writing rows: reading and validating an issue
+// folder (manifest, magic bytes, content hashes), tokenizing its articles for
+// the search index, staging its media, and checkpointing the WAL. An import
+// runs it in a worker thread, so that on a machine with two cores the main
+// thread only writes to SQLite while the next issues are being prepared
+// (docs/performance.md, "Import").
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
