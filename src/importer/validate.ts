@@ -63,7 +63,7 @@ export function storePathFor(hash: string, kind: MediaKind): string {
 
 /** Reads and checks one issue folder completely; throws ImportValidationError listing every problem found. */
 export function validateIssueFolder(folder: string): ValidatedIssue {
-  return readIssueFolder(folder, hashedMedia);
+  return readIssueFolder(folder, true);
 }
 
 /**
@@ -73,10 +73,11 @@ export function validateIssueFolder(folder: string): ValidatedIssue {
  * (importIssues() reads each folder again when it writes it).
  */
 export function checkIssueFolder(folder: string): void {
-  readIssueFolder(folder, unhashedMedia);
+  readIssueFolder(folder, false);
 }
 
-function readIssueFolder(folder: string, loadMediaFile: MediaLoader): ValidatedIssue {
+/** `hash`: read each media file whole and name it by its content hash, else check it from its start (its store path is then its source path). */
+function readIssueFolder(folder: string, hash: boolean): ValidatedIssue {
   const manifestFile = path.join(folder, MANIFEST_NAME);
   const problems: ImportProblem[] = [];
   const fail = (field: string, message: string): void => void problems.push({ file: manifestFile, field, message });
@@ -119,7 +120,7 @@ function readIssueFolder(folder: string, loadMediaFile: MediaLoader): ValidatedI
   const loadMedia = (rel: string, field: string, expect: Expect): MediaFile | null => {
     const key = `${expect.what}\u0000${rel}`;
     let file = loaded.get(key);
-    if (file === undefined) loaded.set(key, (file = loadMediaFile(realFolder, rel, expect)));
+    if (file === undefined) loaded.set(key, (file = loadMediaFile(realFolder, rel, expect, hash)));
     if (typeof file === 'string') {
       fail(field, file);
       return null;
@@ -210,19 +211,11 @@ function checkNumbering(values: number[], arrayField: string, key: string, fail:
   }
 }
 
-/** A referenced file, loaded, or what is wrong with it. */
-type MediaLoader = (realFolder: string, rel: string, expect: Expect) => MediaFile | string;
-
 /** Bytes read to sniff a file's type and size; a JPEG whose frame header lies further in is read whole. */
 const SNIFF_BYTES = 64 * 1024;
 
-/** The media file with its content-hash store path: reads the whole file. */
-const hashedMedia: MediaLoader = (realFolder, rel, expect) => inspectMediaFile(realFolder, rel, expect, true);
-
-/** The media file checked from its first bytes; its store path is its source path (nothing is stored). */
-const unhashedMedia: MediaLoader = (realFolder, rel, expect) => inspectMediaFile(realFolder, rel, expect, false);
-
-function inspectMediaFile(realFolder: string, rel: string, expect: Expect, hash: boolean): MediaFile | string {
+/** Loads a referenced file, or returns what is wrong with it (readIssueFolder() says what `hash` does). */
+function loadMediaFile(realFolder: string, rel: string, expect: Expect, hash: boolean): MediaFile | string {
   const target = path.resolve(realFolder, rel);
   let real: string;
   try {
