@@ -14,7 +14,7 @@
 
 import type Database from 'better-sqlite3';
 import { type Block, blockTexts } from './blocks';
-import { type IndexedText, type IndexSource, indexedText } from './tokenize';
+import { decodeIndexTexts, encodeIndexTexts, type IndexedText, type IndexSource } from './tokenize';
 
 const SEQ_BITS = 13;
 const PUB_BITS = 16;
@@ -133,10 +133,9 @@ export function articleIndexSource(a: IndexableArticle): IndexSource {
   return { title: titleText(a), body: blockTexts(a.body).join('\n') };
 }
 
-/** What an article puts in the search tables; pure, so an import can compute it off the writing thread. */
-export function articleIndexText(a: IndexableArticle): IndexedText {
-  const { title, body } = articleIndexSource(a);
-  return indexedText(title, body);
+/** What an article puts in the search tables, as the UTF-8 bytes that are bound (no string to convert back). */
+export function articleIndexText(a: IndexableArticle): IndexedText<Buffer> {
+  return decodeIndexTexts(encodeIndexTexts([articleIndexSource(a)]))[0]!;
 }
 
 export function createSearchIndexer(db: Database.Database): SearchIndexer {
