@@ -45,7 +45,7 @@ function clockTicksPerSecond(): number {
  * CPU seconds the hypervisor has given to other guests while this machine's
  * CPUs wanted to run ("steal" in /proc/stat), summed over all CPUs since
  * boot; null without /proc. The difference over a run says how much of the
- * shared host it lost, which is most of the run-to-run noise here.
+ * shared host it lost, one source of run-to-run noise here.
  */
 export function stolenCpuSeconds(): number | null {
   try {

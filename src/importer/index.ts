@@ -123,14 +123,15 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     for (let i = 0; i < folders.length; i++) {
       const { issue, texts, pdf } = single ?? (await ahead.shift()!);
       fill();
-      const result = writer ? writer.write(issue, pdf, decodeIndexTexts(texts)) : null;
+      const articleTexts = decodeIndexTexts(texts);
+      const result = writer ? writer.write(issue, pdf, articleTexts) : null;
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
         checkpointed.catch(() => undefined); // a failure surfaces when awaited
         if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await checkpointed;
       }
       summary.issues += 1;
-      summary.articles += texts.ends.length / 3;
+      summary.articles += articleTexts.length;
       opts.onIssue?.(issue, result);
     }
     await checkpointed;
