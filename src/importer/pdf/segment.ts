@@ -1,0 +1,491 @@
+import type { Block } from '../../domain/blocks';
+import { outline } from './outline';
+import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
+
+// Segmentation of a page into articles, from glyph runs with their boxes,
+// sizes and weights (a PDF's text layer or OCR word boxes). The rules follow
+// how Chinese papers are set: a headline is larger (or bolder) than the body
+// text and sits above the columns of its story; an article's blocks are those
+// below its headline, within its width, nearer to it than to any other
+// headline above them. docs/import-format.md describes them for editors.
+
+interface Line extends Box {
+  runs: TextRun[];
+  size: number;
+  bold: boolean;
+  text: string;
+}
+
+type Kind = 'headline' | 'display' | 'byline' | 'body';
+
+interface TextBlock extends Box {
+  lines: Line[];
+  kind: Kind;
+  size: number;
+  bold: boolean;
+  /** The OCR block it came from, when the page is OCR: never split across articles. */
+  ocr?: number;
+}
+
+interface Photo {
+  box: Box;
+  caption: TextBlock | null;
+}
+
+interface Story {
+  headline: TextBlock | null;
+  kicker: TextBlock | null;
+  subtitle: TextBlock | null;
+  elements: (TextBlock | Photo)[];
+  /** Blocks attached without a headline above them: lowers confidence. */
+  orphan: boolean;
+}
+
+/** A piece of text with the runs it was read from (offsets relative to the piece). */
+interface Piece {
+  text: string;
+  runs: { run: TextRun; offset: number }[];
+}
+
+const BYLINE = /^(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|实习生|见习记者|文[\s/／|]|图[\s/／|]|摄影[\s:：]|本报评论员)/;
+const BULLET = /^[●◆■▲★◎•]/;
+const HEADER_PAGE = /第\s*0*(\d{1,2})\s*版/;
+const HEADER_NAME = /第\s*0*\d{1,2}\s*版\s*[:：·|]?\s*([^\s\d　:：|·]{1,20})/;
+const HEADER_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
+/** The 版眉 lies in this top share of the page. */
+const HEADER_BAND = 0.1;
+/** An image covering more of the page than this is the page itself (a scan), not a photo. */
+const BACKGROUND_IMAGE_SHARE = 0.6;
+
+export function segmentPage(content: PageContent): AnalysedPage {
+  const allText = content.runs.map((r) => r.text).join('');
+  const counts = countChars(allText);
+  let lines = buildLines(content.runs);
+  const header = readHeader(lines, content.heightPt);
+  lines = lines.filter((l) => !header.lines.includes(l));
+  const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
+  if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
+
+  const bodySize = modeSize(lines);
+  const blocks = content.ocrBlocks ? ocrTextBlocks(content.ocrBlocks, bodySize) : buildBlocks(lines, bodySize);
+  const photos = findPhotos(content, blocks, bodySize);
+  const stories = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize);
+  const articles = stories.map((s) => toArticle(s, bodySize));
+  scoreOverlaps(articles);
+  return { ...base, articles };
+}
+
+function countChars(text: string): { charCount: number; replacementChars: number; privateUseChars: number } {
+  let charCount = 0;
+  let replacementChars = 0;
+  let privateUseChars = 0;
+  for (const ch of text) {
+    if (/\s/.test(ch)) continue;
+    charCount += 1;
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0xfffd) replacementChars += 1;
+    else if ((cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000) privateUseChars += 1;
+  }
+  return { charCount, replacementChars, privateUseChars };
+}
+
+const isCjk = (ch: string | undefined): boolean => !!ch && /[\u3000-\u9fff\uff00-\uffef]/.test(ch);
+
+/** Joins two pieces of text set on one line or across a line break: no space between Chinese characters. */
+function joinText(left: string, right: string): string {
+  if (left === '') return right;
+  if (left.endsWith('-') && /^[a-z]/.test(right)) return left.slice(0, -1) + right; // a word hyphenated at the line's end
+  return isCjk(left.at(-1)) || isCjk(right[0]) ? left + right : `${left} ${right}`;
+}
+
+function union(boxes: Box[]): Box {
+  const x = Math.min(...boxes.map((b) => b.x));
+  const y = Math.min(...boxes.map((b) => b.y));
+  return { x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y };
+}
+
+function xOverlap(a: Box, b: Box): number {
+  return Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+}
+
+/** Runs on one baseline that follow each other closely form a line; a column gap splits them. */
+function buildLines(runs: TextRun[]): Line[] {
+  const sorted = [...runs].sort((a, b) => a.y + a.h - (b.y + b.h) || a.x - b.x);
+  const lines: Line[] = [];
+  const open: Line[] = [];
+  for (const run of sorted) {
+    const line = open.find((l) => {
+      const tolerance = 0.35 * Math.min(l.size, run.size);
+      const gap = run.x - (l.x + l.w);
+      return Math.abs(l.y + l.h - (run.y + run.h)) < tolerance && gap > -0.3 * run.size && gap < 0.8 * Math.max(l.size, run.size);
+    });
+    if (line) {
+      const box = union([line, run]);
+      line.runs.push(run);
+      Object.assign(line, box);
+      line.text = joinText(line.text, run.text);
+      if (run.text.length > line.runs.reduce((n, r) => (r.size === line.size ? n + r.text.length : n), 0)) line.size = run.size;
+      continue;
+    }
+    const fresh: Line = { x: run.x, y: run.y, w: run.w, h: run.h, runs: [run], size: run.size, bold: run.bold, text: run.text };
+    lines.push(fresh);
+    open.push(fresh);
+    // Only lines on nearby baselines can still grow.
+    while (open.length > 0 && open[0]!.y + open[0]!.h < run.y - run.h) open.shift();
+  }
+  for (const l of lines) {
+    const boldChars = l.runs.reduce((n, r) => n + (r.bold ? r.text.length : 0), 0);
+    l.bold = boldChars * 2 > l.runs.reduce((n, r) => n + r.text.length, 0);
+  }
+  return lines;
+}
+
+/** The body text size: the size most characters are set in. */
+function modeSize(lines: Line[]): number {
+  const chars = new Map<number, number>();
+  for (const l of lines) for (const r of l.runs) chars.set(r.size, (chars.get(r.size) ?? 0) + r.text.length);
+  let best = 0;
+  let bestCount = -1;
+  for (const [size, n] of chars) if (n > bestCount) [best, bestCount] = [size, n];
+  return best || 10;
+}
+
+/** The 版眉: the lines in the top band on the baseline of a "第N版" line. */
+function readHeader(lines: Line[], heightPt: number): { lines: Line[]; fields: AnalysedPage['header'] } {
+  const marker = lines.find((l) => l.y < heightPt * HEADER_BAND && HEADER_PAGE.test(l.text));
+  if (!marker) return { lines: [], fields: { number: null, name: null, dateText: null } };
+  const band = lines.filter((l) => l.y < heightPt * HEADER_BAND && Math.abs(l.y + l.h - (marker.y + marker.h)) < marker.size);
+  const text = band.sort((a, b) => a.x - b.x).map((l) => l.text).join(' ');
+  const date = HEADER_DATE.exec(text);
+  return {
+    lines: band,
+    fields: {
+      number: Number(HEADER_PAGE.exec(text)![1]),
+      name: HEADER_NAME.exec(text)?.[1] ?? null,
+      dateText: date ? date[0] : null,
+    },
+  };
+}
+
+function kindOf(line: Line, bodySize: number): Kind {
+  if (line.size >= 1.35 * bodySize || (line.bold && line.size >= 1.2 * bodySize)) return 'headline';
+  if (BYLINE.test(line.text) && line.text.length <= 60) return 'byline';
+  if (line.size >= 1.1 * bodySize) return 'display';
+  return 'body';
+}
+
+/** Lines of one kind and size stacked closely within one column form a block. */
+function buildBlocks(lines: Line[], bodySize: number): TextBlock[] {
+  const blocks: TextBlock[] = [];
+  for (const line of [...lines].sort((a, b) => a.y - b.y || a.x - b.x)) {
+    const kind = kindOf(line, bodySize);
+    let best: TextBlock | null = null;
+    for (const b of blocks) {
+      if (b.kind !== kind || kind === 'byline' || Math.abs(b.size - line.size) > 0.08 * line.size) continue;
+      if (kind !== 'body' && b.bold !== line.bold) continue;
+      const last = b.lines.at(-1)!;
+      const gap = line.y - (last.y + last.h);
+      if (gap < -0.3 * line.size || gap > 0.9 * line.size) continue;
+      if (xOverlap(last, line) < 0.5 * Math.min(last.w, line.w)) continue;
+      if (!best || last.y > best.lines.at(-1)!.y) best = b;
+    }
+    if (best) {
+      best.lines.push(line);
+      Object.assign(best, union([best, line]));
+    } else {
+      blocks.push({ ...boxOf(line), lines: [line], kind, size: line.size, bold: line.bold });
+    }
+  }
+  return blocks;
+}
+
+const boxOf = (b: Box): Box => ({ x: b.x, y: b.y, w: b.w, h: b.h });
+
+/**
+ * OCR blocks as the engine found them: each stays whole. Its leading
+ * headline-sized lines become a headline block of their own, so that a block
+ * that starts a story starts an article.
+ */
+function ocrTextBlocks(ocrBlocks: TextRun[][], bodySize: number): TextBlock[] {
+  const out: TextBlock[] = [];
+  ocrBlocks.forEach((runs, index) => {
+    const lines = buildLines(runs).sort((a, b) => a.y - b.y || a.x - b.x);
+    if (lines.length === 0) return;
+    let lead = 0;
+    while (lead < lines.length - 1 && lead < 3 && kindOf(lines[lead]!, bodySize) === 'headline') lead += 1;
+    const parts = lead > 0 ? [lines.slice(0, lead), lines.slice(lead)] : [lines];
+    parts.forEach((ls, i) => {
+      out.push({ ...union(ls), lines: ls, kind: i === 0 && lead > 0 ? 'headline' : 'body', size: ls[0]!.size, bold: ls[0]!.bold, ocr: index });
+    });
+  });
+  return out;
+}
+
+/** Photos with the block just below each as its caption, when one is there. */
+function findPhotos(content: PageContent, blocks: TextBlock[], bodySize: number): Photo[] {
+  const pageArea = content.widthPt * content.heightPt;
+  return content.images
+    .filter((img) => img.w * img.h < BACKGROUND_IMAGE_SHARE * pageArea)
+    .map((box) => {
+      const caption = blocks.find(
+        (b) =>
+          b.kind !== 'headline' &&
+          b.ocr === undefined &&
+          b.y >= box.y + box.h - 0.5 * bodySize &&
+          b.y - (box.y + box.h) < 1.5 * bodySize &&
+          xOverlap(b, box) >= 0.6 * b.w &&
+          b.lines.length <= 4,
+      );
+      return { box, caption: caption ?? null };
+    });
+}
+
+const isPhoto = (e: TextBlock | Photo): e is Photo => 'caption' in e;
+const elementBox = (e: TextBlock | Photo): Box => (isPhoto(e) ? (e.caption ? union([e.box, e.caption]) : e.box) : e);
+
+/**
+ * Stories: every headline block with the kicker above it and the subtitle
+ * below it (smaller display lines touching it), then every other block and
+ * photo joined to the nearest headline above it that overlaps it horizontally.
+ */
+function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): Story[] {
+  const headlines = blocks.filter((b) => b.kind === 'headline').sort((a, b) => b.size - a.size);
+  const used = new Set<TextBlock>();
+  const stories: Story[] = [];
+  for (const h of headlines) {
+    if (used.has(h)) continue;
+    used.add(h);
+    const touching = (b: TextBlock, above: boolean): boolean => {
+      if (used.has(b) || (b.kind !== 'display' && b.kind !== 'headline') || b.size >= h.size || b.ocr !== undefined) return false;
+      const gap = above ? h.y - (b.y + b.h) : b.y - (h.y + h.h);
+      return gap > -0.3 * b.size && gap < 1.2 * h.size && xOverlap(b, h) > 0.3 * Math.min(b.w, h.w);
+    };
+    const kicker = blocks.find((b) => touching(b, true)) ?? null;
+    if (kicker) used.add(kicker);
+    const subtitle = blocks.find((b) => touching(b, false)) ?? null;
+    if (subtitle) used.add(subtitle);
+    stories.push({ headline: h, kicker, subtitle, elements: [], orphan: false });
+  }
+
+  const rest: (TextBlock | Photo)[] = [...blocks.filter((b) => !used.has(b)), ...photos];
+  const orphans: (TextBlock | Photo)[] = [];
+  for (const e of rest) {
+    const box = elementBox(e);
+    let owner: Story | null = null;
+    for (const s of stories) {
+      const top = s.subtitle ?? s.headline!;
+      if (top.y + top.h > box.y + 0.5 * bodySize || xOverlap(s.headline!, box) < Math.min(0.3 * box.w, 0.3 * s.headline!.w)) continue;
+      if (!owner || s.headline!.y > owner.headline!.y) owner = s;
+    }
+    if (owner) owner.elements.push(e);
+    else orphans.push(e);
+  }
+  adoptNeighbours(stories, orphans, bodySize);
+  // A headline with nothing under it (a banner, a stray display line) is not an article.
+  const withBody = stories.filter((s) => s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
+  for (const s of stories) if (!withBody.includes(s)) orphans.push(...[s.kicker, s.headline!, s.subtitle, ...s.elements].filter((b): b is TextBlock | Photo => !!b));
+  return [...withBody, ...orphanStories(orphans, bodySize)].sort(readingOrder(bodySize));
+}
+
+/**
+ * A headline set narrower than its columns leaves its last columns without a
+ * headline above them: a block beside one of a story's columns (a column gap
+ * away, side by side with it, below the headline) joins that story. Repeated
+ * while blocks join, so a fourth column follows the third.
+ */
+function adoptNeighbours(stories: Story[], orphans: (TextBlock | Photo)[], bodySize: number): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = orphans.length - 1; i >= 0; i--) {
+      const box = elementBox(orphans[i]!);
+      const owner = stories.find((s) => {
+        const top = s.subtitle ?? s.headline!;
+        if (top.y + top.h > box.y + 0.5 * bodySize) return false;
+        return s.elements.some((e) => {
+          const b = elementBox(e);
+          const gap = box.x >= b.x + b.w ? box.x - (b.x + b.w) : b.x - (box.x + box.w);
+          return gap >= 0 && gap < 2.5 * bodySize && Math.abs(b.y - box.y) < 1.5 * bodySize;
+        });
+      });
+      if (owner) {
+        owner.elements.push(orphans[i]!);
+        orphans.splice(i, 1);
+        changed = true;
+      }
+    }
+  }
+}
+
+/** Blocks with no headline above them: stacked ones in one column make one untitled story. */
+function orphanStories(orphans: (TextBlock | Photo)[], bodySize: number): Story[] {
+  const stories: Story[] = [];
+  for (const e of [...orphans].sort((a, b) => elementBox(a).y - elementBox(b).y)) {
+    const box = elementBox(e);
+    const below = stories.find((s) => {
+      const last = elementBox(s.elements.at(-1)!);
+      const gap = box.y - (last.y + last.h);
+      return gap > -bodySize && gap < 2 * bodySize && xOverlap(last, box) > 0.5 * Math.min(last.w, box.w);
+    });
+    if (below) below.elements.push(e);
+    else stories.push({ headline: null, kicker: null, subtitle: null, elements: [e], orphan: true });
+  }
+  return stories.filter((s) => s.elements.some((e) => !isPhoto(e)));
+}
+
+function storyTop(s: Story): Box {
+  return s.kicker ?? s.headline ?? elementBox(s.elements[0]!);
+}
+
+/** Articles in reading order: top to bottom by their first block, left to right within a row. */
+function readingOrder(bodySize: number): (a: Story, b: Story) => number {
+  return (a, b) => {
+    const ta = storyTop(a);
+    const tb = storyTop(b);
+    return Math.abs(ta.y - tb.y) < 2 * bodySize ? ta.x - tb.x : ta.y - tb.y;
+  };
+}
+
+/** A story's blocks column by column: by left edge (within two characters), then from the top. */
+function columnOrder(elements: (TextBlock | Photo)[], bodySize: number): (TextBlock | Photo)[] {
+  const sorted = [...elements].sort((a, b) => elementBox(a).x - elementBox(b).x);
+  const columns: { x: number; items: (TextBlock | Photo)[] }[] = [];
+  for (const e of sorted) {
+    const x = elementBox(e).x;
+    const col = columns.find((c) => Math.abs(c.x - x) < 2 * bodySize);
+    if (col) col.items.push(e);
+    else columns.push({ x, items: [e] });
+  }
+  return columns.flatMap((c) => c.items.sort((a, b) => elementBox(a).y - elementBox(b).y));
+}
+
+function linesPiece(lines: Line[]): Piece {
+  const piece: Piece = { text: '', runs: [] };
+  for (const l of lines) appendLine(piece, l);
+  return piece;
+}
+
+function appendLine(piece: Piece, line: Line): void {
+  for (const run of [...line.runs].sort((a, b) => a.x - b.x)) {
+    const before = piece.text;
+    piece.text = joinText(before, run.text);
+    piece.runs.push({ run, offset: piece.text.length - run.text.length });
+  }
+}
+
+type BodyPiece = { type: Exclude<Block['type'], 'image'>; piece: Piece; open: boolean } | { type: 'image'; photo: Photo; piece: Piece | null };
+
+/** Paragraphs (first-line indent or a short last line), sub-heads, ● list lines, photos with captions. */
+function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiece[] {
+  const out: BodyPiece[] = [];
+  for (const e of elements) {
+    if (isPhoto(e)) {
+      out.push({ type: 'image', photo: e, piece: e.caption ? linesPiece(e.caption.lines) : null });
+      continue;
+    }
+    if (e.kind === 'display' || e.kind === 'headline' || (e.bold && e.lines.length <= 2 && e.size >= bodySize * 0.95)) {
+      out.push({ type: 'heading', piece: linesPiece(e.lines), open: false });
+      continue;
+    }
+    const right = e.x + e.w;
+    e.lines.forEach((line, i) => {
+      const prev = out.at(-1);
+      const indented = line.x > e.x + 0.8 * line.size;
+      const bullet = BULLET.test(line.text);
+      // The first line of a column piece continues the paragraph the last column ended, unless indented.
+      const continues = prev && prev.type !== 'image' && prev.type !== 'heading' && prev.open && !indented && !bullet;
+      if (continues && (i > 0 || prev.type === 'paragraph')) {
+        appendLine(prev.piece, line);
+      } else {
+        out.push({ type: bullet ? 'list' : 'paragraph', piece: linesPiece([line]), open: true });
+      }
+      const last = out.at(-1)!;
+      // A line that stops well short of the column's right edge ends its paragraph.
+      if (last.type !== 'image') last.open = line.x + line.w > right - 1.5 * line.size;
+    });
+  }
+  return out;
+}
+
+function standInTitle(text: string): string {
+  return (/^(.{4,40}?[。！？.!?])/.exec(text)?.[1] ?? text.slice(0, 30)).trim() || '无标题';
+}
+
+function toArticle(story: Story, bodySize: number): AnalysedArticle {
+  const ordered = columnOrder(story.elements, bodySize);
+  const bylineBlock = ordered.find((e): e is TextBlock => !isPhoto(e) && e.kind === 'byline') ?? null;
+  const pieces = bodyPieces(ordered.filter((e) => e !== bylineBlock), bodySize);
+  const firstText = pieces.find((p) => p.type !== 'image')?.piece?.text ?? '';
+  // Untitled: the first sentence of its text stands in as the title (it has no boxes of its own).
+  const title: Piece = story.headline ? linesPiece(story.headline.lines) : { text: standInTitle(firstText), runs: [] };
+  const kicker = story.kicker ? linesPiece(story.kicker.lines) : null;
+  const subtitle = story.subtitle ? linesPiece(story.subtitle.lines) : null;
+  const byline = bylineBlock ? linesPiece(bylineBlock.lines) : null;
+  const body: Block[] = pieces.map((p) =>
+    p.type === 'image' ? { type: 'image', src: '', ...(p.piece ? { caption: p.piece.text } : {}) } : { type: p.type, text: p.piece.text },
+  );
+  const boxes = [story.kicker, story.headline, story.subtitle, ...ordered.map(elementBox)].filter((b): b is Box => !!b).map(boxOf);
+
+  // Text boxes: the pieces in articleText()'s order, each offset by where its part starts.
+  const parts: (Piece | null)[] = [kicker, title, subtitle, byline, ...pieces.map((p) => p.piece)];
+  const textBoxes: TextBox[] = [];
+  let at = 0;
+  for (const part of parts) {
+    if (!part || part.text === '') continue;
+    for (const { run, offset } of part.runs) textBoxes.push({ ...boxOf(run), offset: at + offset, length: run.text.length });
+    at += part.text.length + 1;
+  }
+
+  const article: AnalysedArticle = {
+    kicker: kicker?.text || null,
+    title: title.text,
+    subtitle: subtitle?.text || null,
+    byline: byline?.text || null,
+    body,
+    boxes,
+    polygon: outline(boxes, bodySize * 0.6),
+    confidence: 0,
+    textBoxes,
+    photos: pieces.flatMap((p) => (p.type === 'image' ? [{ box: boxOf(p.photo.box), caption: p.piece?.text ?? null }] : [])),
+  };
+  article.confidence = articleConfidence(story, article, bodySize);
+  return article;
+}
+
+/**
+ * Confidence, 0..1: 1 for a story with a clear headline (at least 1.5 times
+ * the body size) and some body text; lowered linearly for a headline only
+ * slightly larger or just bolder than the body (down to 0.6), to 0.6 or
+ * less for under 30 body characters, to 0.5 or less when the text holds
+ * undecodable characters, and capped at 0.3 for text no headline stands
+ * above (an untitled story). scoreOverlaps() then scales it by the share of
+ * its area that no other article's blocks cover.
+ */
+function articleConfidence(story: Story, article: AnalysedArticle, bodySize: number): number {
+  if (!story.headline) return 0.3;
+  const ratio = story.headline.size / bodySize;
+  let c = ratio >= 1.5 ? 1 : 0.6 + 0.4 * Math.max(0, (ratio - 1) / 0.5);
+  const text = articleText(article);
+  const bodyChars = text.length - article.title.length;
+  if (bodyChars < 30) c = Math.min(c, 0.6);
+  const counts = countChars(text);
+  if (counts.replacementChars + counts.privateUseChars > 0) c = Math.min(c, 0.5);
+  return c;
+}
+
+function overlapArea(a: Box, b: Box): number {
+  const h = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  return xOverlap(a, b) * h;
+}
+
+function scoreOverlaps(articles: AnalysedArticle[]): void {
+  for (const a of articles) {
+    const area = a.boxes.reduce((n, b) => n + b.w * b.h, 0);
+    if (area <= 0) continue;
+    let covered = 0;
+    for (const other of articles) {
+      if (other === a) continue;
+      for (const b of a.boxes) for (const o of other.boxes) covered += overlapArea(b, o);
+    }
+    a.confidence = Math.round(a.confidence * Math.max(0, 1 - covered / area) * 100) / 100;
+  }
+}
