@@ -23,8 +23,8 @@ export interface PageContent {
   runs: TextRun[];
   /** Photos: image XObjects placed on the page. */
   images: Box[];
-  /** Text blocks an OCR engine already found (ALTO TextBlock): each lands in exactly one article. */
-  ocrBlocks?: TextRun[][];
+  /** Text blocks an OCR engine already found (ALTO TextBlock), as lines of words: each lands in exactly one article. */
+  ocrBlocks?: TextRun[][][];
 }
 
 /** A run's place in its article's text: chars [offset, offset + length) of articleText(). */
@@ -50,6 +50,8 @@ export interface AnalysedArticle {
   textBoxes: TextBox[];
   /** Photos of the article with their caption, in body order (PDF points). */
   photos: { box: Box; caption: string | null }[];
+  /** OCR pages: indexes of the PageContent.ocrBlocks the article holds. */
+  ocrBlocks?: number[];
 }
 
 export interface AnalysedPage {

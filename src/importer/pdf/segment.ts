@@ -206,10 +206,10 @@ const boxOf = (b: Box): Box => ({ x: b.x, y: b.y, w: b.w, h: b.h });
  * headline-sized lines become a headline block of their own, so that a block
  * that starts a story starts an article.
  */
-function ocrTextBlocks(ocrBlocks: TextRun[][], bodySize: number): TextBlock[] {
+function ocrTextBlocks(ocrBlocks: TextRun[][][], bodySize: number): TextBlock[] {
   const out: TextBlock[] = [];
-  ocrBlocks.forEach((runs, index) => {
-    const lines = buildLines(runs).sort((a, b) => a.y - b.y || a.x - b.x);
+  ocrBlocks.forEach((blockLines, index) => {
+    const lines = blockLines.filter((l) => l.length > 0).map(ocrLine);
     if (lines.length === 0) return;
     let lead = 0;
     while (lead < lines.length - 1 && lead < 3 && kindOf(lines[lead]!, bodySize) === 'headline') lead += 1;
@@ -219,6 +219,14 @@ function ocrTextBlocks(ocrBlocks: TextRun[][], bodySize: number): TextBlock[] {
     });
   });
   return out;
+}
+
+/** An OCR text line as the engine found it, its words in order; its size is its words' most common. */
+function ocrLine(runs: TextRun[]): Line {
+  const line: Line = { ...union(runs), runs, size: modeSize([{ runs } as Line]), bold: false, text: '' };
+  line.text = runs.reduce((text, r) => joinText(text, r.text), '');
+  line.bold = runs.filter((r) => r.bold).length * 2 > runs.length;
+  return line;
 }
 
 /** Photos with the block just below each as its caption, when one is there. */
@@ -271,8 +279,9 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
   const orphans: (TextBlock | Photo)[] = [];
   for (const e of rest) {
     const box = elementBox(e);
-    let owner: Story | null = null;
-    for (const s of stories) {
+    // The rest of an OCR block whose first lines are a headline stays with it.
+    let owner: Story | null = (!isPhoto(e) && e.ocr !== undefined && stories.find((s) => s.headline!.ocr === e.ocr)) || null;
+    for (const s of owner ? [] : stories) {
       const top = s.subtitle ?? s.headline!;
       if (top.y + top.h > box.y + 0.5 * bodySize || xOverlap(s.headline!, box) < Math.min(0.3 * box.w, 0.3 * s.headline!.w)) continue;
       if (!owner || s.headline!.y > owner.headline!.y) owner = s;
@@ -445,6 +454,9 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
     polygon: outline(boxes, bodySize * 0.6),
     confidence: 0,
     textBoxes,
+    ...(story.elements.some((e) => !isPhoto(e) && e.ocr !== undefined) || story.headline?.ocr !== undefined
+      ? { ocrBlocks: [...new Set([story.headline, ...story.elements].flatMap((e) => (e && !isPhoto(e) && e.ocr !== undefined ? [e.ocr] : [])))] }
+      : {}),
     photos: pieces.flatMap((p) => (p.type === 'image' ? [{ box: boxOf(p.photo.box), caption: p.piece?.text ?? null }] : [])),
   };
   article.confidence = articleConfidence(story, article, bodySize);
