@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../db/connection';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
+import { deriveIssueFolder, isPageSourceFolder, type LowConfidencePage } from './pdf/derive';
 import { createIssueWriter, type WriteResult } from './write';
 
 export { ImportValidationError, formatProblem } from './problems';
@@ -52,6 +54,62 @@ export interface ImportOptions {
 export interface ImportSummary {
   issues: number;
   articles: number;
+  /** Pages derived from PDFs or scans whose least sure article is below the review threshold. */
+  lowConfidence: LowConfidencePage[];
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Folders of page PDFs or scans given on the command line, derived into
+ * ordinary issue folders in a staging folder (docs/import-format.md), so that
+ * validation, the transaction and the search index work on them as on any
+ * issue folder. Every source is derived before anything is imported.
+ */
+async function stagePageFolders(paths: string[], staging: () => string): Promise<{ paths: string[]; lowConfidence: LowConfidencePage[] }> {
+  const out: string[] = [];
+  const lowConfidence: LowConfidencePage[] = [];
+  const problems: ImportProblem[] = [];
+  for (const p of paths) {
+    if (!isFolder(p) || !isPageSourceFolder(p)) {
+      out.push(p);
+      continue;
+    }
+    try {
+      const derived = await deriveIssueFolder(p, fs.mkdtempSync(path.join(staging(), 'issue-')));
+      out.push(derived.folder);
+      lowConfidence.push(...derived.lowConfidence);
+    } catch (err) {
+      if (!(err instanceof ImportValidationError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new ImportValidationError(problems);
+  return { paths: out, lowConfidence };
+}
+
+/**
+ * `--review OUT`: derives the issue folder from a folder of page PDFs or
+ * scans into OUT (issue.json with each article's confidence, page images,
+ * photos) with an overlay of the found articles per page (OUT/overlays/NN.png),
+ * and imports nothing: an editor corrects issue.json and imports OUT.
+ */
+export async function reviewPageFolder(dir: string, out: string): Promise<{ pages: number; articles: number; lowConfidence: LowConfidencePage[] }> {
+  if (!isFolder(dir) || !isPageSourceFolder(dir)) {
+    throw new ImportValidationError([{ file: dir, field: '', message: 'expected a folder of page PDFs or page scans with ALTO XML' }]);
+  }
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
+    throw new ImportValidationError([{ file: out, field: '', message: 'not empty: expected a new or empty folder for the review' }]);
+  }
+  const derived = await deriveIssueFolder(dir, out, { overlays: true });
+  const articles = derived.manifest.pages.reduce((n, p) => n + p.articles.length, 0);
+  return { pages: derived.manifest.pages.length, articles, lowConfidence: derived.lowConfidence };
 }
 
 /**
@@ -90,6 +148,17 @@ async function validateAll(folders: string[], preparer: Preparer): Promise<Impor
  * written in its own transaction, while a worker thread prepares the next.
  */
 export async function importIssues(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
+  let stagingDir: string | null = null;
+  const staging = (): string => (stagingDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-import-')));
+  try {
+    const staged = await stagePageFolders(paths, staging);
+    return { ...(await importIssueFolders(staged.paths, opts)), lowConfidence: staged.lowConfidence };
+  } finally {
+    if (stagingDir) fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+async function importIssueFolders(paths: string[], opts: ImportOptions): Promise<Omit<ImportSummary, 'lowConfidence'>> {
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
@@ -102,7 +171,7 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
       if (problems.length > 0) throw new ImportValidationError(problems);
     }
 
-    const summary: ImportSummary = { issues: 0, articles: 0 };
+    const summary = { issues: 0, articles: 0 };
     const writer = opts.dryRun ? null : createIssueWriter(opts.db);
     const checkpoint = writer && preparer.checkpoint;
     if (writer) {

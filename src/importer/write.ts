@@ -64,6 +64,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
       `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
        VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
     ),
+    insertLayout: db.prepare('INSERT INTO article_layout (article_id, confidence, boxes) VALUES (?, ?, ?)'),
     insertMedia: db.prepare(
       'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -108,7 +109,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
-        stmt.insertArticle.run({
+        const { lastInsertRowid: articleId } = stmt.insertArticle.run({
           issueId,
           pageId,
           pageNumber: page.number,
@@ -124,6 +125,9 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
         });
+        if (a.confidence !== null || a.textBoxes !== null) {
+          stmt.insertLayout.run(articleId, a.confidence, a.textBoxes === null ? null : Buffer.from(a.textBoxes, 'base64'));
+        }
         toIndex.push([docKey(issue.date, publicationId, seq), texts?.[seq - 1] ?? articleIndexText(a)]);
       }
     }

@@ -3,15 +3,30 @@ import type { Box } from './layout';
 /** The hotspot format allows at most this many points (src/importer/manifest.ts). */
 export const MAX_POLYGON_POINTS = 64;
 
+/** Margins tried, in multiples of the body text size, until an article's boxes join into one piece. */
+const MARGIN_STEPS = [0.6, 1, 1.5, 2, 3];
+
+/**
+ * The outline of an article's boxes as one polygon: each box grows by a
+ * margin so that the gaps between its columns and between its headline and
+ * its body close; the smallest margin that joins them all is used.
+ */
+export function articleOutline(boxes: Box[], bodySize: number): [number, number][] {
+  for (const step of MARGIN_STEPS) {
+    const joined = outline(boxes, step * bodySize, true);
+    if (joined.length > 0) return joined;
+  }
+  return outline(boxes, MARGIN_STEPS.at(-1)! * bodySize);
+}
+
 /**
  * The outline of a union of boxes, as one rectilinear polygon (clockwise,
- * origin top-left). Each box grows by `margin` on every side first, so that
- * the gaps between an article's columns and between its headline and its
- * body close. Where the boxes still fall apart, the outline of the largest
- * piece is taken; where it would need more than MAX_POLYGON_POINTS points,
+ * origin top-left). Each box grows by `margin` on every side first. Where
+ * the boxes fall apart, the outline of the largest piece is taken (or [] when
+ * `joinedOnly`); where it would need more than MAX_POLYGON_POINTS points,
  * the bounding box of the boxes.
  */
-export function outline(boxes: Box[], margin: number): [number, number][] {
+export function outline(boxes: Box[], margin: number, joinedOnly = false): [number, number][] {
   if (boxes.length === 0) return [];
   const grown = boxes.map((b) => ({ x0: b.x - margin, y0: b.y - margin, x1: b.x + b.w + margin, y1: b.y + b.h + margin }));
   const xs = [...new Set(grown.flatMap((b) => [b.x0, b.x1]))].sort((a, b) => a - b);
@@ -27,7 +42,7 @@ export function outline(boxes: Box[], margin: number): [number, number][] {
     }
   }
   const cell = (c: number, r: number): boolean => c >= 0 && r >= 0 && c < cols && r < rows && filled[r * cols + c] === 1;
-  keepLargestPiece(filled, cols, rows, xs, ys);
+  if (keepLargestPiece(filled, cols, rows, xs, ys) > 1 && joinedOnly) return [];
 
   // Boundary edges with the filled cell on their right (clockwise in y-down coordinates), keyed by start corner.
   const next = new Map<string, [number, number]>();
@@ -63,8 +78,8 @@ export function outline(boxes: Box[], margin: number): [number, number][] {
   return points;
 }
 
-/** Clears every filled cell outside the largest (by area) 4-connected piece. */
-function keepLargestPiece(filled: Uint8Array, cols: number, rows: number, xs: number[], ys: number[]): void {
+/** Clears every filled cell outside the largest (by area) 4-connected piece; returns how many pieces there were. */
+function keepLargestPiece(filled: Uint8Array, cols: number, rows: number, xs: number[], ys: number[]): number {
   const piece = new Int32Array(filled.length).fill(-1);
   const areas: number[] = [];
   for (let i = 0; i < filled.length; i++) {
@@ -92,6 +107,7 @@ function keepLargestPiece(filled: Uint8Array, cols: number, rows: number, xs: nu
   }
   const largest = areas.indexOf(Math.max(...areas));
   for (let i = 0; i < filled.length; i++) if (piece[i] !== largest) filled[i] = 0;
+  return areas.length;
 }
 
 function dropCollinear(points: [number, number][]): [number, number][] {

@@ -1,5 +1,5 @@
 import type { Block } from '../../domain/blocks';
-import { outline } from './outline';
+import { articleOutline } from './outline';
 import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
 
 // Segmentation of a page into articles, from glyph runs with their boxes,
@@ -451,7 +451,7 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
     byline: byline?.text || null,
     body,
     boxes,
-    polygon: outline(boxes, bodySize * 0.6),
+    polygon: articleOutline(boxes, bodySize),
     confidence: 0,
     textBoxes,
     ...(story.elements.some((e) => !isPhoto(e) && e.ocr !== undefined) || story.headline?.ocr !== undefined
