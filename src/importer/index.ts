@@ -54,8 +54,8 @@ export interface ImportOptions {
 export interface ImportSummary {
   issues: number;
   articles: number;
-  /** Pages derived from PDFs or scans whose least sure article is below the review threshold. */
-  lowConfidence: LowConfidencePage[];
+  /** Pages derived from PDFs or scans whose least sure article is below the review threshold (absent when there are none). */
+  lowConfidence?: LowConfidencePage[];
 }
 
 function isFolder(p: string): boolean {
@@ -152,13 +152,14 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   const staging = (): string => (stagingDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-import-')));
   try {
     const staged = await stagePageFolders(paths, staging);
-    return { ...(await importIssueFolders(staged.paths, opts)), lowConfidence: staged.lowConfidence };
+    const summary = await importIssueFolders(staged.paths, opts);
+    return staged.lowConfidence.length > 0 ? { ...summary, lowConfidence: staged.lowConfidence } : summary;
   } finally {
     if (stagingDir) fs.rmSync(stagingDir, { recursive: true, force: true });
   }
 }
 
-async function importIssueFolders(paths: string[], opts: ImportOptions): Promise<Omit<ImportSummary, 'lowConfidence'>> {
+async function importIssueFolders(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;

@@ -92,14 +92,15 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
         file: p.file,
         field: '',
         message:
-          `its text holds ${p.analysed.replacementChars} replacement characters (U+FFFD) and ${p.analysed.privateUseChars} private-use code points ` +
-          'out of ' + p.analysed.charCount + ': a font without a Unicode map; export the PDF again with fonts embedded with their ToUnicode maps',
+          `its text holds ${p.analysed.replacementChars} undecodable glyphs and ${p.analysed.privateUseChars} private-use code points ` +
+          `among ${p.analysed.charCount} characters (a font without a Unicode map): expected text that decodes; ` +
+          'export the PDF again with its fonts embedded with their ToUnicode maps',
       });
     }
   }
   if (pages.length > 99) problems.push({ file: dir, field: '', message: `${pages.length} pages; expected at most 99` });
   const date = meta?.date ?? dateFromHeader(pages) ?? dateFromName(dir);
-  if (meta && !date) problems.push({ file: path.join(dir, META_NAME), field: 'date', message: 'missing, and no page header (版眉) or folder name gives it: expected YYYY-MM-DD' });
+  if (meta && !date && problems.length === 0) problems.push({ file: path.join(dir, META_NAME), field: 'date', message: 'missing, and no page header (版眉) or folder name gives it: expected YYYY-MM-DD' });
   if (problems.length > 0 || !meta || !date) throw new ImportValidationError(problems);
 
   fs.mkdirSync(path.join(out, 'pages'), { recursive: true });

@@ -52,3 +52,4 @@ export async function openPdf(data: Uint8Array): Promise<PdfDocument> {
   }
   return doc;
 }
+

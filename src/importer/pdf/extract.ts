@@ -2,14 +2,28 @@ import type { PdfjsModule, PdfPage } from './engine';
 import type { Box, PageContent, TextRun } from './layout';
 
 /**
- * Kangxi radicals (U+2F00–U+2FDF) and CJK radical supplements (U+2E80–U+2EFF)
- * that some exporters (Chromium among them) map common ideographs to, such as
- * ⽉ for 月: NFKC folds them into the unified ideographs readers search for.
- * Only these blocks are folded: NFKC would also turn full-width punctuation
- * (：，) into ASCII.
+ * CJK Radicals Supplement characters that stand for a whole ideograph, with
+ * that ideograph (Unicode's EquivalentUnifiedIdeograph.txt): fonts that share
+ * one glyph between a radical and a character map some characters to the
+ * radical, such as ⺠ for 民 and ⻔ for 门.
  */
-export function foldRadicals(text: string): string {
-  return text.replace(/[\u2e80-\u2eff\u2f00-\u2fdf]/g, (c) => c.normalize('NFKC'));
+const SUPPLEMENT_RADICALS: Record<string, string> = Object.fromEntries(
+  [...'⺟母⺠民⺧牛⺩王⺬示⻁虎⻄西⻅见⻆角⻋车⻉贝⻑長⻓长⻔门⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻬齐⻮齿⻰龙⻳龟'].flatMap((c, i, all) =>
+    i % 2 === 0 ? [[c, all[i + 1]!]] : [],
+  ),
+);
+
+/**
+ * Text as readers search it: Kangxi radicals (U+2F00–U+2FDF) that some
+ * exporters (Chromium among them) map common ideographs to, such as ⽉ for
+ * 月, folded by NFKC, and the radical supplements above by table. Only these
+ * blocks are folded: NFKC would also turn full-width punctuation (：，) into
+ * ASCII.
+ */
+export function normaliseRunText(text: string): string {
+  return text
+    .replace(/[\u2f00-\u2fdf]/g, (c) => c.normalize('NFKC'))
+    .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT_RADICALS[c] ?? c);
 }
 
 const BOLD_FONT = /bold|black|heavy|semibold|demibold|-B$|黑|粗/i;
@@ -46,7 +60,7 @@ export async function extractPage(pdfjs: PdfjsModule, page: PdfPage): Promise<Pa
     const [x, baseline] = viewport.convertToViewportPoint(e!, f!) as [number, number];
     const font = fontOf(item.fontName);
     runs.push({
-      text: foldRadicals(item.str),
+      text: normaliseRunText(item.str),
       x,
       y: baseline - size * 0.88, // ascent of CJK faces: the box sits on the baseline
       w: item.width,

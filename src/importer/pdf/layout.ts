@@ -62,7 +62,9 @@ export interface AnalysedPage {
   /** In reading order. */
   articles: AnalysedArticle[];
   charCount: number;
+  /** Undecodable glyphs: U+FFFD, or control characters (a glyph its font maps to no character). */
   replacementChars: number;
+  /** Private-use code points (U+E000–U+F8FF, planes 15–16): a font's own codes, not text. */
   privateUseChars: number;
 }
 

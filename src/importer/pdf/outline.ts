@@ -12,11 +12,42 @@ const MARGIN_STEPS = [0.6, 1, 1.5, 2, 3];
  * its body close; the smallest margin that joins them all is used.
  */
 export function articleOutline(boxes: Box[], bodySize: number): [number, number][] {
+  const bridged = [...boxes, ...bridges(boxes)];
   for (const step of MARGIN_STEPS) {
-    const joined = outline(boxes, step * bodySize, true);
+    const joined = outline(bridged, step * bodySize, true);
     if (joined.length > 0) return joined;
   }
-  return outline(boxes, MARGIN_STEPS.at(-1)! * bodySize);
+  return outline(bridged, MARGIN_STEPS.at(-1)! * bodySize);
+}
+
+/**
+ * The gaps between an article's blocks, as boxes: below each block, up to
+ * the nearest block under it that shares some of its width (the leg of an
+ * L-shaped story under its first column), and beside it, up to the nearest
+ * block that shares some of its height (the next column).
+ */
+function bridges(boxes: Box[]): Box[] {
+  const out: Box[] = [];
+  for (const a of boxes) {
+    let below: Box | null = null;
+    let beside: Box | null = null;
+    for (const b of boxes) {
+      if (b === a) continue;
+      const sharedX = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      const sharedY = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      if (sharedX > 0 && b.y >= a.y + a.h && (!below || b.y < below.y)) below = b;
+      if (sharedY > 0 && b.x >= a.x + a.w && (!beside || b.x < beside.x)) beside = b;
+    }
+    if (below) {
+      const x = Math.max(a.x, below.x);
+      out.push({ x, y: a.y + a.h, w: Math.min(a.x + a.w, below.x + below.w) - x, h: below.y - (a.y + a.h) });
+    }
+    if (beside) {
+      const y = Math.max(a.y, beside.y);
+      out.push({ x: a.x + a.w, y, w: beside.x - (a.x + a.w), h: Math.min(a.y + a.h, beside.y + beside.h) - y });
+    }
+  }
+  return out.filter((b) => b.w > 0 && b.h > 0);
 }
 
 /**

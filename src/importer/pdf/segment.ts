@@ -44,7 +44,7 @@ interface Story {
 /** A piece of text with the runs it was read from (offsets relative to the piece). */
 interface Piece {
   text: string;
-  runs: { run: TextRun; offset: number }[];
+  runs: { run: TextRun; offset: number; length: number }[];
 }
 
 const BYLINE = /^(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|实习生|见习记者|文[\s/／|]|图[\s/／|]|摄影[\s:：]|本报评论员)/;
@@ -80,10 +80,11 @@ function countChars(text: string): { charCount: number; replacementChars: number
   let replacementChars = 0;
   let privateUseChars = 0;
   for (const ch of text) {
-    if (/\s/.test(ch)) continue;
+    if (ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r' || ch === '\u3000') continue;
     charCount += 1;
     const cp = ch.codePointAt(0)!;
-    if (cp === 0xfffd) replacementChars += 1;
+    // U+FFFD, or a control character pdf.js gives for a glyph its font maps to no character.
+    if (cp === 0xfffd || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) replacementChars += 1;
     else if ((cp >= 0xe000 && cp <= 0xf8ff) || cp >= 0xf0000) privateUseChars += 1;
   }
   return { charCount, replacementChars, privateUseChars };
@@ -182,7 +183,7 @@ function buildBlocks(lines: Line[], bodySize: number): TextBlock[] {
     let best: TextBlock | null = null;
     for (const b of blocks) {
       if (b.kind !== kind || kind === 'byline' || Math.abs(b.size - line.size) > 0.08 * line.size) continue;
-      if (kind !== 'body' && b.bold !== line.bold) continue;
+      if (b.bold !== line.bold) continue; // a bold line among body lines is a sub-head
       const last = b.lines.at(-1)!;
       const gap = line.y - (last.y + last.h);
       if (gap < -0.3 * line.size || gap > 0.9 * line.size) continue;
@@ -275,16 +276,52 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     stories.push({ headline: h, kicker, subtitle, elements: [], orphan: false });
   }
 
-  const rest: (TextBlock | Photo)[] = [...blocks.filter((b) => !used.has(b)), ...photos];
+  const rest = new Set<TextBlock | Photo>([...blocks.filter((b) => !used.has(b)), ...photos]);
+  const claim = (e: TextBlock | Photo, s: Story): void => {
+    s.elements.push(e);
+    rest.delete(e);
+  };
+  const bottomOf = (s: Story): number => {
+    const top = s.subtitle ?? s.headline!;
+    return top.y + top.h;
+  };
+  // The rest of an OCR block whose first lines are a headline stays with it.
+  for (const e of rest) {
+    const s = !isPhoto(e) && e.ocr !== undefined ? stories.find((st) => st.headline!.ocr === e.ocr) : undefined;
+    if (s) claim(e, s);
+  }
+  // A story's first row: the blocks that start just under its headline, and those beside them on the same line.
+  for (const e of rest) {
+    const box = elementBox(e);
+    let owner: Story | null = null;
+    for (const s of stories) {
+      const gap = box.y - bottomOf(s);
+      if (gap < -0.5 * bodySize || gap > 4 * bodySize || xOverlap(s.headline!, box) < Math.min(0.3 * box.w, 0.3 * s.headline!.w)) continue;
+      if (!owner || bottomOf(s) > bottomOf(owner)) owner = s;
+    }
+    if (owner) claim(e, owner);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of rest) {
+      const box = elementBox(e);
+      const s = stories.find((st) => st.elements.some((f) => sideBySide(elementBox(f), box, bodySize)));
+      if (s) {
+        claim(e, s);
+        changed = true;
+      }
+    }
+  }
+  // Every other block: the nearest story above whose headline or first row spans it.
+  const spans = new Map(stories.map((s) => [s, union([s.headline!, ...s.elements.map(elementBox)])]));
   const orphans: (TextBlock | Photo)[] = [];
   for (const e of rest) {
     const box = elementBox(e);
-    // The rest of an OCR block whose first lines are a headline stays with it.
-    let owner: Story | null = (!isPhoto(e) && e.ocr !== undefined && stories.find((s) => s.headline!.ocr === e.ocr)) || null;
-    for (const s of owner ? [] : stories) {
-      const top = s.subtitle ?? s.headline!;
-      if (top.y + top.h > box.y + 0.5 * bodySize || xOverlap(s.headline!, box) < Math.min(0.3 * box.w, 0.3 * s.headline!.w)) continue;
-      if (!owner || s.headline!.y > owner.headline!.y) owner = s;
+    let owner: Story | null = null;
+    for (const s of stories) {
+      const span = spans.get(s)!;
+      if (bottomOf(s) > box.y + 0.5 * bodySize || xOverlap(span, box) < Math.min(0.3 * box.w, 0.3 * span.w)) continue;
+      if (!owner || bottomOf(s) > bottomOf(owner)) owner = s;
     }
     if (owner) owner.elements.push(e);
     else orphans.push(e);
@@ -294,6 +331,12 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
   const withBody = stories.filter((s) => s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
   for (const s of stories) if (!withBody.includes(s)) orphans.push(...[s.kicker, s.headline!, s.subtitle, ...s.elements].filter((b): b is TextBlock | Photo => !!b));
   return [...withBody, ...orphanStories(orphans, bodySize)].sort(readingOrder(bodySize));
+}
+
+/** Two blocks that start on the same line a column gap apart: columns of one row. */
+function sideBySide(a: Box, b: Box, bodySize: number): boolean {
+  const gap = b.x >= a.x + a.w ? b.x - (a.x + a.w) : a.x - (b.x + b.w);
+  return gap >= 0 && gap < 2.5 * bodySize && Math.abs(a.y - b.y) < 1.5 * bodySize;
 }
 
 /**
@@ -310,11 +353,7 @@ function adoptNeighbours(stories: Story[], orphans: (TextBlock | Photo)[], bodyS
       const owner = stories.find((s) => {
         const top = s.subtitle ?? s.headline!;
         if (top.y + top.h > box.y + 0.5 * bodySize) return false;
-        return s.elements.some((e) => {
-          const b = elementBox(e);
-          const gap = box.x >= b.x + b.w ? box.x - (b.x + b.w) : b.x - (box.x + box.w);
-          return gap >= 0 && gap < 2.5 * bodySize && Math.abs(b.y - box.y) < 1.5 * bodySize;
-        });
+        return s.elements.some((e) => sideBySide(elementBox(e), box, bodySize));
       });
       if (owner) {
         owner.elements.push(orphans[i]!);
@@ -354,30 +393,62 @@ function readingOrder(bodySize: number): (a: Story, b: Story) => number {
   };
 }
 
-/** A story's blocks column by column: by left edge (within two characters), then from the top. */
+/**
+ * A story's blocks in reading order: bands of blocks that share rows (a
+ * story's columns, or the leg of an L-shaped story below them) from the top,
+ * and within a band column by column (left edges within two characters),
+ * each column from the top.
+ */
 function columnOrder(elements: (TextBlock | Photo)[], bodySize: number): (TextBlock | Photo)[] {
-  const sorted = [...elements].sort((a, b) => elementBox(a).x - elementBox(b).x);
-  const columns: { x: number; items: (TextBlock | Photo)[] }[] = [];
-  for (const e of sorted) {
-    const x = elementBox(e).x;
-    const col = columns.find((c) => Math.abs(c.x - x) < 2 * bodySize);
-    if (col) col.items.push(e);
-    else columns.push({ x, items: [e] });
+  const bands: { y0: number; y1: number; items: (TextBlock | Photo)[] }[] = [];
+  for (const e of [...elements].sort((a, b) => elementBox(a).y - elementBox(b).y)) {
+    const box = elementBox(e);
+    const band = bands.find((b) => box.y < b.y1 - 0.5 * bodySize);
+    if (band) {
+      band.items.push(e);
+      band.y1 = Math.max(band.y1, box.y + box.h);
+    } else {
+      bands.push({ y0: box.y, y1: box.y + box.h, items: [e] });
+    }
   }
-  return columns.flatMap((c) => c.items.sort((a, b) => elementBox(a).y - elementBox(b).y));
+  return bands.flatMap((band) => {
+    const columns: { x: number; items: (TextBlock | Photo)[] }[] = [];
+    for (const e of band.items.sort((a, b) => elementBox(a).x - elementBox(b).x)) {
+      const x = elementBox(e).x;
+      const col = columns.find((c) => Math.abs(c.x - x) < 2 * bodySize);
+      if (col) col.items.push(e);
+      else columns.push({ x, items: [e] });
+    }
+    return columns.flatMap((c) => c.items.sort((a, b) => elementBox(a).y - elementBox(b).y));
+  });
 }
 
+const CJK = '\\u2e80-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef';
+const SPACE_BETWEEN_CJK = new RegExp(`(?<=[${CJK}])\\s+(?=[${CJK}])`, 'gu');
+
+/**
+ * Whether a line of a block was stretched to the block's right edge: in a
+ * justified line the gaps between Chinese characters widen, and pdf.js reads
+ * wide gaps as spaces. A line that stops short (a paragraph's last line, a
+ * one-line byline or caption) keeps its spaces: those were typed.
+ */
+function isJustified(line: Line, block: Box): boolean {
+  return line.x + line.w > block.x + block.w - 0.5 * line.size && line.w > 0.8 * block.w;
+}
+
+/** The lines of a block as one piece of text. */
 function linesPiece(lines: Line[]): Piece {
   const piece: Piece = { text: '', runs: [] };
-  for (const l of lines) appendLine(piece, l);
+  const box = union(lines);
+  lines.forEach((l, i) => appendLine(piece, l, i < lines.length - 1 && isJustified(l, box)));
   return piece;
 }
 
-function appendLine(piece: Piece, line: Line): void {
+function appendLine(piece: Piece, line: Line, justified: boolean): void {
   for (const run of [...line.runs].sort((a, b) => a.x - b.x)) {
-    const before = piece.text;
-    piece.text = joinText(before, run.text);
-    piece.runs.push({ run, offset: piece.text.length - run.text.length });
+    const text = justified ? run.text.replace(SPACE_BETWEEN_CJK, '') : run.text;
+    piece.text = joinText(piece.text, text);
+    piece.runs.push({ run, offset: piece.text.length - text.length, length: text.length });
   }
 }
 
@@ -402,10 +473,13 @@ function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiec
       const bullet = BULLET.test(line.text);
       // The first line of a column piece continues the paragraph the last column ended, unless indented.
       const continues = prev && prev.type !== 'image' && prev.type !== 'heading' && prev.open && !indented && !bullet;
+      const justified = isJustified(line, e);
       if (continues && (i > 0 || prev.type === 'paragraph')) {
-        appendLine(prev.piece, line);
+        appendLine(prev.piece, line, justified);
       } else {
-        out.push({ type: bullet ? 'list' : 'paragraph', piece: linesPiece([line]), open: true });
+        const piece: Piece = { text: '', runs: [] };
+        appendLine(piece, line, justified);
+        out.push({ type: bullet ? 'list' : 'paragraph', piece, open: true });
       }
       const last = out.at(-1)!;
       // A line that stops well short of the column's right edge ends its paragraph.
@@ -413,6 +487,22 @@ function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiec
     });
   }
   return out;
+}
+
+/**
+ * The kicker, headline, subtitle and byline as one zone as wide as the
+ * columns that start under them: the blank beside a short headline belongs
+ * to its story.
+ */
+function headZone(story: Story, bodySize: number): Box[] {
+  const head = [story.kicker, story.headline, story.subtitle].filter((b): b is TextBlock => !!b);
+  if (head.length === 0) return [];
+  const zone = union(head);
+  const firstRow = story.elements.map(elementBox).filter((b) => b.y < zone.y + zone.h + 5 * bodySize);
+  if (firstRow.length === 0) return [zone];
+  const x0 = Math.min(zone.x, ...firstRow.map((b) => b.x));
+  const x1 = Math.max(zone.x + zone.w, ...firstRow.map((b) => b.x + b.w));
+  return [{ x: x0, y: zone.y, w: x1 - x0, h: zone.h }];
 }
 
 function standInTitle(text: string): string {
@@ -432,7 +522,7 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
   const body: Block[] = pieces.map((p) =>
     p.type === 'image' ? { type: 'image', src: '', ...(p.piece ? { caption: p.piece.text } : {}) } : { type: p.type, text: p.piece.text },
   );
-  const boxes = [story.kicker, story.headline, story.subtitle, ...ordered.map(elementBox)].filter((b): b is Box => !!b).map(boxOf);
+  const boxes = [...headZone(story, bodySize), ...ordered.map(elementBox)].map(boxOf);
 
   // Text boxes: the pieces in articleText()'s order, each offset by where its part starts.
   const parts: (Piece | null)[] = [kicker, title, subtitle, byline, ...pieces.map((p) => p.piece)];
@@ -440,7 +530,7 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
   let at = 0;
   for (const part of parts) {
     if (!part || part.text === '') continue;
-    for (const { run, offset } of part.runs) textBoxes.push({ ...boxOf(run), offset: at + offset, length: run.text.length });
+    for (const { run, offset, length } of part.runs) textBoxes.push({ ...boxOf(run), offset: at + offset, length });
     at += part.text.length + 1;
   }
 
