@@ -3,8 +3,15 @@ import { z } from 'zod';
 import type { AnalysedPage, TextRun } from '../pdf/layout';
 import { segmentPage } from '../pdf/segment';
 
-/** Why an ALTO file cannot be used; the message says what was expected. */
-export class AltoError extends Error {}
+/** Why an ALTO file cannot be used: the file, and what was expected. */
+export class AltoError extends Error {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(`${file}: ${detail}`);
+  }
+}
 
 /** Points per ALTO measurement unit; `pixel` is resolved with the scan's resolution. */
 const POINTS_PER_UNIT: Record<string, number> = { inch1200: 72 / 1200, mm10: 72 / 254 };
@@ -55,16 +62,16 @@ export function analyseAlto(xml: string, target: AltoTarget, file = 'ALTO'): Ana
   try {
     doc = parser.parse(xml, true) as Node;
   } catch (err) {
-    throw new AltoError(`${file}: not well-formed XML (${(err as Error).message.split('\n')[0]}); expected an ALTO file`);
+    throw new AltoError(file, `not well-formed XML (${(err as Error).message.split('\n')[0]}); expected an ALTO file`);
   }
   const alto = doc['alto'] as Node | undefined;
   const page = alto && typeof alto['Layout'] === 'object' ? children(alto['Layout'] as Node, 'Page')[0] : undefined;
-  if (!alto || !page) throw new AltoError(`${file}: no <alto><Layout><Page>; expected an ALTO v2–v4 file`);
+  if (!alto || !page) throw new AltoError(file, `no <alto><Layout><Page>; expected an ALTO v2–v4 file`);
 
   const unit = String((alto['Description'] as Node | undefined)?.['MeasurementUnit'] ?? 'pixel').trim();
   const pageW = Number(page['WIDTH']);
   const pageH = Number(page['HEIGHT']);
-  if (!(pageW > 0) || !(pageH > 0)) throw new AltoError(`${file}: <Page> has no WIDTH and HEIGHT; expected the page size in ${unit}`);
+  if (!(pageW > 0) || !(pageH > 0)) throw new AltoError(file, `<Page> has no WIDTH and HEIGHT; expected the page size in ${unit}`);
 
   // Points per ALTO unit, and the page size in points, after checking the ALTO page against its target.
   let scale: number;
@@ -75,16 +82,14 @@ export function analyseAlto(xml: string, target: AltoTarget, file = 'ALTO'): Ana
     scale = POINTS_PER_UNIT[unit] ?? target.widthPt / pageW;
     [widthPt, heightPt] = [target.widthPt, target.heightPt];
     if (mismatch(pageW * scale, widthPt) || mismatch(pageH * scale, heightPt)) {
-      throw new AltoError(
-        `${file}: its page is ${Math.round(pageW * scale)}×${Math.round(pageH * scale)} pt but the PDF page is ${Math.round(widthPt)}×${Math.round(heightPt)} pt; expected the ALTO of this page`,
+      throw new AltoError(file, `its page is ${Math.round(pageW * scale)}×${Math.round(pageH * scale)} pt but the PDF page is ${Math.round(widthPt)}×${Math.round(heightPt)} pt; expected the ALTO of this page`,
       );
     }
   } else {
     scale = POINTS_PER_UNIT[unit] ?? 72 / (target.dpi ?? DEFAULT_SCAN_DPI);
     [widthPt, heightPt] = [pageW * scale, pageH * scale];
     if (mismatch(pageW / pageH, target.widthPx / target.heightPx) || (unit === 'pixel' && mismatch(pageW, target.widthPx))) {
-      throw new AltoError(
-        `${file}: its page is ${pageW}×${pageH} ${unit}, which does not fit the ${target.widthPx}×${target.heightPx} px image; expected the ALTO of this image`,
+      throw new AltoError(file, `its page is ${pageW}×${pageH} ${unit}, which does not fit the ${target.widthPx}×${target.heightPx} px image; expected the ALTO of this image`,
       );
     }
   }
@@ -114,7 +119,7 @@ function blockLines(block: Node, fontSizes: Map<string, number>, scale: number, 
     const lineSize = fontSizes.get(String(line['STYLEREFS'] ?? '').split(' ')[0] ?? '');
     for (const raw of children(line, 'String')) {
       const parsed = stringSchema.safeParse(raw);
-      if (!parsed.success) throw new AltoError(`${file}: String ${String(raw['ID'] ?? '')} lacks ${parsed.error.issues[0]?.path.join('.')}; expected CONTENT, HPOS, VPOS, WIDTH and HEIGHT`);
+      if (!parsed.success) throw new AltoError(file, `String ${String(raw['ID'] ?? '')} lacks ${parsed.error.issues[0]?.path.join('.')}; expected CONTENT, HPOS, VPOS, WIDTH and HEIGHT`);
       const s: AltoString = parsed.data;
       if (s.CONTENT.trim() === '') continue;
       const h = s.HEIGHT * scale;

@@ -81,8 +81,14 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
       if (PDF_FILE.test(name)) pages.push(...(await pdfPages(file, altoBeside(dir, name, names))));
       else if (IMAGE_FILE.test(name)) pages.push(await imagePage(file, altoBeside(dir, name, names)));
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+        problems.push({ file, field: '', message: `cannot be read (${code}): expected a readable file (a broken link?)` });
+        continue;
+      }
       if (!(err instanceof PdfOpenError || err instanceof PageSizeError || err instanceof AltoError || err instanceof SourceError)) throw err;
-      problems.push({ file: err instanceof AltoError ? '' : file, field: '', message: err.message });
+      if (err instanceof AltoError) problems.push({ file: err.file, field: '', message: err.detail });
+      else problems.push({ file, field: '', message: err.message });
     }
   }
   for (const p of pages) {
@@ -224,6 +230,13 @@ async function imagePage(file: string, alto: string | null): Promise<SourcePage>
   return { file, analysed, jpeg: data, width: info.width, height: info.height, pdf: null };
 }
 
+/** A box in image pixels, cut to the image: OCR boxes may reach past the scan's edge. */
+function clampToImage(b: Box, toPx: number, width: number, height: number): Box {
+  const x = Math.min(width, Math.max(0, b.x * toPx));
+  const y = Math.min(height, Math.max(0, b.y * toPx));
+  return { x, y, w: Math.max(0, Math.min(width, (b.x + b.w) * toPx) - x), h: Math.max(0, Math.min(height, (b.y + b.h) * toPx) - y) };
+}
+
 function pixelPolygon(points: [number, number][], toPx: number, width: number, height: number): [number, number][] {
   return points.map(([x, y]) => [Math.min(width, Math.max(0, Math.round(x * toPx))), Math.min(height, Math.max(0, Math.round(y * toPx)))]);
 }
@@ -254,7 +267,7 @@ async function manifestArticle(a: AnalysedArticle, position: number, p: SourcePa
     hotspot,
     body,
     confidence: a.confidence,
-    textBoxes: packTextBoxes(a.textBoxes.map((t) => ({ ...t, x: t.x * toPx, y: t.y * toPx, w: t.w * toPx, h: t.h * toPx }))).toString('base64'),
+    textBoxes: packTextBoxes(a.textBoxes.map((t) => ({ ...t, ...clampToImage(t, toPx, p.width, p.height) }))).toString('base64'),
   };
 }
 
