@@ -50,7 +50,7 @@ runCli(async () => {
       console.log(`${verb} ${issue.publication.slug} ${issue.date}: ${issue.pages.length} pages, ${articles} articles`);
     },
   });
-  printLowConfidence(summary.lowConfidence);
+  printLowConfidence(summary.lowConfidence ?? []);
   // Closing checkpoints what is left in the WAL: part of the import's cost.
   db.close();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
