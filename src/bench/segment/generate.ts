@@ -180,7 +180,7 @@ async function typesetIssue(tab: Page, dir: string, issue: number, o: SegmentCor
 }
 
 function truthArticle(a: ArticleSpec, t: TypesetArticle): TruthArticle {
-  if (t.body.length === 0) throw new Error(`article ${a.id}: no body text fitted its region`);
+  if (t.body.length === 0) throw new Error(`article ${a.id}: no body text fitted its region ${JSON.stringify(a.region)} under a headline block of ${JSON.stringify(t.boxes[0])}`);
   return {
     id: a.id,
     kicker: a.kicker,

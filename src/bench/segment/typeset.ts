@@ -238,7 +238,8 @@ interface PxRect {
 interface FlowOutput {
   id: string;
   head: PxRect;
-  frames: PxRect[];
+  /** Each column frame's filled part; null when nothing went into it. */
+  frames: Array<PxRect | null>;
   placed: Array<{ block: number; text: string }>;
   leftover: FlowItem[];
 }
@@ -271,13 +272,14 @@ function flowArticles(inputs: FlowInput[]): FlowOutput[] {
     const top = headRect.y + headRect.h + 2;
     const lowest = Math.max(...input.frames.map((f) => f.bottom));
 
-    const flow = (cap: number) => {
+    // `scale` shortens every column in proportion, so an L keeps its shape when balanced.
+    const flow = (scale: number) => {
       document.querySelectorAll(`[data-frames-of="${input.id}"]`).forEach((n) => n.remove());
       const frames = input.frames.map((f, i) => {
         const el = document.createElement('div');
         el.className = 'frame';
         el.dataset.framesOf = input.id;
-        const bottom = Math.min(f.bottom, cap);
+        const bottom = top + scale * (f.bottom - top);
         el.style.cssText = `left:${f.x}px;top:${top}px;width:${input.frameWidth}px;height:${Math.max(0, bottom - top)}px`;
         document.body.append(el);
         return { el, limit: bottom, last: i === input.frames.length - 1 };
@@ -336,8 +338,12 @@ function flowArticles(inputs: FlowInput[]): FlowOutput[] {
           }
           if (cut === 0) {
             node.remove();
-            const empty = frame.el.childElementCount === 0;
-            if (empty && item.kind === 'fig') queue.shift(); // taller than a whole column: left out
+            const empty = Array.from(frame.el.children).every((c) => c.classList.contains('from'));
+            if (empty && item.kind === 'fig') {
+              // Taller than a whole column: left out.
+              queue.shift();
+              continue;
+            }
             // A sub-head stays with the text it heads.
             const prev = placed[placed.length - 1];
             if (!empty && prev && prev.node.parentElement === frame.el && prev.node.tagName === 'H4') {
@@ -353,22 +359,22 @@ function flowArticles(inputs: FlowInput[]): FlowOutput[] {
       return { frames, placed, leftover: queue };
     };
 
-    let result = flow(lowest);
+    let result = flow(1);
     if (input.balance && result.leftover.length === 0 && input.frames.length > 1) {
-      let lo = top;
-      let hi = lowest;
-      for (let i = 0; i < 12 && hi - lo > 1; i += 1) {
+      let lo = 0;
+      let hi = 1;
+      for (let i = 0; i < 12 && (hi - lo) * (lowest - top) > 1; i += 1) {
         const mid = (lo + hi) / 2;
         if (flow(mid).leftover.length === 0) hi = mid;
         else lo = mid;
       }
       result = flow(hi);
     }
-    const frameRects = result.frames.flatMap((f) => {
+    const frameRects = result.frames.map((f) => {
       const last = f.el.lastElementChild;
-      if (!last) return [];
+      if (!last) return null;
       const box = rectOf(f.el);
-      return [{ x: box.x, y: box.y, w: box.w, h: last.getBoundingClientRect().bottom - box.y }];
+      return { x: box.x, y: box.y, w: box.w, h: last.getBoundingClientRect().bottom - box.y };
     });
     results.push({ id: input.id, head: headRect, frames: frameRects, placed: result.placed.map(({ block, text }) => ({ block, text })), leftover: result.leftover });
   }
@@ -406,13 +412,22 @@ function flowInput(spec: PageSpec, a: ArticleSpec): FlowInput {
     frameWidth: geo.width * PX_PER_PT,
     items: flowItems(a),
     jumpTo: a.jumpTo === null ? null : `（下转第${a.jumpTo}版）`,
-    balance: a.region.short === undefined && a.jumpTo === null,
+    balance: a.jumpTo === null,
   };
 }
 
 const toPt = (r: PxRect): Box => ({ x: r.x / PX_PER_PT, y: r.y / PX_PER_PT, w: r.w / PX_PER_PT, h: r.h / PX_PER_PT });
 
-function assemble(a: ArticleSpec, out: FlowOutput, shortBottomPt: number | null): TypesetArticle {
+/** Filled legs reach further down than every filled short column, by more than `minStepPt`. */
+function isL(frames: Array<Box | null>, legs: number | null, minStepPt: number): boolean {
+  if (legs === null) return false;
+  const bottoms = (fs: Array<Box | null>) => fs.filter((f): f is Box => f !== null).map((f) => f.y + f.h);
+  const leg = bottoms(frames.slice(0, legs));
+  const short = bottoms(frames.slice(legs));
+  return leg.length > 0 && short.length > 0 && Math.min(...leg) > Math.max(...short) + minStepPt;
+}
+
+function assemble(a: ArticleSpec, out: FlowOutput, lineGapPt: number): TypesetArticle {
   const wideIndex = a.widePhoto ? a.body.findIndex((b) => b.type === 'image') : -1;
   const texts = new Map<number, string>();
   for (const p of out.placed) if (p.block >= 0) texts.set(p.block, (texts.get(p.block) ?? '') + p.text);
@@ -429,9 +444,9 @@ function assemble(a: ArticleSpec, out: FlowOutput, shortBottomPt: number | null)
     if (!source) return [];
     return source.type === 'image' ? [source] : [{ type: source.type, text: item.text }];
   });
-  const frames = out.frames.map(toPt);
-  const lShaped = shortBottomPt !== null && frames.some((f) => f.y + f.h > shortBottomPt + 1);
-  return { id: a.id, boxes: [toPt(out.head), ...frames], body, leftover, lShaped };
+  const frames = out.frames.map((f) => (f ? toPt(f) : null));
+  const filled = frames.filter((f): f is Box => f !== null);
+  return { id: a.id, boxes: [toPt(out.head), ...filled], body, leftover, lShaped: isL(frames, a.region.short?.cols ?? null, lineGapPt) };
 }
 
 /** Typesets one page on a browser tab and prints it. */
@@ -443,6 +458,7 @@ export async function typesetPage(tab: Page, spec: PageSpec): Promise<TypesetPag
   const outputs = await tab.evaluate(flowArticles, spec.articles.map((a) => flowInput(spec, a)));
   await tab.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
   const pdf = await tab.pdf({ preferCSSPageSize: true, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-  const articles = spec.articles.map((a, i) => assemble(a, outputs[i]!, a.region.short ? a.region.short.bottom : null));
+  // An L's legs must outrun its short columns by more than three lines of body text.
+  const articles = spec.articles.map((a, i) => assemble(a, outputs[i]!, 3 * spec.bodyFontPt * 1.5));
   return { pdf, articles };
 }
