@@ -277,7 +277,8 @@ async function planPage(
       byline: text.byline ?? null,
       lead,
       body,
-      widePhoto: photo !== null && region.cols >= 2 && widthPt < 700 && rng.chance(0.5),
+      // Across the columns only where the photo leaves the region room for text below it.
+      widePhoto: photo !== null && region.cols >= 2 && widthPt < 700 && (widthPt * DEFAULT_PHOTO_HEIGHT) / DEFAULT_PHOTO_WIDTH < (region.short?.bottom ?? region.bottom) - region.top - 260 && rng.chance(0.5),
       region,
       jumpTo,
       jumpFrom: null,

@@ -5,6 +5,7 @@
 // article can take any shape made of columns (an L around another story) and go on to another
 // page; every block is measured in the browser as it is placed.
 import fs from 'node:fs';
+import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Box } from './truth';
 
@@ -163,7 +164,7 @@ export function pageHtml(spec: PageSpec): string {
     : '';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
 @page { size: ${px(W)} ${px(H)}; margin: 0; }
-html, body { margin: 0; padding: 0; }
+html, body { margin: 0; padding: 0; overflow: hidden; }
 body { width: ${px(W)}; height: ${px(H)}; position: relative; overflow: hidden; background: #fff; color: #111;
   font-family: 'Noto Serif CJK SC', serif; font-size: ${spec.bodyFontPt}pt; line-height: 1.5; }
 .runhead { position: absolute; display: flex; justify-content: space-between; align-items: baseline;
@@ -458,6 +459,8 @@ export async function typesetPage(tab: Page, spec: PageSpec): Promise<TypesetPag
   const outputs = await tab.evaluate(flowArticles, spec.articles.map((a) => flowInput(spec, a)));
   await tab.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
   const pdf = await tab.pdf({ preferCSSPageSize: true, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+  const pages = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+  if (pages !== 1) throw new Error(`page ${spec.header.label} printed on ${pages} pages: something reaches past the page's foot`);
   // An L's legs must outrun its short columns by more than three lines of body text.
   const articles = spec.articles.map((a, i) => assemble(a, outputs[i]!, 3 * spec.bodyFontPt * 1.5));
   return { pdf, articles };
