@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { altoBlocksInPoints, altoTextBlocks, scannedFixturesDir } from '../src/bench/segment/alto';
 import { truthToScored } from '../src/bench/segment/bench';
 import { ensureSegmentCorpus, type SegmentCorpus } from '../src/bench/segment/generate';
-import { blockCoverage, compactText, editDistance, inversions, regionIoU, scoreCorpus, scorePage, type ScoredArticle, type ScoredPage } from '../src/bench/segment/score';
+import { blockCoverage, compactText, contentPoints, editDistance, inversions, regionIoU, scoreCorpus, scorePage, type ScoredArticle, type ScoredPage } from '../src/bench/segment/score';
 import { blockTexts } from '../src/search/blocks';
 import { PROJECT_ROOT } from '../src/paths';
 import { tempDir } from './helpers/fixtures';
@@ -14,7 +14,8 @@ import { tempDir } from './helpers/fixtures';
 // The scorer, on made-up predictions.
 
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
-const article = (title: string, body: string, ...boxes: ReturnType<typeof box>[]): ScoredArticle => ({ title, body, boxes });
+/** A made-up article whose printed content fills its boxes (a point every 10 pt). */
+const article = (title: string, body: string, ...boxes: ReturnType<typeof box>[]): ScoredArticle => ({ title, body, boxes, content: contentPoints({ lines: [], photos: boxes }) });
 const header = { number: 3, name: '城区', dateText: '2026年3月2日 星期一' };
 
 /** Four stories on a 2 × 2 grid, plus an L around the last one. */
@@ -74,14 +75,32 @@ describe('segmentation scorer', () => {
     const retitled = article('地铁20号线启动试运營', c.body, ...c.boxes);
     const typo = article(d.title, d.body.replace('热乎饭', '热呼饭') + ' ', ...d.boxes);
     // Read in the order a, c, b, d: one pair inverted.
-    const page = scorePage(truth, { header: { ...header, name: '城 区' }, articles: [a, retitled, shifted, typo] });
+    const predicted = { header: { ...header, name: '城 区' }, articles: [a, retitled, shifted, typo] };
+    const page = scorePage(truth, predicted);
     expect(page.matches).toHaveLength(4);
-    expect(page.matches[1]!.iou).toBeCloseTo(0.9, 5);
+    expect(page.matches[1]!.iou).toBeCloseTo(8 / 9, 5); // its top row of 9 content points is left out
+    expect(scorePage(truth, predicted, { mode: 'boxes' }).matches[1]!.iou).toBeCloseTo(0.9, 5);
     const s = scoreCorpus([page]);
     expect(s.headlineExact).toBe(3 / 4);
     const truthChars = truth.articles.reduce((n, x) => n + [...compactText(x.body)].length, 0);
     expect(s.bodyCer).toBeCloseTo(1 / truthChars, 10);
     expect(s).toMatchObject({ orderInversions: 1, orderPairs: 6, pagesWithOrderErrors: 1, headerExact: 1 });
+  });
+
+  test('content points: one per character pitch along a line, a 10 pt grid over a photo', () => {
+    expect(contentPoints({ lines: [box(0, 0, 100, 10)], photos: [] })).toHaveLength(10);
+    expect(contentPoints({ lines: [], photos: [box(0, 0, 100, 50)] })).toHaveLength(50);
+  });
+
+  test('a prediction drawn tight around the glyphs matches by content, not by boxes', () => {
+    // Truth: a headline block across two columns and two column frames; the text fills 70 % of each.
+    const headline = box(0, 0, 200, 40);
+    const columns = [box(0, 45, 95, 300), box(105, 45, 95, 300)];
+    const printed = { lines: [box(0, 10, 140, 20), ...columns.map((c) => box(c.x, c.y, c.w, 210))], photos: [] };
+    const truthPage: ScoredPage = { header, articles: [{ title: 'T', body: '', boxes: [headline, ...columns], content: contentPoints(printed) }] };
+    const tight: ScoredPage = { header, articles: [article('T', '', ...printed.lines)] };
+    expect(scorePage(truthPage, tight).matches).toHaveLength(1);
+    expect(scorePage(truthPage, tight, { mode: 'boxes' }).missed).toEqual([{ truth: 0, bestIoU: expect.closeTo((140 * 20 + 2 * 95 * 210) / (200 * 40 + 2 * 95 * 300), 10) }]);
   });
 
   test('an ad page: every predicted article is spurious, recall stays 100 %', () => {

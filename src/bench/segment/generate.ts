@@ -13,7 +13,7 @@ import { corpusTruthSchema, type CorpusTruth, type TruthArticle, type TruthPage 
 import { columnGeometry, launchTypesetter, typesetPage, type AdSpec, type ArticleRegion, type ArticleSpec, type PageSpec, type SpecBlock, type TypesetArticle } from './typeset';
 
 /** Bump when the generator's output changes, so cached corpora are not reused. */
-export const SEGMENT_CORPUS_VERSION = 1;
+export const SEGMENT_CORPUS_VERSION = 2;
 
 export interface SegmentCorpusOptions {
   seed: number;
@@ -192,6 +192,7 @@ function truthArticle(a: ArticleSpec, t: TypesetArticle): TruthArticle {
     continuedTo: a.jumpTo !== null && t.leftover.length > 0 ? a.jumpTo : null,
     continuedFrom: a.jumpFrom,
     lShaped: t.lShaped,
+    ink: t.ink,
   };
 }
 

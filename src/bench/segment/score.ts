@@ -2,12 +2,16 @@
 import type { Box, PageHeader } from './truth';
 
 /** What the scorer compares of one article, truth or prediction alike. */
+export type Point = readonly [number, number];
+
 export interface ScoredArticle {
   title: string;
   /** Body text: text blocks and photo captions, in order. */
   body: string;
   /** The article's region is the union of these rectangles. */
   boxes: readonly Box[];
+  /** Truth only: points sampling what the article printed (contentPoints), for content IoU. */
+  content?: readonly Point[];
 }
 
 export interface ScoredPage {
@@ -17,6 +21,19 @@ export interface ScoredPage {
 }
 
 export const MIN_IOU = 0.8;
+
+/**
+ * How a predicted region is compared with a truth article's:
+ * - 'boxes': IoU of the two unions of rectangles, whitespace included, so a prediction drawn
+ *   tight around the glyphs loses against a truth drawn to the column edges and vice versa;
+ * - 'content': IoU of the truth's printed content (sample points on its lines and photos) the
+ *   prediction covers, against all truth content it covers: which text and photos the analyser
+ *   put together, whatever margin either side draws around them.
+ */
+export type IouMode = 'content' | 'boxes';
+
+/** Grid step of the sample points over a photo, in points (about one body character). */
+export const PHOTO_GRID_PT = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Geometry: exact areas of unions of rectangles, by coordinate compression.
@@ -63,6 +80,21 @@ export function regionAreas(a: readonly Box[], b: readonly Box[]): { a: number; 
     }
   }
   return out;
+}
+
+/** One point per character pitch (the line's height) along each line of text, a grid over each photo. */
+export function contentPoints(ink: { lines: readonly Box[]; photos: readonly Box[] }): Point[] {
+  const points: Point[] = [];
+  for (const line of ink.lines) {
+    const step = line.h;
+    for (let x = line.x + step / 2; x < line.x + line.w; x += step) points.push([x, line.y + line.h / 2]);
+  }
+  for (const photo of ink.photos) {
+    for (let y = photo.y + PHOTO_GRID_PT / 2; y < photo.y + photo.h; y += PHOTO_GRID_PT) {
+      for (let x = photo.x + PHOTO_GRID_PT / 2; x < photo.x + photo.w; x += PHOTO_GRID_PT) points.push([x, y]);
+    }
+  }
+  return points;
 }
 
 export function regionIoU(a: readonly Box[], b: readonly Box[]): number {
@@ -175,12 +207,14 @@ export interface PageScore {
  * Matches predictions to truth one-to-one, best IoU first, keeping pairs with IoU ≥ minIoU
  * (above 0.5 a region can only match one other of a non-overlapping set, so greedy is exact).
  */
-export function scorePage(truth: ScoredPage, predicted: ScoredPage, minIoU = MIN_IOU): PageScore {
+export function scorePage(truth: ScoredPage, predicted: ScoredPage, opts: { mode?: IouMode; minIoU?: number } = {}): PageScore {
+  const minIoU = opts.minIoU ?? MIN_IOU;
+  const iouOf = opts.mode === 'boxes' ? (t: number, p: number) => regionIoU(truth.articles[t]!.boxes, predicted.articles[p]!.boxes) : contentIoUs(truth, predicted);
   const pairs: Array<{ t: number; p: number; iou: number }> = [];
   const best = truth.articles.map(() => 0);
-  truth.articles.forEach((ta, t) => {
-    predicted.articles.forEach((pa, p) => {
-      const iou = regionIoU(ta.boxes, pa.boxes);
+  truth.articles.forEach((_, t) => {
+    predicted.articles.forEach((_, p) => {
+      const iou = iouOf(t, p);
       best[t] = Math.max(best[t]!, iou);
       if (iou >= minIoU) pairs.push({ t, p, iou });
     });
@@ -220,6 +254,22 @@ export function scorePage(truth: ScoredPage, predicted: ScoredPage, minIoU = MIN
       truth.header.number === predicted.header.number &&
       compactText(truth.header.name ?? '') === compactText(predicted.header.name ?? '') &&
       compactText(truth.header.dateText ?? '') === compactText(predicted.header.dateText ?? ''),
+  };
+}
+
+/** Content IoU of every (truth, prediction) pair: counts each prediction's covered truth points once. */
+function contentIoUs(truth: ScoredPage, predicted: ScoredPage): (t: number, p: number) => number {
+  const points = truth.articles.map((a, t) => {
+    if (!a.content) throw new Error(`truth article ${t} («${a.title}») has no content points to score content IoU with`);
+    return a.content;
+  });
+  // covered[p][t]: how many of truth article t's points prediction p covers.
+  const covered = predicted.articles.map((pa) => points.map((pts) => pts.filter(([x, y]) => covers(pa.boxes, x, y)).length));
+  return (t, p) => {
+    const row = covered[p]!;
+    const others = row.reduce((s, n, i) => (i === t ? s : s + n), 0);
+    const total = points[t]!.length + others;
+    return total > 0 ? row[t]! / total : 0;
   };
 }
 

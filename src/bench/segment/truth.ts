@@ -26,6 +26,8 @@ export const truthArticleSchema = z.object({
   /** The story goes on (转第N版) or comes from (接第N版) another page of the issue. */
   continuedTo: z.number().int().nullable(),
   continuedFrom: z.number().int().nullable(),
+  /** What it printed: one rectangle per line of text, and its photos (what content IoU samples). */
+  ink: z.object({ lines: z.array(boxSchema), photos: z.array(boxSchema) }),
   /** The article's frames follow an L (a dogleg around another story). */
   lShaped: z.boolean(),
 });

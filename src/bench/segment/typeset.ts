@@ -85,6 +85,8 @@ export interface TypesetArticle {
   leftover: SpecBlock[];
   /** Some column of it reaches further down than the columns beside it that another story took. */
   lShaped: boolean;
+  /** Its printed lines of text and photos, in PDF points. */
+  ink: { lines: Box[]; photos: Box[] };
 }
 
 export interface TypesetPage {
@@ -243,6 +245,8 @@ interface FlowOutput {
   frames: Array<PxRect | null>;
   placed: Array<{ block: number; text: string }>;
   leftover: FlowItem[];
+  /** Every line of text (one rectangle per line) and every photo the article printed. */
+  ink: { lines: PxRect[]; photos: PxRect[] };
 }
 
 /** Runs in the page: self-contained, no closures over Node code. */
@@ -377,7 +381,18 @@ function flowArticles(inputs: FlowInput[]): FlowOutput[] {
       const box = rectOf(f.el);
       return { x: box.x, y: box.y, w: box.w, h: last.getBoundingClientRect().bottom - box.y };
     });
-    results.push({ id: input.id, head: headRect, frames: frameRects, placed: result.placed.map(({ block, text }) => ({ block, text })), leftover: result.leftover });
+    const ink: FlowOutput['ink'] = { lines: [], photos: [] };
+    for (const root of [head, ...result.frames.map((f) => f.el)]) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent?.trim()) continue;
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        for (const r of Array.from(range.getClientRects())) if (r.width > 0 && r.height > 0) ink.lines.push({ x: r.left, y: r.top, w: r.width, h: r.height });
+      }
+      root.querySelectorAll('img').forEach((img) => ink.photos.push(rectOf(img)));
+    }
+    results.push({ id: input.id, head: headRect, frames: frameRects, placed: result.placed.map(({ block, text }) => ({ block, text })), leftover: result.leftover, ink });
   }
   return results;
 }
@@ -447,7 +462,8 @@ function assemble(a: ArticleSpec, out: FlowOutput, lineGapPt: number): TypesetAr
   });
   const frames = out.frames.map((f) => (f ? toPt(f) : null));
   const filled = frames.filter((f): f is Box => f !== null);
-  return { id: a.id, boxes: [toPt(out.head), ...filled], body, leftover, lShaped: isL(frames, a.region.short?.cols ?? null, lineGapPt) };
+  const ink = { lines: out.ink.lines.map(toPt), photos: out.ink.photos.map(toPt) };
+  return { id: a.id, boxes: [toPt(out.head), ...filled], body, leftover, lShaped: isL(frames, a.region.short?.cols ?? null, lineGapPt), ink };
 }
 
 /** Typesets one page on a browser tab and prints it. */
