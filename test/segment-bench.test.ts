@@ -75,7 +75,7 @@ describe('segmentation scorer', () => {
     const retitled = article('地铁20号线启动试运營', c.body, ...c.boxes);
     const typo = article(d.title, d.body.replace('热乎饭', '热呼饭') + ' ', ...d.boxes);
     // Read in the order a, c, b, d: one pair inverted.
-    const predicted = { header: { ...header, name: '城 区' }, articles: [a, retitled, shifted, typo] };
+    const predicted = { header: { ...header, name: '城 区', dateText: '2026年3月2日' }, articles: [a, retitled, shifted, typo] };
     const page = scorePage(truth, predicted);
     expect(page.matches).toHaveLength(4);
     expect(page.matches[1]!.iou).toBeCloseTo(8 / 9, 5); // its top row of 9 content points is left out

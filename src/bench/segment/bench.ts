@@ -213,7 +213,7 @@ export function formatSegmentBench(r: SegmentBenchResult, date: string, machine:
     `| body character error rate | ${pct(s.bodyCer, 2)} | ≤ ${pct(t.bodyCer, 1)} | ${met(s.bodyCer <= t.bodyCer)} |`,
     `| pages per second | ${r.timing.pagesPerSecond.toFixed(2)} | ≥ ${t.pagesPerSecond} | ${met(r.timing.pagesPerSecond >= t.pagesPerSecond)} |`,
     `| reading order | ${s.orderInversions} of ${s.orderPairs} pairs inverted; ${s.pagesWithOrderErrors} pages affected | – | – |`,
-    `| page header (版次, 版名, date) exact | ${pct(s.headerExact)} of pages | – | – |`,
+    `| page header (版次, 版名 and the date) exact | ${pct(s.headerExact)} of pages | – | – |`,
     ...(r.scanned
       ? [
           '',

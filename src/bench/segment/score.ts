@@ -164,6 +164,11 @@ function bandedDistance(s: readonly string[], t: readonly string[], band: number
   return prev[m]!;
 }
 
+/** The date of a 版眉's date text (2026年3月2日), without the weekday or anything else printed with it. */
+export function printedDate(dateText: string | null): string | null {
+  return /\d{4}年\d{1,2}月\d{1,2}日/.exec(compactText(dateText ?? ''))?.[0] ?? null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading order.
 
@@ -253,7 +258,7 @@ export function scorePage(truth: ScoredPage, predicted: ScoredPage, opts: { mode
     headerExact:
       truth.header.number === predicted.header.number &&
       compactText(truth.header.name ?? '') === compactText(predicted.header.name ?? '') &&
-      compactText(truth.header.dateText ?? '') === compactText(predicted.header.dateText ?? ''),
+      printedDate(truth.header.dateText) === printedDate(predicted.header.dateText),
   };
 }
 
