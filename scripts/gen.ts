@@ -1,7 +1,7 @@
 // Writes a benchmark corpus of issue folders: node dist/scripts/gen.js --articles N --out DIR [--seed S]
 import { runCli, UsageError } from '../src/cli';
 import { generateCorpus, type CorpusOptions } from '../src/demo/corpus';
-import { parseIsoDate } from '../src/demo/generate';
+import { parseIssueDate } from '../src/domain/date';
 
 const USAGE =
   'node dist/scripts/gen.js --articles N --out DIR [--seed S] [--publications 1-3] [--start YYYY-MM-DD] [--quiet]\n' +
@@ -51,11 +51,7 @@ function toCorpusOptions(args: ParsedArgs): { outDir: string; options: CorpusOpt
   if (values['--seed'] !== undefined) options.seed = parseCount('--seed', values['--seed'], 0, 0xffffffff);
   if (values['--publications'] !== undefined) options.publications = parseCount('--publications', values['--publications'], 1, 3);
   if (values['--start'] !== undefined) {
-    try {
-      parseIsoDate(values['--start']);
-    } catch {
-      throw new UsageError(`--start must be a real date YYYY-MM-DD, got "${values['--start']}"`);
-    }
+    if (parseIssueDate(values['--start']) === null) throw new UsageError(`--start must be a real date YYYY-MM-DD, got "${values['--start']}"`);
     options.startDate = values['--start'];
   }
   return { outDir: values['--out'], options };

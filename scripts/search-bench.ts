@@ -6,7 +6,7 @@ import { tableSizes } from '../src/bench/corpus';
 import { runEnvironment } from '../src/bench/proc';
 import { parseOptions, runCli, UsageError } from '../src/cli';
 import { writeMarkedSection } from '../src/doc-section';
-import { blockTexts, type Block } from '../src/search/blocks';
+import { blockTexts, type Block } from '../src/domain/blocks';
 import { titleText } from '../src/search/indexer';
 import { createSearcher, DEFAULT_COUNT_CAP } from '../src/search/searcher';
 

@@ -3,7 +3,8 @@ import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { generateCorpus } from '../src/demo/corpus';
-import { DEMO_PUBLICATIONS, generateDemoIssues, type IssueManifest } from '../src/demo/generate';
+import { DEMO_PUBLICATIONS, generateDemoIssues } from '../src/demo/generate';
+import { manifestSchema, type Manifest } from '../src/importer/manifest';
 import { layoutPage, MAX_ARTICLES_PER_PAGE, type Rect } from '../src/demo/layout';
 import { BLOCK_FRAME, PAGE_BACKGROUND } from '../src/demo/page-image';
 import { renderPhoto } from '../src/demo/photo';
@@ -21,8 +22,9 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function readManifest(folder: string): IssueManifest {
-  return JSON.parse(fs.readFileSync(path.join(folder, 'issue.json'), 'utf8')) as IssueManifest;
+/** A generated issue.json, parsed by the importer's schema (so it must be one the importer accepts). */
+function readManifest(folder: string): Manifest {
+  return manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(folder, 'issue.json'), 'utf8')));
 }
 
 /** Splits a PNG into its chunks, checking each CRC on the way. */
@@ -201,7 +203,7 @@ describe('demo issues', () => {
           expect(article.title.length).toBeGreaterThanOrEqual(8);
           expect(article.title.length).toBeLessThanOrEqual(24);
           expect(article.hotspot).toHaveLength(4);
-          for (const [x, y] of article.hotspot) {
+          for (const [x, y] of article.hotspot ?? []) {
             expect(Number.isInteger(x) && Number.isInteger(y)).toBe(true);
             expect(x >= 0 && x <= 800 && y >= 0 && y <= 1120).toBe(true);
           }
