@@ -35,7 +35,6 @@ export const storedBlockSchema = z.discriminatedUnion('type', [textBlockSchema, 
 /** A block as an issue.json may write it. */
 export type ManifestBlock = z.input<typeof bodyBlockSchema>;
 export type TextBlock = z.infer<typeof textBlockSchema>;
-export type ImageBlock = z.infer<typeof storedImageBlockSchema>;
 /** A block of an imported article. */
 export type Block = z.infer<typeof storedBlockSchema>;
 
