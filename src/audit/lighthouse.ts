@@ -5,7 +5,6 @@
 // that origin, and runs Lighthouse (the npm package, driving Debian's Chromium
 // headless) on the four reader views: the newsstand, an issue, a page and an
 // article. The gate: SEO 100 and Best Practices ≥ 95 on every one of them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -18,7 +17,7 @@ import { openWritableDatabase } from '../db/connection';
 import { upgradeDatabase } from '../db/upgrade';
 import { buildDemo } from '../demo/build';
 import { PROJECT_ROOT } from '../paths';
-import { freePort } from '../ports';
+import { startCompiledServer, type CompiledServer } from '../bench/servers';
 
 
 export const CATEGORY_IDS = ['seo', 'best-practices', 'accessibility', 'performance'] as const;
@@ -188,53 +187,6 @@ async function killPid(pid: number, signal: NodeJS.Signals, graceMs: number, gro
   }
 }
 
-interface Server {
-  origin: string;
-  pid: number;
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** Starts `node dist/src/server.js` on a free loopback port, BASE_URL = its origin, and waits for a 200 on /healthz. */
-async function startServer(databasePath: string, mediaDir: string, deadlineMs: number): Promise<Server> {
-  const entry = path.join(PROJECT_ROOT, 'dist', 'src', 'server.js');
-  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    BASE_URL: origin,
-    DATABASE_PATH: databasePath,
-    MEDIA_DIR: mediaDir,
-    DEMO_ON_EMPTY: '0',
-  };
-  const child = spawn(process.execPath, [entry], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (c: Buffer) => {
-    output = (output + c.toString('utf8')).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  if (child.pid === undefined) throw new Error('could not start the server');
-  const server: Server = { origin, pid: child.pid, child, output: () => output };
-  const deadline = Math.min(deadlineMs, Date.now() + 60_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-    try {
-      if ((await httpGet(`${origin}/healthz`, 2_000)).status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  await killPid(server.pid, 'SIGKILL', 0);
-  throw new Error(`the server did not answer /healthz within 60 s:\n${output}`);
-}
-
 /** The latest published issue of the demo: its paper slug and date. */
 function latestPublishedIssue(databasePath: string): { paper: string; date: string } {
   const db = openWritableDatabase(databasePath);
@@ -319,7 +271,7 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
   if (!fs.existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}: run scripts/install-browser.sh or set CHROME_PATH`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-lighthouse-'));
-  let server: Server | null = null;
+  let server: CompiledServer | null = null;
   let chrome: LaunchedChrome | null = null;
   let cleaning: Promise<void> | null = null;
   const cleanup = (): Promise<void> =>
@@ -351,7 +303,7 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
     const { paper, date } = latestPublishedIssue(databasePath);
     log(`demo newspaper built in ${((Date.now() - started) / 1000).toFixed(1)} s; auditing ${paper} ${date}`);
 
-    server = await startServer(databasePath, mediaDir, deadline);
+    server = await startCompiledServer({ databasePath, mediaDir, timeoutMs: Math.min(60_000, deadline - Date.now()) });
     log(`server: pid ${server.pid}, ${server.origin}`);
     const targets = targetsFor(paper, date);
     for (const t of targets) {

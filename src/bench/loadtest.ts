@@ -1,5 +1,4 @@
 // The load and shutdown test (npm run loadtest; scripts/loadtest.ts parses its arguments).
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,7 +7,8 @@ import autocannon from 'autocannon';
 import { writeMarkedSection } from '../doc-section';
 import { PROJECT_ROOT } from '../paths';
 import { ensureCorpus } from './corpus';
-import { freePort, get, rssOf, sleep } from './proc';
+import { get, rssOf, sleep } from './proc';
+import { startCompiledServer, type CompiledServer } from './servers';
 import { buildUrlSets } from './urls';
 
 /**
@@ -28,7 +28,6 @@ import { buildUrlSets } from './urls';
  * The figures go to docs/reliability.md (between the loadtest markers), dated.
  */
 
-const DIST_DIR = path.join(PROJECT_ROOT, 'dist');
 const DOC = path.join(PROJECT_ROOT, 'docs/reliability.md');
 const START_MARKER = '<!-- loadtest:start -->';
 const END_MARKER = '<!-- loadtest:end -->';
@@ -47,45 +46,6 @@ export interface LoadtestOptions {
 }
 
 const mib = (n: number | null) => (n === null ? 'n/a' : `${(n / 1024 / 1024).toFixed(1)} MiB`);
-
-interface Server {
-  proc: ChildProcess;
-  port: number;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-async function startServer(opts: LoadtestOptions, databasePath: string, mediaDir: string): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [path.join(DIST_DIR, 'src/server.js')], {
-    env: {
-      ...process.env, DATABASE_PATH: databasePath, MEDIA_DIR: mediaDir, PORT: String(port), HOST: '127.0.0.1',
-      DEMO_ON_EMPTY: '0', NODE_ENV: 'production', LOG_LEVEL: opts.logLevel,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-20_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (gone) throw new Error(`the server exited before it listened:\n${stderr}`);
-    try {
-      if ((await get(port, '/robots.txt', {}, 5_000)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`the server did not answer within 60 s:\n${stderr}`);
-    }
-    await sleep(100);
-  }
-  return { proc, port, stderr: () => stderr, exited };
-}
 
 interface LoadFigures {
   requests: number;
@@ -201,7 +161,7 @@ interface Shutdown {
 }
 
 /** Full load; after a few seconds SIGTERM, with a set of requests of our own in flight at that moment. */
-async function shutdownUnderLoad(server: Server, urls: readonly string[], connections: number, slowUrls: readonly string[]): Promise<Shutdown> {
+async function shutdownUnderLoad(server: CompiledServer, urls: readonly string[], connections: number, slowUrls: readonly string[]): Promise<Shutdown> {
   let sigtermAt = 0;
   let refusedAfterMs: number | null = null;
   const inFlight: Promise<string | null>[] = [];
@@ -225,7 +185,7 @@ async function shutdownUnderLoad(server: Server, urls: readonly string[], connec
   slowUrls.forEach((url, i) => inFlight.push(fetch(agents[i]!, url)));
   await sleep(20);
   sigtermAt = Date.now();
-  server.proc.kill('SIGTERM');
+  server.child.kill('SIGTERM');
   for (let t = 0; t < 5_000; t += 50) {
     await sleep(50);
     if (await refusesConnections(server.port)) {
@@ -234,7 +194,7 @@ async function shutdownUnderLoad(server: Server, urls: readonly string[], connec
     }
   }
   const exit = await Promise.race([server.exited, sleep(SHUTDOWN_LIMIT_MS + 5_000).then(() => null)]);
-  if (!exit) server.proc.kill('SIGKILL');
+  if (!exit) server.child.kill('SIGKILL');
   const failed = (await Promise.all(inFlight)).filter((x): x is string => x !== null);
   for (const a of agents) a.destroy();
   const figures = await loadDone;
@@ -288,13 +248,19 @@ export async function runLoadtest(opts: LoadtestOptions, log: (line: string) => 
   const failures: string[] = [];
   const startedAt = new Date();
 
-  const corpus = await ensureCorpus({ root: opts.corpusRoot, articles: opts.articles, seed: opts.seed, distDir: DIST_DIR, log });
+  const corpus = await ensureCorpus({ root: opts.corpusRoot, articles: opts.articles, seed: opts.seed, distDir: path.join(PROJECT_ROOT, 'dist'), log });
   const sets = buildUrlSets(corpus.databasePath, opts.seed);
   const urls = sets.mixed;
   log(`urls: ${urls.length} in the mixed set (${new Set(urls).size} distinct): articles, latest pages, issues, archive months, searches`);
 
-  const server = await startServer(opts, corpus.databasePath, corpus.mediaDir);
-  const pid = server.proc.pid;
+  const server = await startCompiledServer({
+    databasePath: corpus.databasePath,
+    mediaDir: corpus.mediaDir,
+    env: { LOG_LEVEL: opts.logLevel },
+    probePath: '/robots.txt',
+    stdout: 'ignore',
+  });
+  const pid = server.pid;
   log(`server: pid ${pid} on port ${server.port}, RSS ${mib(rssOf(pid))} at start`);
   try {
     const valid = await validate(server.port, urls);
@@ -372,7 +338,7 @@ export async function runLoadtest(opts: LoadtestOptions, log: (line: string) => 
       log(`wrote ${path.relative(PROJECT_ROOT, DOC)}`);
     }
   } finally {
-    if (server.proc.exitCode === null && server.proc.signalCode === null) server.proc.kill('SIGKILL');
+    if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   }
   return failures;
 }
