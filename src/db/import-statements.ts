@@ -1,5 +1,6 @@
 import type { Db } from './connection';
 import type { IssueDate } from '../domain/date';
+import type { StoredPublication } from '../domain/publication';
 
 /**
  * Every write of an issue import, as named prepared statements built once per
@@ -7,14 +8,6 @@ import type { IssueDate } from '../domain/date';
  * tables are written by src/search/indexer.ts). The caller runs them inside
  * its own transaction, one issue at a time.
  */
-
-export interface PublicationFields {
-  slug: string;
-  name: string;
-  description: string | null;
-  language: string;
-  timezone: string;
-}
 
 export interface IssueFields {
   publicationId: number;
@@ -64,7 +57,7 @@ export interface MediaFields {
 
 export function createImportStatements(db: Db) {
   const s = {
-    upsertPublication: db.prepare<PublicationFields, { id: number }>(
+    upsertPublication: db.prepare<StoredPublication, { id: number }>(
       `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
        ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
          language = excluded.language, timezone = excluded.timezone
@@ -96,7 +89,7 @@ export function createImportStatements(db: Db) {
 
   return {
     /** Inserts the publication or updates its fields; its id either way. */
-    upsertPublication: (p: PublicationFields): number => s.upsertPublication.get(p)!.id,
+    upsertPublication: (p: StoredPublication): number => s.upsertPublication.get(p)!.id,
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);
       return row && { id: row.id, modifiedAt: row.modified_at };

@@ -17,3 +17,11 @@ export const publicationSchema = z.object({
 /** A publication as an issue.json may write it. */
 export type PublicationInput = z.input<typeof publicationSchema>;
 export type Publication = z.infer<typeof publicationSchema>;
+
+/** A publication as the importer stores it: no description is null, language and time zone are filled in. */
+export const storedPublicationSchema = publicationSchema.extend({
+  description: z.string().nullable(),
+  language: z.string(),
+  timezone: z.string(),
+});
+export type StoredPublication = z.infer<typeof storedPublicationSchema>;
