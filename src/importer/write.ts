@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import { createImportStatements, type IssueFields } from '../db/import-statements';
-import type { Block } from '../domain/blocks';
+import { blockTexts, type Block } from '../domain/blocks';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
@@ -28,8 +28,9 @@ function leadOf(body: Block[]): string {
   return first.text.length > LEAD_MAX_CHARS ? `${first.text.slice(0, LEAD_MAX_CHARS - 1)}…` : first.text;
 }
 
+/** Characters of readable text: the same texts the search index gets (blockTexts), so a new block type is counted where it is indexed. */
 function charCount(body: Block[]): number {
-  return body.reduce((n, b) => n + (b.type === 'image' ? (b.caption?.length ?? 0) : b.text.length), 0);
+  return blockTexts(body).reduce((n, text) => n + text.length, 0);
 }
 
 /**
