@@ -69,7 +69,8 @@ function portAccepts(port: number): Promise<boolean> {
 function waitForLogLine(proc: ChildProcess, output: () => string, match: (line: Record<string, unknown>) => boolean, timeoutMs: number): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
-      for (const text of output().split('\n')) {
+      // Complete lines only: a chunk may end inside a log line.
+      for (const text of output().split('\n').slice(0, -1)) {
         if (!text.startsWith('{')) continue;
         const line = JSON.parse(text) as Record<string, unknown>;
         if (match(line)) {
