@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runEnvironment } from '../src/bench/proc';
 import { scannedFixturesDir } from '../src/bench/segment/alto';
-import { describePage, formatSegmentBench, runSegmentBench, scannedCoverage, worstPages, type AnalysedPageView, type AnalysePdf, type ScannedOutcome, type SegmentBenchResult } from '../src/bench/segment/bench';
+import { describePage, formatSegmentBench, runSegmentBench, scannedCoverage, SEGMENT_BENCH_MARKERS, worstPages, type AnalysedPageView, type AnalysePdf, type ScannedOutcome, type SegmentBenchResult } from '../src/bench/segment/bench';
 import { DEFAULT_SEGMENT_CORPUS, ensureSegmentCorpus } from '../src/bench/segment/generate';
 import { parseOptions, runCli, UsageError } from '../src/cli';
-import { writeMarkedSection } from '../src/doc-section';
+import { publishBenchResult } from '../src/bench/results-file';
 import { PROJECT_ROOT as REPO_ROOT } from '../src/paths';
 
 const USAGE = `node dist/scripts/segment-bench.js [options]
@@ -16,7 +16,6 @@ const USAGE = `node dist/scripts/segment-bench.js [options]
   --corpus-only    typeset (or find) the corpus and stop
   --no-doc         do not rewrite the segmentation section of docs/performance.md`;
 
-const DOC_MARKERS = { start: '<!-- segment-bench:start -->', end: '<!-- segment-bench:end -->' };
 const CORPUS_ROOT = path.join(REPO_ROOT, 'bench', 'segment-corpus');
 
 /** What the bench uses of the importer's PDF engine (src/importer/pdf, src/importer/alto). */
@@ -105,12 +104,7 @@ async function main(): Promise<void> {
   const result: SegmentBenchResult = { ...run, timing: { ...run.timing, renderSeconds: renderMs.total / 1000 }, scanned: await runScanned(engine) };
   for (const page of worstPages(result.pages, 12)) console.log(`${page.file}:\n  ${describePage(page).join('\n  ')}`);
   const section = formatSegmentBench(result, new Date().toISOString().slice(0, 10), runEnvironment(started));
-  console.log(section);
-  const out = path.join(REPO_ROOT, 'bench', 'results', `segment-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(result, null, 1));
-  console.log(`results: ${path.relative(REPO_ROOT, out)}`);
-  if (!flags.has('--no-doc')) writeMarkedSection(path.join(REPO_ROOT, 'docs', 'performance.md'), DOC_MARKERS, section, { ifMissing: 'append' });
+  publishBenchResult({ prefix: 'segment-', result, section, markers: SEGMENT_BENCH_MARKERS, writeDoc: !flags.has('--no-doc'), log: (line) => console.log(line) });
 }
 
 if (require.main === module) runCli(main, USAGE);

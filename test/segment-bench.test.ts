@@ -6,7 +6,7 @@ import { altoBlocksInPoints, altoTextBlocks, scannedFixturesDir } from '../src/b
 import { truthToScored } from '../src/bench/segment/bench';
 import { ensureSegmentCorpus, type SegmentCorpus } from '../src/bench/segment/generate';
 import { blockCoverage, compactText, contentPoints, editDistance, inversions, regionIoU, scoreCorpus, scorePage, type ScoredArticle, type ScoredPage } from '../src/bench/segment/score';
-import { blockTexts } from '../src/search/blocks';
+import { blockTexts } from '../src/domain/blocks';
 import { PROJECT_ROOT } from '../src/paths';
 import { tempDir } from './helpers/fixtures';
 

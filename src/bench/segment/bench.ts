@@ -2,7 +2,7 @@
 // it against the truth; formats the figures for docs/performance.md.
 import fs from 'node:fs';
 import path from 'node:path';
-import { blockTexts, type Block } from '../../search/blocks';
+import { blockTexts, type Block } from '../../domain/blocks';
 import { median } from '../proc';
 import type { SegmentCorpus } from './generate';
 import { altoBlocksInPoints, altoTextBlocks } from './alto';
@@ -18,6 +18,8 @@ export interface AnalysedPageView {
 }
 
 export type AnalysePdf = (data: Uint8Array, opts?: { file?: string }) => Promise<AnalysedPageView[]>;
+
+export const SEGMENT_BENCH_MARKERS = { start: '<!-- segment-bench:start -->', end: '<!-- segment-bench:end -->' };
 
 export const SEGMENT_TARGETS = { recall: 0.95, precision: 0.95, headlineExact: 0.98, bodyCer: 0.005, pagesPerSecond: 2 } as const;
 

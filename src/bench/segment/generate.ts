@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { bodyWithPhoto, DEMO_PUBLICATIONS, issueNumber, addDaysIso } from '../../demo/generate';
+import { bodyWithPhoto, DEMO_PUBLICATIONS, issueNumber } from '../../demo/generate';
+import { addDays, toIssueDate, type IssueDate } from '../../domain/date';
 import { renderPhoto, DEFAULT_PHOTO_HEIGHT, DEFAULT_PHOTO_WIDTH } from '../../demo/photo';
 import { createRng, deriveSeed, type Rng } from '../../demo/random';
 import { generateArticleText, PAGE_NAMES, topicsForPage } from '../../demo/text';
@@ -114,7 +115,7 @@ export function dateText(date: string): string {
 
 interface IssuePlan {
   issue: number;
-  date: string;
+  date: IssueDate;
   paperName: string;
   issueNo: number | undefined;
   format: Format;
@@ -126,7 +127,7 @@ interface IssuePlan {
 
 function planIssue(rng: Rng, issue: number, o: SegmentCorpusOptions): IssuePlan {
   const publication = DEMO_PUBLICATIONS[(issue - 1) % DEMO_PUBLICATIONS.length]!;
-  const date = addDaysIso('2026-01-05', (issue - 1) * 23 + rng.int(0, 6));
+  const date = addDays(toIssueDate('2026-01-05'), (issue - 1) * 23 + rng.int(0, 6));
   const others = rng.shuffle(PAGE_NAMES.slice(1));
   const names = [PAGE_NAMES[0] as string, ...Array.from({ length: o.pagesPerIssue - 1 }, (_, i) => others[i % others.length]!)];
   const adPage = rng.int(2, o.pagesPerIssue);

@@ -1,7 +1,7 @@
 // The ground truth the segmentation benchmark scores against: what the typesetter put on every
 // generated page, measured in the browser. One JSON file (truth.json) beside the page PDFs.
 import { z } from 'zod';
-import { articleSchema } from '../../importer/manifest';
+import { storedBlockSchema } from '../../domain/blocks';
 
 /** A rectangle in PDF points, origin at the page's top-left corner. */
 export const boxSchema = z.object({
@@ -19,8 +19,8 @@ export const truthArticleSchema = z.object({
   title: z.string(),
   subtitle: z.string().nullable(),
   byline: z.string().nullable(),
-  /** The body as typeset, in the import format's blocks (photos with their captions); jump lines (转第X版) excluded. */
-  body: articleSchema.shape.body,
+  /** The body as typeset, in the blocks an imported article stores (photos with their captions); jump lines (转第X版) excluded. */
+  body: z.array(storedBlockSchema).min(1),
   /** Everything of the article on the page (headline, columns, photo, jump line), as a few rectangles. */
   boxes: z.array(boxSchema).min(1),
   /** The story goes on (转第N版) or comes from (接第N版) another page of the issue. */
