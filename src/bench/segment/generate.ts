@@ -14,7 +14,7 @@ import { corpusTruthSchema, type CorpusTruth, type TruthArticle, type TruthPage 
 import { columnGeometry, launchTypesetter, typesetPage, type AdSpec, type ArticleRegion, type ArticleSpec, type PageSpec, type SpecBlock, type TypesetArticle } from './typeset';
 
 /** Bump when the generator's output changes, so cached corpora are not reused. */
-export const SEGMENT_CORPUS_VERSION = 2;
+export const SEGMENT_CORPUS_VERSION = 3;
 
 export interface SegmentCorpusOptions {
   seed: number;
@@ -168,8 +168,8 @@ async function typesetIssue(tab: Page, dir: string, issue: number, o: SegmentCor
     out.push({
       file,
       issue,
-      widthPt: spec.widthPt,
-      heightPt: spec.heightPt,
+      widthPt: typeset.widthPt,
+      heightPt: typeset.heightPt,
       header: { number, name: spec.header.name, dateText: spec.header.dateText },
       ad: spec.ads.length > 0,
       masthead: spec.masthead !== null,

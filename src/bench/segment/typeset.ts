@@ -91,6 +91,9 @@ export interface TypesetArticle {
 
 export interface TypesetPage {
   pdf: Buffer;
+  /** The printed page's size (MediaBox), in points. */
+  widthPt: number;
+  heightPt: number;
   articles: TypesetArticle[];
 }
 
@@ -475,9 +478,12 @@ export async function typesetPage(tab: Page, spec: PageSpec): Promise<TypesetPag
   const outputs = await tab.evaluate(flowArticles, spec.articles.map((a) => flowInput(spec, a)));
   await tab.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
   const pdf = await tab.pdf({ preferCSSPageSize: true, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
-  const pages = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+  const printed = await PDFDocument.load(pdf, { updateMetadata: false });
+  const pages = printed.getPageCount();
   if (pages !== 1) throw new Error(`page ${spec.header.label} printed on ${pages} pages: something reaches past the page's foot`);
+  // Chromium rounds the page size a little: the truth gives the PDF's own.
+  const { width: widthPt, height: heightPt } = printed.getPage(0).getSize();
   // An L's legs must outrun its short columns by more than three lines of body text.
   const articles = spec.articles.map((a, i) => assemble(a, outputs[i]!, 3 * spec.bodyFontPt * 1.5));
-  return { pdf, articles };
+  return { pdf, widthPt, heightPt, articles };
 }
