@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { altoBlocksInPoints, altoTextBlocks, scannedFixturesDir } from '../src/bench/segment/alto';
-import { truthToScored } from '../src/bench/segment/bench';
+import { scannedCoverage, truthToScored } from '../src/bench/segment/bench';
 import { ensureSegmentCorpus, type SegmentCorpus } from '../src/bench/segment/generate';
 import { blockCoverage, compactText, contentPoints, editDistance, inversions, regionIoU, scoreCorpus, scorePage, type ScoredArticle, type ScoredPage } from '../src/bench/segment/score';
 import { blockTexts } from '../src/domain/blocks';
@@ -166,6 +166,14 @@ describe('scanned fixtures', () => {
     });
     expect(counts[0]).toBe(43); // as the fixtures' README says
     expect(counts[1]).toBe(10);
+  });
+
+  test('an analysed scanned page: blocks in one article, in none, in several', () => {
+    const xml = fs.readFileSync(path.join(dir!, '1859022101-0007.alto.xml'), 'utf8');
+    const page = (articles: ReturnType<typeof box>[][]) => ({ widthPt: 1000, heightPt: 1500, header, articles: articles.map((boxes) => ({ title: '', body: [], boxes })) });
+    expect(scannedCoverage(xml, page([[box(0, 0, 1100, 1600)]]))).toEqual({ blocks: 43, inOne: 43, inNone: 0, inSeveral: 0 });
+    expect(scannedCoverage(xml, page([]))).toMatchObject({ inNone: 43 });
+    expect(scannedCoverage(xml, page([[box(0, 0, 1100, 1600)], [box(0, 0, 1100, 1600)]]))).toMatchObject({ inSeveral: 43 });
   });
 });
 
