@@ -331,10 +331,10 @@ function flowArticles(inputs: FlowInput[]): FlowOutput[] {
             while (cut > 0 && CLOSING.includes(chars[cut]!)) cut -= 1;
             if (frame.last && input.jumpTo === null) {
               // The story ends here: end on a whole sentence, not mid-line.
-              const head = chars.slice(0, cut).join('');
+              const fitted = chars.slice(0, cut).join('');
               let end = 0;
-              for (const m of head.matchAll(SENTENCE_END)) end = m.index + m[0].length;
-              cut = [...head.slice(0, end)].length;
+              for (const m of fitted.matchAll(SENTENCE_END)) end = m.index + m[0].length;
+              cut = [...fitted.slice(0, end)].length;
               node.classList.remove('split');
             }
             if (cut > 0) {
