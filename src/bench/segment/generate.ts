@@ -14,7 +14,7 @@ import { corpusTruthSchema, type CorpusTruth, type TruthArticle, type TruthPage 
 import { columnGeometry, launchTypesetter, typesetPage, type AdSpec, type ArticleRegion, type ArticleSpec, type PageSpec, type SpecBlock, type TypesetArticle } from './typeset';
 
 /** Bump when the generator's output changes, so cached corpora are not reused. */
-export const SEGMENT_CORPUS_VERSION = 3;
+export const SEGMENT_CORPUS_VERSION = 4;
 
 export interface SegmentCorpusOptions {
   seed: number;
@@ -242,7 +242,7 @@ async function planPage(
   const minHeight = Math.max(200, (area.bottom - area.top) / 6.5);
   const capacity = columns * Math.floor((area.bottom - area.top + gap) / (minHeight + gap));
   const count = rng.int(4, Math.max(4, Math.min(9, capacity)));
-  const regions = planRegions(area, count, rng, { minHeight, gap, lChance: 0.6 });
+  const regions = planRegions(area, count, rng, { minHeight, gap, lChance: 0.85 });
   const jumpHere = jump !== null && number === plan.jumpPage ? rng.int(0, regions.length - 1) : -1;
   const rooms = regions.map((region, i) => estimateChars(region, geo.width, bodyFontPt, i === 0));
   // The front page's smallest story goes on to another page: the text bank fills any region twice over.

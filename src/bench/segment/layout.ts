@@ -54,7 +54,7 @@ export function planRegions(area: Cell, count: number, rng: Rng, o: RegionPlanOp
       const bottom: Cell = { ...cell, top: mid + o.gap };
       const n1 = depth === 0 ? 1 : Math.min(n - 1, Math.max(1, Math.round(n * share)));
       if (capacity(top, o) < n1 || capacity(bottom, o) < n - n1) continue;
-      if (n1 === 1 && lLeft > 0 && cell.cols >= 2 && rng.chance(0.6)) {
+      if (n1 === 1 && lLeft > 0 && cell.cols >= 2 && rng.chance(depth === 0 ? 0.4 : 0.8)) {
         // The top story keeps its left columns all the way down; the rest stack beside them.
         const legs = rng.int(1, Math.max(1, Math.floor(cell.cols / 2)));
         const beside: Cell = { ...bottom, col: cell.col + legs, cols: cell.cols - legs };
