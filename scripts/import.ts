@@ -39,4 +39,5 @@ runCli(async () => {
     `${dryRun ? 'validated' : 'imported'} ${summary.issues} issues, ${summary.articles} articles in ${seconds.toFixed(2)} s` +
       ` (${Math.round(summary.articles / Math.max(seconds, 1e-9))} articles/s)`,
   );
+  for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
 }, USAGE);
