@@ -58,7 +58,9 @@ const orSet = (place: Place) => (place.setting ? ` (or set ${place.setting} to a
  * and their SQLite counterparts), or null when the error is not one.
  */
 export function describeSystemFault(err: unknown, place: Place): string | null {
-  const code = codeOf(err);
+  const reported = codeOf(err);
+  // A recursive mkdir on a read-only volume says ENOENT, SQLite says CANTOPEN for any of these: ask the file system.
+  const code = reported === 'ENOENT' || reported === 'SQLITE_CANTOPEN' ? (probeWritable(place.path) ?? reported) : reported;
   const where = place.path;
   if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') {
     return `the disk holding ${where} is full: free space or grow the volume, then run again`;
