@@ -25,6 +25,7 @@ runCli(async () => {
     mediaDir: config.mediaDir,
     dryRun,
     parallel: !serial,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onIssue: (issue, result) => {
       if (quiet) return;
       const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);
@@ -39,5 +40,4 @@ runCli(async () => {
     `${dryRun ? 'validated' : 'imported'} ${summary.issues} issues, ${summary.articles} articles in ${seconds.toFixed(2)} s` +
       ` (${Math.round(summary.articles / Math.max(seconds, 1e-9))} articles/s)`,
   );
-  for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);
 }, USAGE);

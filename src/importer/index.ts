@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDamaged, type Db } from '../db/connection';
 import { describeSystemFault, ExitCode, Fault, type Place } from '../faults';
+import { logger } from '../log';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
@@ -48,13 +49,13 @@ export interface ImportOptions {
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
+  /** One line each: the import goes on, but the operator should know (a failed WAL checkpoint). Logged at warn when absent. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ImportSummary {
   issues: number;
   articles: number;
-  /** One line each: the import succeeded, but something needs the operator's eye (a failed final checkpoint). */
-  warnings: string[];
 }
 
 /**
@@ -97,7 +98,8 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
   const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
-  const summary: ImportSummary = { issues: 0, articles: 0, warnings: [] };
+  const summary: ImportSummary = { issues: 0, articles: 0 };
+  const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
   const committed: string[] = [];
   let current: { folder: string; issue: ValidatedIssue | null } = { folder: folders[0]!, issue: null };
   try {
@@ -136,7 +138,7 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
         checkpointed.catch(() => undefined); // a failure surfaces when awaited
-        if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await settleCheckpoint(checkpointed, opts.db.name, summary);
+        if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await settleCheckpoint(checkpointed, opts.db.name, warn);
       }
       summary.issues += 1;
       summary.articles += articleTexts.length;
@@ -144,7 +146,7 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     }
     if (writer) {
       // Every issue is committed: a checkpoint that fails now (a full disk) loses nothing.
-      await settleCheckpoint(checkpoint ? checkpointed : Promise.resolve().then(() => opts.db.pragma('wal_checkpoint(PASSIVE)')), opts.db.name, summary);
+      await settleCheckpoint(checkpoint ? checkpointed : Promise.resolve().then(() => opts.db.pragma('wal_checkpoint(PASSIVE)')), opts.db.name, warn);
     }
     return summary;
   } catch (err) {
@@ -153,6 +155,16 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   } finally {
     await preparer.close();
   }
+}
+
+/** The same warning once, however often its cause repeats. */
+function onceEach(warn: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
+  };
 }
 
 function issueLabel(issue: ValidatedIssue): string {
@@ -164,13 +176,12 @@ function issueLabel(issue: ValidatedIssue): string {
  * are safe in the WAL file whether or not it was copied into the database,
  * and the next checkpoint (the next import, or SQLite's own) copies them.
  */
-async function settleCheckpoint(checkpointed: Promise<unknown>, databasePath: string, summary: ImportSummary): Promise<void> {
+async function settleCheckpoint(checkpointed: Promise<unknown>, databasePath: string, warn: (message: string) => void): Promise<void> {
   try {
     await checkpointed;
   } catch (err) {
     const cause = describeSystemFault(err, { path: databasePath, setting: 'DATABASE_PATH' }) ?? (err instanceof Error ? err.message : String(err));
-    const warning = `the WAL checkpoint of ${databasePath} failed (${cause}); every issue imported so far is committed and safe in ${databasePath}-wal, and the next checkpoint copies it into the database`;
-    if (!summary.warnings.includes(warning)) summary.warnings.push(warning);
+    warn(`the WAL checkpoint of ${databasePath} failed (${cause}); every issue imported so far is committed and safe in ${databasePath}-wal, and the next checkpoint copies it into the database`);
   }
 }
 
