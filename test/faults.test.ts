@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { encodePng } from '../src/demo/png';
-import { ExitCode } from '../src/faults';
+import { cliAnswer, UsageError } from '../src/cli';
+import { ExitCode, Fault } from '../src/faults';
 import { importIssues } from '../src/importer';
 import { putMediaFile } from '../src/importer/media-store';
 import { validateIssueFolder } from '../src/importer/validate';
@@ -82,7 +83,8 @@ function serverEnv(databasePath: string, mediaDir: string, port = 0): Record<str
 /** The run failed with exactly this line on stderr and this exit status, and no stack trace anywhere. */
 function expectOneLine(r: Run, exitCode: number, line: string | RegExp): void {
   expect(`${r.stderr}${r.stdout}`).not.toContain('    at ');
-  expect(r.stderr.endsWith('\n') && r.stderr.indexOf('\n') === r.stderr.length - 1 ? r.stderr.trimEnd() : r.stderr).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
+  expect(r.stderr).toMatch(/^[^\n]+\n$/);
+  expect(r.stderr.trimEnd()).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
   expect(r.code).toBe(exitCode);
 }
 
@@ -694,7 +696,7 @@ describe('(g) a read-only volume, a path under a file, a missing folder, a port 
     fs.rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  test('a path under a regular file, and a missing folder with DEMO_ON_EMPTY=0: one line with the path to correct', async () => {
+  test('a path under a regular file (database or media store): one line with the setting to correct, exit 3, nothing written', async () => {
     const dir = tempDir('epaper-paths-');
     const regular = path.join(dir, 'a-file');
     fs.writeFileSync(regular, 'not a folder');
@@ -754,6 +756,17 @@ describe('(h) a database the code cannot read', () => {
     expectOneLine(await runNode(SERVER, [], serverEnv(file, mediaDir)), ExitCode.database, line);
     expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: file }), ExitCode.database, line);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(i) the one fault-to-message mapping of every entry point', () => {
+  test('a bug is one line with its message and exit 70; a file-system error names its path; usage prints the usage', () => {
+    const bug = cliAnswer(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    expect(bug).toEqual({ text: "error: Cannot read properties of undefined (reading 'x') (unexpected: run again with LOG_LEVEL=debug for the stack trace, and report it)\n", exitCode: ExitCode.unexpected });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/srv/out/x.json' });
+    expect(cliAnswer(full)).toEqual({ text: 'error: the disk holding /srv/out/x.json is full: free space or grow the volume, then run again\n', exitCode: ExitCode.environment });
+    expect(cliAnswer(new UsageError('no issue folder given'), 'npm run import -- <folder>')).toEqual({ text: 'error: no issue folder given\nusage: npm run import -- <folder>\n', exitCode: ExitCode.usage });
+    expect(cliAnswer(new Fault('two\nlines', ExitCode.database)).text).toBe('error: two lines\n');
   });
 });
 
