@@ -35,7 +35,7 @@ function missingDatabase(file: string): DatabaseUnavailableError {
  * a read-only volume, a missing folder and a path under a file alike), a lock,
  * or damage; only damage gets the advice to restore a backup.
  */
-export function openFault(file: string, err: unknown): Fault {
+function openFault(file: string, err: unknown): Fault {
   const message = err instanceof Error ? err.message : String(err);
   if (isDamaged(err)) return new DatabaseUnavailableError(`database ${file} is damaged (${message}): ${RESTORE_ADVICE}`, { cause: err });
   const place = { path: file, setting: 'DATABASE_PATH' };

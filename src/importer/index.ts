@@ -101,7 +101,8 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   const summary: ImportSummary = { issues: 0, articles: 0 };
   const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
   const committed: string[] = [];
-  let current: { folder: string; issue: ValidatedIssue | null } = { folder: folders[0]!, issue: null };
+  // The folder being prepared or written when a fault strikes (null while validating several).
+  let current: Stage | null = folders.length === 1 ? { folder: folders[0]!, issue: null } : null;
   try {
     // One folder (the daily import): validated and prepared once, here.
     const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
@@ -134,7 +135,7 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
       fill();
       const articleTexts = decodeIndexTexts(texts);
       const result = writer ? writer.write(issue, pdf, articleTexts) : null;
-      committed.push(issueLabel(issue));
+      if (writer) committed.push(issueLabel(issue));
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
         checkpointed.catch(() => undefined); // a failure surfaces when awaited
@@ -146,7 +147,7 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     }
     if (writer) {
       // Every issue is committed: a checkpoint that fails now (a full disk) loses nothing.
-      await settleCheckpoint(checkpoint ? checkpointed : Promise.resolve().then(() => opts.db.pragma('wal_checkpoint(PASSIVE)')), opts.db.name, warn);
+      await settleCheckpoint(checkpoint ? checkpointed : checkpointHere(opts.db), opts.db.name, warn);
     }
     return summary;
   } catch (err) {
@@ -155,6 +156,16 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   } finally {
     await preparer.close();
   }
+}
+
+interface Stage {
+  folder: string;
+  issue: ValidatedIssue | null;
+}
+
+/** Without a worker, the writer's own connection copies the WAL in (what closing it would do, but with an answer). */
+async function checkpointHere(db: Db): Promise<void> {
+  db.pragma('wal_checkpoint(PASSIVE)');
 }
 
 /** The same warning once, however often its cause repeats. */
@@ -185,10 +196,17 @@ async function settleCheckpoint(checkpointed: Promise<unknown>, databasePath: st
   }
 }
 
-/** Folders prepared by the worker carry errno faults (media copies); everything else is the database. */
+/**
+ * Where a fault struck: errno errors name their file (a copy names its
+ * target as dest), and one in the media store is reported as MEDIA_DIR;
+ * SQLite errors name none and are the database's.
+ */
 function placeOf(err: unknown, opts: ImportOptions): Place {
-  const syscall = (err as { syscall?: unknown } | null)?.syscall;
-  return typeof syscall === 'string' ? { path: opts.mediaDir, setting: 'MEDIA_DIR' } : { path: opts.db.name, setting: 'DATABASE_PATH' };
+  const { path: file, dest } = (err ?? {}) as { path?: unknown; dest?: unknown };
+  const inMedia = (p: unknown): boolean => typeof p === 'string' && !path.relative(opts.mediaDir, p).startsWith('..');
+  if (inMedia(dest) || inMedia(file)) return { path: opts.mediaDir, setting: 'MEDIA_DIR' };
+  if (typeof file === 'string') return { path: file };
+  return { path: opts.db.name, setting: 'DATABASE_PATH' };
 }
 
 /** Lists issues in one line: all of a few, the first and last of many (they were imported in this order). */
@@ -202,16 +220,16 @@ function listIssues(labels: string[]): string {
  * and what to do. A fault of the machine (disk full, read-only volume) exits
  * with its own status, not the one for invalid input.
  */
-function interruptedImport(err: unknown, at: { folder: string; issue: ValidatedIssue | null }, committed: string[], total: number, opts: ImportOptions): Fault {
+function interruptedImport(err: unknown, at: Stage | null, committed: string[], total: number, opts: ImportOptions): Fault {
   const message = err instanceof Error ? err.message : String(err);
   const system = describeSystemFault(err, placeOf(err, opts));
   const cause = system ?? (isDamaged(err) ? `the database is damaged (${message}): restore it from a backup (see docs/operations.md)` : message);
   const exitCode = system ? ExitCode.environment : isDamaged(err) ? ExitCode.database : ExitCode.unexpected;
-  const failed = at.issue ? `${at.folder} (${issueLabel(at.issue)})` : at.folder;
+  const where = at === null ? 'while reading the issue folders' : `at ${at.folder}${at.issue ? ` (${issueLabel(at.issue)})` : ''}`;
   const kept = committed.length === 0 ? 'no issue was committed' : `${committed.length} issue${committed.length === 1 ? ' was' : 's were'} committed before it and stay: ${listIssues(committed)}`;
   const left = total - committed.length;
   return new Fault(
-    `import stopped at ${failed}: ${cause}; ${kept}; ${left} of ${total} not written (run the same import again: committed issues are rewritten unchanged)`,
+    `import stopped ${where}: ${cause}; ${kept}; ${left} of ${total} not written (run the same import again: committed issues are rewritten unchanged)`,
     exitCode,
     { cause: err },
   );

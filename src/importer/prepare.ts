@@ -78,12 +78,13 @@ export interface WorkerError {
   code?: string;
   syscall?: string;
   path?: string;
+  dest?: string;
 }
 
 export function workerError(err: unknown): WorkerError {
   if (!(err instanceof Error)) return { message: String(err) };
-  const { code, syscall, path: file } = err as NodeJS.ErrnoException;
-  return { message: err.message, stack: err.stack, code, syscall, path: file };
+  const { code, syscall, path: file, dest } = err as NodeJS.ErrnoException & { dest?: string };
+  return { message: err.message, stack: err.stack, code, syscall, path: file, dest };
 }
 
 /** What `PRAGMA wal_checkpoint` reports: frames in the WAL and frames copied into the database. */
