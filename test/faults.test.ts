@@ -554,6 +554,12 @@ async function issueFolders(dir: string, count: number, articlesPerPage: number,
   return folders;
 }
 
+/** How the importer reports the issues committed before a fault (all of them, for up to 10). */
+function committedBefore(labels: string[]): string {
+  if (labels.length === 0) return 'no issue was committed';
+  return `${labels.length === 1 ? '1 issue was committed before it and stays' : `${labels.length} issues were committed before it and stay`}: ${labels.join(', ')}`;
+}
+
 const ISSUE_LABEL = (folder: string) => `test-daily ${path.basename(folder).slice('issue-'.length)}`;
 
 /** Which issues a database holds, as the importer labels them. */
@@ -592,7 +598,7 @@ describe('(f) disk full during an import', () => {
         r,
         ExitCode.environment,
         `error: import stopped at ${failed} (${ISSUE_LABEL(failed)}): the disk holding ${file} is full: free space or grow the volume, then run again; ` +
-          `${n} issue${n === 1 ? ' was' : 's were'} committed before it and stay: ${kept.join(', ')}; ${folders.length - n} of ${folders.length} not written (run the same import again: committed issues are rewritten unchanged)`,
+          `${committedBefore(kept)}; ${folders.length - n} of ${folders.length} not written (run the same import again: committed issues are rewritten unchanged)`,
       );
       const check = new Database(file, { readonly: true });
       expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -621,7 +627,7 @@ describe('(f) disk full during an import', () => {
         ExitCode.environment,
         new RegExp(
           `^error: import stopped at ${escape(folders[n]!)}: the disk holding ${escape(mediaDir)} is full: free space or grow the volume, then run again; ` +
-            `${n === 0 ? 'no issue was committed' : escape(`${n} issue${n === 1 ? ' was' : 's were'} committed before it and stay: ${kept.join(', ')}`)}; ${folders.length - n} of ${folders.length} not written`,
+            `${escape(committedBefore(kept))}; ${folders.length - n} of ${folders.length} not written`,
         ),
       );
       const leftovers = (fs.readdirSync(mediaDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'));

@@ -226,7 +226,10 @@ function interruptedImport(err: unknown, at: Stage | null, committed: string[], 
   const cause = system ?? (isDamaged(err) ? `the database is damaged (${message}): restore it from a backup (see docs/operations.md)` : message);
   const exitCode = system ? ExitCode.environment : isDamaged(err) ? ExitCode.database : ExitCode.unexpected;
   const where = at === null ? 'while reading the issue folders' : `at ${at.folder}${at.issue ? ` (${issueLabel(at.issue)})` : ''}`;
-  const kept = committed.length === 0 ? 'no issue was committed' : `${committed.length} issue${committed.length === 1 ? ' was' : 's were'} committed before it and stay: ${listIssues(committed)}`;
+  const kept =
+    committed.length === 0
+      ? 'no issue was committed'
+      : `${committed.length === 1 ? '1 issue was committed before it and stays' : `${committed.length} issues were committed before it and stay`}: ${listIssues(committed)}`;
   const left = total - committed.length;
   return new Fault(
     `import stopped ${where}: ${cause}; ${kept}; ${left} of ${total} not written (run the same import again: committed issues are rewritten unchanged)`,
