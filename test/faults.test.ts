@@ -720,7 +720,7 @@ describe('(g) a read-only volume, a path under a file, a missing folder, a port 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a port in use: one line naming the port and what to do, exit 3', async () => {
+  test('a port in use: one line naming the port and what to do, exit 3; the stack only in the debug log', async () => {
     const { dir, file, mediaDir } = await databaseWithSampleIssue('epaper-port-');
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -728,6 +728,11 @@ describe('(g) a read-only volume, a path under a file, a missing folder, a port 
     try {
       const r = await runNode(SERVER, [], serverEnv(file, mediaDir, port));
       expectOneLine(r, ExitCode.environment, `error: port ${port} on 127.0.0.1 is already in use by another process: stop that process or set PORT to a free port`);
+      // The stack is there for whoever asks: in the debug log (JSON on stdout), never on stderr.
+      const debug = await runNode(SERVER, [], { ...serverEnv(file, mediaDir, port), LOG_LEVEL: 'debug' });
+      expect({ code: debug.code, stderr: debug.stderr }).toEqual({ code: ExitCode.environment, stderr: r.stderr });
+      const logged = debug.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string; err?: { stack: string } });
+      expect(logged.find((l) => l.msg === 'command failed')).toMatchObject({ level: 'debug', err: { stack: expect.stringContaining('caused by: Error: listen EADDRINUSE') } });
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
