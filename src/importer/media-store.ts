@@ -21,7 +21,3 @@ export function putMediaFile(mediaDir: string, storePath: string, source: string
     throw err;
   }
 }
-
-export function mediaFileExists(mediaDir: string, storePath: string): boolean {
-  return fs.existsSync(path.join(mediaDir, storePath));
-}
