@@ -33,15 +33,9 @@ export class Fault extends Error {
   }
 }
 
-/** What an errno or SQLite error carries: fs errors have a path, SQLite errors only a code. */
-interface SystemError {
-  code?: unknown;
-  path?: unknown;
-  dest?: unknown;
-}
-
+/** The errno code of an fs error, or the extended result code of a SQLite error ('' for neither). */
 function codeOf(err: unknown): string {
-  const code = (err as SystemError | null)?.code;
+  const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }
 
@@ -52,6 +46,7 @@ export interface Place {
 }
 
 const orSet = (place: Place) => (place.setting ? ` (or set ${place.setting} to another place)` : '');
+const inSetting = (place: Place) => (place.setting ? ` in ${place.setting}` : '');
 
 /**
  * The one-line explanation and advice for a file-system fault (errno codes
@@ -73,13 +68,13 @@ export function describeSystemFault(err: unknown, place: Place): string | null {
   }
   if (code === 'ENOTDIR' || code === 'EEXIST') {
     const file = fileAbove(where);
-    return `${where} lies under ${file ?? 'a file'}, which is a file, not a folder: correct the path${place.setting ? ` in ${place.setting}` : ''}`;
+    return `${where} lies under ${file ?? 'a file'}, which is a file, not a folder: correct the path${inSetting(place)}`;
   }
   if (code === 'ENOENT') {
     const folder = path.dirname(where);
-    return `folder ${folder} does not exist: create it (mkdir -p ${folder}) or correct the path${place.setting ? ` in ${place.setting}` : ''}`;
+    return `folder ${folder} does not exist: create it (mkdir -p ${folder}) or correct the path${inSetting(place)}`;
   }
-  if (code === 'EISDIR') return `${where} is a folder, not a file: correct the path${place.setting ? ` in ${place.setting}` : ''}`;
+  if (code === 'EISDIR') return `${where} is a folder, not a file: correct the path${inSetting(place)}`;
   if (code === 'EIO' || code.startsWith('SQLITE_IOERR')) {
     return `input/output error on ${where}: the disk may be failing; check the system log (dmesg) before writing to it again`;
   }
