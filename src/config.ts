@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ExitCode, Fault } from './faults';
 
 export interface Config {
   port: number;
@@ -9,15 +10,18 @@ export interface Config {
   baseUrl: string;
   /** Passed to Express's "trust proxy" setting; false when not behind a proxy. */
   trustProxy: boolean | number | string;
-  production: boolean;
   /** Render cache size in bytes; 0 disables the cache. */
   cacheBytes: number;
-  timeZone: string;
   /** Build the demo newspaper when the database holds no publication. */
   demoOnEmpty: boolean;
 }
 
-export class ConfigError extends Error {}
+/** An invalid environment variable; the message names it and what it must be. */
+export class ConfigError extends Fault {
+  constructor(message: string) {
+    super(message, ExitCode.invalidInput);
+  }
+}
 
 function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -63,9 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: path.resolve(env.MEDIA_DIR || 'data/media'),
     baseUrl: parseBaseUrl(env.BASE_URL, host, port),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    production: env.NODE_ENV === 'production',
     cacheBytes: parseBytes(env.CACHE_SIZE, 64 * 1024 * 1024),
-    timeZone: env.TZ_DISPLAY || 'Asia/Shanghai',
     demoOnEmpty: env.DEMO_ON_EMPTY !== '0',
   };
 }

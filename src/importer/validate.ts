@@ -8,6 +8,7 @@ import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
 import type { Block, Polygon } from '../domain/blocks';
 import { TEXT_BOX_BYTES } from './pdf/boxes';
+import type { StoredPublication } from '../domain/publication';
 
 export const MANIFEST_NAME = 'issue.json';
 export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
@@ -48,7 +49,7 @@ export interface ValidatedPage {
 
 export interface ValidatedIssue {
   folder: string;
-  publication: { slug: string; name: string; description: string | null; language: string; timezone: string };
+  publication: StoredPublication;
   date: IssueDate;
   number: number | null;
   publishAt: number;
