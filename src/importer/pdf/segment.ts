@@ -49,6 +49,12 @@ interface Piece {
 
 const BYLINE = /^(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|实习生|见习记者|文[\s/／|]|图[\s/／|]|摄影[\s:：]|本报评论员)/;
 const BULLET = /^[●◆■▲★◎•]/;
+/** 下转第2版, (上接第1版): where a story continues, not part of its text. */
+const JUMP_LINE = /^[（(]?(下转|上接|转|接)第\d{1,2}版[）)]?$/;
+/** A photo credit (本报记者 陈阳 摄) belongs to the caption, not the byline. */
+const PHOTO_CREDIT = /摄$/;
+/** A subtitle may be set at body size after a dash: ——滨江区已累计完成… */
+const DASH_SUBTITLE = /^(——|—|－－)/;
 const HEADER_PAGE = /第\s*0*(\d{1,2})\s*版/;
 const HEADER_NAME = /第\s*0*\d{1,2}\s*版\s*[:：·|]?\s*([^\s\d　:：|·]{1,20})/;
 const HEADER_DATE = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
@@ -60,9 +66,11 @@ const BACKGROUND_IMAGE_SHARE = 0.6;
 export function segmentPage(content: PageContent): AnalysedPage {
   const allText = content.runs.map((r) => r.text).join('');
   const counts = countChars(allText);
-  let lines = buildLines(content.runs);
+  let lines = buildLines(content.runs).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
+  const masthead = findMasthead(lines, content.heightPt);
+  lines = lines.filter((l) => !masthead.includes(l));
   const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
   if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
 
@@ -118,7 +126,8 @@ function buildLines(runs: TextRun[]): Line[] {
     const line = open.find((l) => {
       const tolerance = 0.35 * Math.min(l.size, run.size);
       const gap = run.x - (l.x + l.w);
-      return Math.abs(l.y + l.h - (run.y + run.h)) < tolerance && gap > -0.3 * run.size && gap < 0.8 * Math.max(l.size, run.size);
+      // Runs may overlap by most of a character: punctuation set half-width (。“) keeps its full-width advance in the PDF.
+      return Math.abs(l.y + l.h - (run.y + run.h)) < tolerance && gap > -0.75 * run.size && gap < 0.8 * Math.max(l.size, run.size);
     });
     if (line) {
       const box = union([line, run]);
@@ -151,6 +160,21 @@ function modeSize(lines: Line[]): number {
   return best || 10;
 }
 
+/**
+ * The 报头 (masthead) of a front page: a short line in the top fifth of the
+ * page at least 2.5 times the body size and larger than anything else there,
+ * with the small lines set beside it (date, 总第N期, the paper's numbers).
+ */
+function findMasthead(lines: Line[], heightPt: number): Line[] {
+  const bodySize = modeSize(lines);
+  const top = lines.filter((l) => l.y < heightPt * 0.2);
+  const name = top
+    .filter((l) => l.size >= 2.5 * bodySize && l.text.replace(/\s/g, '').length <= 12)
+    .sort((a, b) => b.size - a.size)[0];
+  if (!name || top.some((l) => l !== name && l.size >= name.size)) return [];
+  return top.filter((l) => l === name || (l.size < 1.35 * bodySize && l.y >= name.y - 0.2 * name.size && l.y + l.h <= name.y + name.h + 0.6 * name.size));
+}
+
 /** The 版眉: the lines in the top band on the baseline of a "第N版" line. */
 function readHeader(lines: Line[], heightPt: number): { lines: Line[]; fields: AnalysedPage['header'] } {
   const marker = lines.find((l) => l.y < heightPt * HEADER_BAND && HEADER_PAGE.test(l.text));
@@ -170,8 +194,8 @@ function readHeader(lines: Line[], heightPt: number): { lines: Line[]; fields: A
 
 function kindOf(line: Line, bodySize: number): Kind {
   if (line.size >= 1.35 * bodySize || (line.bold && line.size >= 1.2 * bodySize)) return 'headline';
-  if (BYLINE.test(line.text) && line.text.length <= 60) return 'byline';
-  if (line.size >= 1.1 * bodySize) return 'display';
+  if (BYLINE.test(line.text) && line.text.length <= 60 && !PHOTO_CREDIT.test(line.text)) return 'byline';
+  if (line.size >= 1.1 * bodySize || (DASH_SUBTITLE.test(line.text) && line.text.length <= 40)) return 'display';
   return 'body';
 }
 
@@ -182,7 +206,9 @@ function buildBlocks(lines: Line[], bodySize: number): TextBlock[] {
     const kind = kindOf(line, bodySize);
     let best: TextBlock | null = null;
     for (const b of blocks) {
-      if (b.kind !== kind || kind === 'byline' || Math.abs(b.size - line.size) > 0.08 * line.size) continue;
+      // A dash subtitle's second line is set like body text.
+      const dashContinues = b.kind === 'display' && kind === 'body' && DASH_SUBTITLE.test(b.lines[0]!.text);
+      if ((b.kind !== kind && !dashContinues) || kind === 'byline' || Math.abs(b.size - line.size) > 0.08 * line.size) continue;
       if (b.bold !== line.bold) continue; // a bold line among body lines is a sub-head
       const last = b.lines.at(-1)!;
       const gap = line.y - (last.y + last.h);
