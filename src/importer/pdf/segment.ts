@@ -66,7 +66,7 @@ const BACKGROUND_IMAGE_SHARE = 0.6;
 export function segmentPage(content: PageContent): AnalysedPage {
   const allText = content.runs.map((r) => r.text).join('');
   const counts = countChars(allText);
-  let lines = buildLines(content.runs).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
+  let lines = buildLines(content.runs, gutterTest(content.runs)).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
   const masthead = findMasthead(lines, content.heightPt);
@@ -117,8 +117,34 @@ function xOverlap(a: Box, b: Box): number {
   return Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
 }
 
+/** Lines that must start at one x for it to count as a column's left edge. */
+const GUTTER_MIN_LINES = 4;
+
+/**
+ * Whether the gap between two runs on one baseline is a column gutter: a
+ * body-size run starts in it. Headlines of stories set side by side sit a
+ * gutter apart, which is less than a headline's word space can be.
+ */
+function gutterTest(runs: TextRun[]): (from: number, to: number) => boolean {
+  const bodySize = modeSize([{ runs } as Line]);
+  // Column starts are where many body runs start: the first run of every line in a column.
+  const counts = new Map<number, number>();
+  for (const r of runs) if (Math.abs(r.size - bodySize) < 0.5) counts.set(Math.round(r.x), (counts.get(Math.round(r.x)) ?? 0) + 1);
+  const starts = [...counts].filter(([, n]) => n >= GUTTER_MIN_LINES).map(([x]) => x).sort((a, b) => a - b);
+  return (from, to) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < starts.length && starts[lo]! <= to + 1;
+  };
+}
+
 /** Runs on one baseline that follow each other closely form a line; a column gap splits them. */
-function buildLines(runs: TextRun[]): Line[] {
+function buildLines(runs: TextRun[], isGutter: (from: number, to: number) => boolean = () => false): Line[] {
   const sorted = [...runs].sort((a, b) => a.y + a.h - (b.y + b.h) || a.x - b.x);
   const lines: Line[] = [];
   const open: Line[] = [];
@@ -127,7 +153,8 @@ function buildLines(runs: TextRun[]): Line[] {
       const tolerance = 0.35 * Math.min(l.size, run.size);
       const gap = run.x - (l.x + l.w);
       // Runs may overlap by most of a character: punctuation set half-width (。“) keeps its full-width advance in the PDF.
-      return Math.abs(l.y + l.h - (run.y + run.h)) < tolerance && gap > -0.75 * run.size && gap < 0.8 * Math.max(l.size, run.size);
+      if (Math.abs(l.y + l.h - (run.y + run.h)) >= tolerance || gap <= -0.75 * run.size || gap >= 0.8 * Math.max(l.size, run.size)) return false;
+      return gap < 0.2 * run.size || !isGutter(l.x + l.w, run.x);
     });
     if (line) {
       const box = union([line, run]);
@@ -194,7 +221,8 @@ function readHeader(lines: Line[], heightPt: number): { lines: Line[]; fields: A
 
 function kindOf(line: Line, bodySize: number): Kind {
   if (line.size >= 1.35 * bodySize || (line.bold && line.size >= 1.2 * bodySize)) return 'headline';
-  if (BYLINE.test(line.text) && line.text.length <= 60 && !PHOTO_CREDIT.test(line.text)) return 'byline';
+  // 记者从…获悉， starts a sentence, not a byline: a byline is names, without sentence punctuation.
+  if (BYLINE.test(line.text) && line.text.length <= 40 && !/[，。：；！？]/.test(line.text) && !PHOTO_CREDIT.test(line.text)) return 'byline';
   if (line.size >= 1.1 * bodySize || (DASH_SUBTITLE.test(line.text) && line.text.length <= 40)) return 'display';
   return 'body';
 }
