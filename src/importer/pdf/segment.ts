@@ -355,10 +355,15 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     }
     if (owner) claim(e, owner);
   }
+  // A block with text or a photo just above it in its column continues that column: it starts no row.
+  const bodyBoxes = [...blocks.filter((b) => !used.has(b) && b.kind !== 'byline'), ...photos].map(elementBox);
+  const continuesColumn = (box: Box): boolean =>
+    bodyBoxes.some((b) => b !== box && xOverlap(b, box) > 0.5 * Math.min(b.w, box.w) && b.y + b.h <= box.y + 0.5 * bodySize && box.y - (b.y + b.h) < 2 * bodySize);
   for (let changed = true; changed; ) {
     changed = false;
     for (const e of rest) {
       const box = elementBox(e);
+      if (continuesColumn(box)) continue;
       const s = stories.find((st) => st.elements.some((f) => sideBySide(elementBox(f), box, bodySize)));
       if (s) {
         claim(e, s);
