@@ -462,7 +462,15 @@ function columnOrder(elements: (TextBlock | Photo)[], bodySize: number): (TextBl
   const bands: { y0: number; y1: number; items: (TextBlock | Photo)[] }[] = [];
   for (const e of [...elements].sort((a, b) => elementBox(a).y - elementBox(b).y)) {
     const box = elementBox(e);
-    const band = bands.find((b) => box.y < b.y1 - 0.5 * bodySize);
+    // A block right under another (the text after a photo) continues its column, in its band.
+    const band = bands.find(
+      (b) =>
+        box.y < b.y1 - 0.5 * bodySize ||
+        b.items.some((f) => {
+          const above = elementBox(f);
+          return xOverlap(above, box) > 0.5 * Math.min(above.w, box.w) && box.y - (above.y + above.h) < 2 * bodySize;
+        }),
+    );
     if (band) {
       band.items.push(e);
       band.y1 = Math.max(band.y1, box.y + box.h);
