@@ -577,9 +577,13 @@ function standInTitle(text: string): string {
 }
 
 function toArticle(story: Story, bodySize: number): AnalysedArticle {
-  const ordered = columnOrder(story.elements, bodySize);
-  const bylineBlock = ordered.find((e): e is TextBlock => !isPhoto(e) && e.kind === 'byline') ?? null;
-  const pieces = bodyPieces(ordered.filter((e) => e !== bylineBlock), bodySize);
+  // The byline (the topmost) sits under the headline, outside the columns' reading order.
+  const bylineBlock =
+    story.elements
+      .filter((e): e is TextBlock => !isPhoto(e) && e.kind === 'byline')
+      .sort((a, b) => a.y - b.y)[0] ?? null;
+  const ordered = columnOrder(story.elements.filter((e) => e !== bylineBlock), bodySize);
+  const pieces = bodyPieces(ordered, bodySize);
   const firstText = pieces.find((p) => p.type !== 'image')?.piece?.text ?? '';
   // Untitled: the first sentence of its text stands in as the title (it has no boxes of its own).
   const title: Piece = story.headline ? linesPiece(story.headline.lines) : { text: standInTitle(firstText), runs: [] };
@@ -589,7 +593,7 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
   const body: Block[] = pieces.map((p) =>
     p.type === 'image' ? { type: 'image', src: '', ...(p.piece ? { caption: p.piece.text } : {}) } : { type: p.type, text: p.piece.text },
   );
-  const boxes = [...headZone(story, bodySize), ...ordered.map(elementBox)].map(boxOf);
+  const boxes = [...headZone(story, bodySize), ...(bylineBlock ? [bylineBlock] : []), ...ordered.map(elementBox)].map(boxOf);
 
   // Text boxes: the pieces in articleText()'s order, each offset by where its part starts.
   const parts: (Piece | null)[] = [kicker, title, subtitle, byline, ...pieces.map((p) => p.piece)];
