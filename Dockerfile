@@ -37,6 +37,7 @@ COPY package.json ./
 COPY views ./views
 COPY static ./static
 COPY migrations ./migrations
+COPY demo ./demo
 # The image's "node" user (uid 1000) runs the server and owns the data volume.
 RUN mkdir -p /data/media && chown -R node:node /data
 USER node

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openWritableDatabase } from '../src/db/connection';
 import { upgradeDatabase } from '../src/db/upgrade';
 import { buildDemo } from '../src/demo/build';
-import { DEMO_END_DATE, DEMO_DAYS } from './helpers/demo-constants';
+import { DEMO_DAYS } from './helpers/demo-constants';
 
 /**
  * Builds the demo newspaper once for the whole run; suites open it read-only.
@@ -18,7 +18,7 @@ export default async function globalSetup(): Promise<void> {
   const file = path.join(dir, 'demo.db');
   const db = openWritableDatabase(file);
   upgradeDatabase(db);
-  await buildDemo(db, path.join(dir, 'media'), { endDate: DEMO_END_DATE, days: DEMO_DAYS });
+  await buildDemo(db, path.join(dir, 'media'), { days: DEMO_DAYS });
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   process.env.EPAPER_TEST_DEMO_DIR = dir;

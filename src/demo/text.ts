@@ -43,6 +43,33 @@ export interface ArticleTextOptions {
   chars?: readonly [number, number];
 }
 
+/**
+ * Words that tie a text to a time of year, with the months they may be printed in: a phrase-bank
+ * entry holding one is left out in other months, so a January paper does not write of autumn rain.
+ */
+const SEASONAL_WORDS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
+  [/入秋|秋雨|秋色|秋天|秋冬季/, [9, 10, 11]],
+  [/夏夜|暑假|盛夏/, [6, 7, 8]],
+  [/枇杷/, [5, 6]],
+];
+
+export function fitsSeason(text: string, month: number): boolean {
+  return SEASONAL_WORDS.every(([words, months]) => !words.test(text) || months.includes(month));
+}
+
+function inSeason(templates: readonly string[], month: number): readonly string[] {
+  const fitting = templates.filter((t) => fitsSeason(t, month));
+  return fitting.length > 0 ? fitting : templates;
+}
+
+/**
+ * What makes two titles the same to a reader: the same words with other figures
+ * ("第3台加装电梯" and "第7台加装电梯") are one title told twice.
+ */
+export function titleKey(title: string): string {
+  return title.replace(/[\d.]+/g, '#');
+}
+
 export const TITLE_MIN_CHARS = 8;
 export const TITLE_MAX_CHARS = 24;
 export const PARAGRAPH_MIN_CHARS = 80;
@@ -860,6 +887,7 @@ class ArticleContext {
   private readonly memo = new Map<string, string>();
   private readonly agency: Agency | undefined;
   private readonly base: IssueDate;
+  readonly month: number;
 
   constructor(
     private readonly rng: Rng,
@@ -868,6 +896,7 @@ class ArticleContext {
   ) {
     this.agency = topic.agencies.length > 0 ? rng.pick(topic.agencies) : undefined;
     this.base = toIssueDate(date);
+    this.month = dateParts(this.base).month;
   }
 
   fill(template: string): string {
@@ -990,21 +1019,37 @@ export function generateArticleText(rng: Rng, options: ArticleTextOptions): Arti
   const byline = isEssay ? `文/${randomFullName(rng)}` : rng.chance(0.8) ? generateByline(rng) : undefined;
   const body = new BodyWriter(rng, ctx, topicId, topic, options.chars !== undefined).write(options, byline === undefined && !isEssay);
   const caption = generateCaption(rng, ctx, topic);
+  const statedSubtitle = subtitle !== undefined && stateInBody(body, subtitle) ? subtitle : undefined;
 
   return {
     topic: topicId,
     title,
     ...(kicker !== undefined ? { kicker } : {}),
-    ...(subtitle !== undefined ? { subtitle } : {}),
+    ...(statedSubtitle !== undefined ? { subtitle: statedSubtitle } : {}),
     ...(byline !== undefined ? { byline } : {}),
     body,
     caption,
   };
 }
 
+/**
+ * A subtitle's figures must be the body's: when the body does not already give them, the
+ * subtitle's statement joins the first paragraph with room for it. False when none has room.
+ */
+function stateInBody(body: TextBlock[], subtitle: string): boolean {
+  const text = body.map((b) => b.text).join('');
+  if ((subtitle.match(/[\d.]+/g) ?? []).every((n) => text.includes(n))) return true;
+  const sentence = `据介绍，${subtitle}。`;
+  const paragraph = body.find((b) => b.type === 'paragraph' && b.text.length + sentence.length <= PARAGRAPH_MAX_CHARS);
+  if (!paragraph) return false;
+  paragraph.text += sentence;
+  return true;
+}
+
 function generateTitle(rng: Rng, ctx: ArticleContext, topic: TopicBank): string {
+  const titles = inSeason(topic.titles, ctx.month);
   for (let attempt = 0; attempt < 30; attempt++) {
-    const title = ctx.fill(rng.pick(topic.titles));
+    const title = ctx.fill(rng.pick(titles));
     if (title.length >= TITLE_MIN_CHARS && title.length <= TITLE_MAX_CHARS) return title;
   }
   return `${DISTRICT}${topic.label}工作取得新进展`;
@@ -1028,7 +1073,7 @@ function generateByline(rng: Rng): string {
 }
 
 function generateCaption(rng: Rng, ctx: ArticleContext, topic: TopicBank): string {
-  const caption = ctx.fill(rng.pick(topic.captions));
+  const caption = ctx.fill(rng.pick(inSeason(topic.captions, ctx.month)));
   return rng.chance(0.6) ? `${caption} 本报记者 ${rng.pick(REPORTERS)} 摄` : caption;
 }
 
@@ -1065,8 +1110,8 @@ class BodyWriter {
     const rng = this.rng;
     // Filled once up front: paragraphs probe many sentences for one that fits.
     const own = rng.shuffle([
-      ...this.topic.details.map((template) => ({ text: this.ctx.fill(template), quote: false })),
-      ...this.topic.quotes.map((template) => ({ text: this.ctx.fill(template), quote: true })),
+      ...inSeason(this.topic.details, this.ctx.month).map((template) => ({ text: this.ctx.fill(template), quote: false })),
+      ...inSeason(this.topic.quotes, this.ctx.month).map((template) => ({ text: this.ctx.fill(template), quote: true })),
     ]);
     if (this.topicId === 'essay') return own;
     const generic = [
@@ -1113,7 +1158,7 @@ class BodyWriter {
 
   private lead(datelinePrefix: boolean): string {
     const dateline = datelinePrefix ? `本报讯（记者 ${this.rng.pick(REPORTERS)}）` : '';
-    return dateline + this.ctx.fill(this.rng.pick(this.topic.leads));
+    return dateline + this.ctx.fill(this.rng.pick(inSeason(this.topic.leads, this.ctx.month)));
   }
 
   private push(type: TextBlock['type'], text: string): void {

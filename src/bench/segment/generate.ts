@@ -8,13 +8,13 @@ import { bodyWithPhoto, DEMO_PUBLICATIONS, issueNumber } from '../../demo/genera
 import { addDays, toIssueDate, type IssueDate } from '../../domain/date';
 import { renderPhoto, DEFAULT_PHOTO_HEIGHT, DEFAULT_PHOTO_WIDTH } from '../../demo/photo';
 import { createRng, deriveSeed, type Rng } from '../../demo/random';
-import { generateArticleText, PAGE_NAMES, topicsForPage } from '../../demo/text';
+import { generateArticleText, PAGE_NAMES, titleKey, topicsForPage } from '../../demo/text';
 import { planAds, planRegions, type Cell } from './layout';
 import { corpusTruthSchema, type CorpusTruth, type TruthArticle, type TruthPage } from './truth';
 import { columnGeometry, launchTypesetter, typesetPage, type AdSpec, type ArticleRegion, type ArticleSpec, type PageSpec, type SpecBlock, type TypesetArticle } from './typeset';
 
 /** Bump when the generator's output changes, so cached corpora are not reused. */
-export const SEGMENT_CORPUS_VERSION = 4;
+export const SEGMENT_CORPUS_VERSION = 5;
 
 export interface SegmentCorpusOptions {
   seed: number;
@@ -38,11 +38,11 @@ const PHOTO_POOL = 10;
 const WEEKDAYS = '日一二三四五六';
 
 /** Broadsheet (对开, 390 × 545 mm) and tabloid (四开, 270 × 390 mm) pages, in points. */
-const FORMATS = [
+export const FORMATS = [
   { name: 'broadsheet', widthPt: 1105, heightPt: 1545, margin: 36, maxColumns: 6 },
   { name: 'tabloid', widthPt: 765, heightPt: 1105, margin: 28, maxColumns: 4 },
 ] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 export function segmentCorpusDir(root: string, o: SegmentCorpusOptions): string {
   return path.join(root, `v${SEGMENT_CORPUS_VERSION}-seed${o.seed}-${o.issues}x${o.pagesPerIssue}`);
@@ -89,7 +89,7 @@ export async function generateSegmentCorpus(dir: string, o: SegmentCorpusOptions
   }
 }
 
-class PhotoPool {
+export class PhotoPool {
   private readonly urls = new Map<number, Promise<string>>();
 
   constructor(private readonly seed: number) {}
@@ -113,7 +113,7 @@ export function dateText(date: string): string {
   return `${y}年${m}月${d}日 星期${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]}`;
 }
 
-interface IssuePlan {
+export interface IssuePlan {
   issue: number;
   date: IssueDate;
   paperName: string;
@@ -121,8 +121,12 @@ interface IssuePlan {
   format: Format;
   colon: string;
   names: string[];
+  /** The page of ads (0: none). */
   adPage: number;
+  /** The page the front page's smallest story continues on (0: none). */
   jumpPage: number;
+  /** Stories per page, at most (default 9). */
+  maxArticles?: number;
 }
 
 function planIssue(rng: Rng, issue: number, o: SegmentCorpusOptions): IssuePlan {
@@ -200,10 +204,11 @@ function truthArticle(a: ArticleSpec, t: TypesetArticle): TruthArticle {
 // ---------------------------------------------------------------------------------------------
 // One page.
 
-async function planPage(
+export async function planPage(
   rng: Rng,
   plan: IssuePlan,
   number: number,
+  /** Title keys (titleKey) already used: a new story avoids them. */
   titles: Set<string>,
   photos: PhotoPool,
   jump: { from: number; article: ArticleSpec; rest: SpecBlock[] } | null,
@@ -241,12 +246,12 @@ async function planPage(
 
   const minHeight = Math.max(200, (area.bottom - area.top) / 6.5);
   const capacity = columns * Math.floor((area.bottom - area.top + gap) / (minHeight + gap));
-  const count = rng.int(4, Math.max(4, Math.min(9, capacity)));
+  const count = rng.int(4, Math.max(4, Math.min(plan.maxArticles ?? 9, capacity)));
   const regions = planRegions(area, count, rng, { minHeight, gap, lChance: 0.85 });
   const jumpHere = jump !== null && number === plan.jumpPage ? rng.int(0, regions.length - 1) : -1;
   const rooms = regions.map((region, i) => estimateChars(region, geo.width, bodyFontPt, i === 0));
   // The front page's smallest story goes on to another page: the text bank fills any region twice over.
-  const jumper = masthead ? rooms.indexOf(Math.min(...rooms)) : -1;
+  const jumper = masthead && plan.jumpPage > 0 ? rooms.indexOf(Math.min(...rooms)) : -1;
   for (const [i, region] of regions.entries()) {
     const id = `i${plan.issue}-p${String(number).padStart(2, '0')}-a${i + 1}`;
     if (i === jumpHere && jump) {
@@ -261,10 +266,10 @@ async function planPage(
     const text = (() => {
       for (let attempt = 0; ; attempt += 1) {
         const t = generateArticleText(rng, { date: plan.date, topics: topicsForPage(name), chars: [Math.round(room * factor[0]!), Math.round(room * factor[1]!)] });
-        if (!titles.has(t.title) || attempt >= 8) return t;
+        if (!titles.has(titleKey(t.title)) || attempt >= 40) return t;
       }
     })();
-    titles.add(text.title);
+    titles.add(titleKey(text.title));
     const photo = rng.chance(lead ? 0.7 : 0.35) ? rng.int(0, PHOTO_POOL - 1) : null;
     const src = photo === null ? undefined : `photo-${String(photo).padStart(2, '0')}.jpg`;
     const dataUrl = photo === null ? '' : await photos.dataUrl(photo);

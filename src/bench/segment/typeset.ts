@@ -73,6 +73,8 @@ export interface PageSpec {
   bodyFontPt: number;
   articles: ArticleSpec[];
   ads: AdSpec[];
+  /** @font-face rules put before the page's own style (fonts the typesetting machine serves). */
+  fontCss?: string;
 }
 
 export interface TypesetArticle {
@@ -95,6 +97,8 @@ export interface TypesetPage {
   widthPt: number;
   heightPt: number;
   articles: TypesetArticle[];
+  /** The page's markup as typeset (its text threaded into frames), for printPages. */
+  sheet: string;
 }
 
 export function launchTypesetter(): Promise<Browser> {
@@ -168,6 +172,7 @@ export function pageHtml(spec: PageSpec): string {
     ? `<div class="masthead" style="left:${px(m)};top:${px(m + 22)};width:${px(W - 2 * m)}"><div class="name">${esc(spec.paperName)}</div><div class="info">${spec.masthead.lines.map((l) => `<div>${esc(l)}</div>`).join('')}</div></div>`
     : '';
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>
+${spec.fontCss ?? ''}
 @page { size: ${px(W)} ${px(H)}; margin: 0; }
 html, body { margin: 0; padding: 0; overflow: hidden; }
 body { width: ${px(W)}; height: ${px(H)}; position: relative; overflow: hidden; background: #fff; color: #111;
@@ -485,5 +490,33 @@ export async function typesetPage(tab: Page, spec: PageSpec): Promise<TypesetPag
   const { width: widthPt, height: heightPt } = printed.getPage(0).getSize();
   // An L's legs must outrun its short columns by more than three lines of body text.
   const articles = spec.articles.map((a, i) => assemble(a, outputs[i]!, 3 * spec.bodyFontPt * 1.5));
-  return { pdf, widthPt, heightPt, articles };
+  const sheet = await tab.evaluate(() => document.body.innerHTML);
+  return { pdf, widthPt, heightPt, articles, sheet };
+}
+
+/**
+ * Prints typeset pages of one size again as one multi-page PDF, each from the markup its own
+ * typesetting left (`sheet`), so the pages share their embedded fonts: a Chinese page's glyphs
+ * are most of its PDF's bytes, and an issue's pages use mostly the same characters.
+ */
+export async function printPages(tab: Page, pages: Array<{ spec: PageSpec; sheet: string }>): Promise<Buffer> {
+  const first = pages[0];
+  if (!first) throw new Error('printPages: no pages');
+  const { widthPt: W, heightPt: H } = first.spec;
+  if (pages.some((p) => p.spec.widthPt !== W || p.spec.heightPt !== H)) throw new Error('printPages: pages of one PDF must share one size');
+  const [head] = pageHtml(first.spec).split('<body>');
+  const sheets = pages.map((p) => `<div class="sheet" style="font-size:${p.spec.bodyFontPt}pt">${p.sheet}</div>`).join('\n');
+  const html = `${head!.replace('</style>', `body { width: auto; height: auto; overflow: visible; }
+.sheet { width: ${px(W)}; height: ${px(H)}; position: relative; overflow: hidden; break-after: page; }
+.sheet:last-child { break-after: auto; }
+</style>`)}<body>\n${sheets}\n</body></html>`;
+  await tab.setViewportSize({ width: Math.ceil(W * PX_PER_PT), height: Math.ceil(H * PX_PER_PT) });
+  await tab.emulateMedia({ media: 'print' });
+  await tab.setContent(html, { waitUntil: 'load' });
+  await tab.evaluate(() => document.fonts.ready.then(() => undefined));
+  await tab.waitForFunction(() => Array.from(document.images).every((i) => i.complete));
+  const pdf = await tab.pdf({ preferCSSPageSize: true, printBackground: true, margin: { top: '0', right: '0', bottom: '0', left: '0' } });
+  const printed = await PDFDocument.load(pdf, { updateMetadata: false });
+  if (printed.getPageCount() !== pages.length) throw new Error(`${pages.length} pages printed on ${printed.getPageCount()}: a sheet reaches past its page's foot`);
+  return pdf;
 }

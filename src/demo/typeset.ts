@@ -1,0 +1,119 @@
+// The demo newspaper as its printer would send it: every page typeset as a PDF (by the
+// segmentation benchmark's Chromium typesetter) in a folder per issue with issue.meta.json,
+// which the importer's PDF path turns into pages, articles and hotspots.
+import fs from 'node:fs';
+import type { Page } from 'playwright-core';
+import path from 'node:path';
+import { dateText, FORMATS, planPage, PhotoPool, type IssuePlan } from '../bench/segment/generate';
+import { launchTypesetter, printPages, typesetPage, type ArticleSpec, type PageSpec, type SpecBlock } from '../bench/segment/typeset';
+import type { IssueDate } from '../domain/date';
+import { META_NAME, type IssueMeta } from '../importer/pdf/derive';
+import { demoIssueDir, demoPdfDates } from './build';
+import { DEMO_PUBLICATIONS, DEMO_TIMEZONE, issueNumber, type DemoPublication } from './generate';
+import { createRng, deriveSeed } from './random';
+import { PAGE_NAMES } from './text';
+
+const DEMO_PDF_SEED = 20261120;
+const ISSUE_PDF = 'issue.pdf';
+
+/** Each paper keeps its own format and size, as a real one does. */
+const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [number, number]; maxArticles: number }> = {
+  'jiangcheng-daily': { format: FORMATS[0], pages: [4, 6], maxArticles: 7 },
+  'yunxi-evening': { format: FORMATS[1], pages: [4, 4], maxArticles: 5 },
+};
+
+export function demoMeta(publication: DemoPublication, date: IssueDate): IssueMeta {
+  const number = issueNumber(publication, date);
+  return {
+    publication: { slug: publication.slug, name: publication.name, description: publication.description, language: 'zh-CN', timezone: DEMO_TIMEZONE },
+    date,
+    ...(number !== undefined ? { number } : {}),
+    publishAt: `${date}T06:00:00+08:00`,
+  };
+}
+
+/**
+ * Typesets every demo issue into `root` (slug/date/NN.pdf and issue.meta.json). Titles are
+ * unique per paper across the days (titleKey), as a reader of the paper expects.
+ */
+export async function typesetDemo(root: string, fontDir: string | undefined, log: (line: string) => void = () => undefined): Promise<number> {
+  const browser = await launchTypesetter();
+  let pagesDone = 0;
+  try {
+    const tab = await browser.newPage();
+    const fontCss = await serveFonts(tab, fontDir);
+    const photos = new PhotoPool(DEMO_PDF_SEED);
+    for (const publication of DEMO_PUBLICATIONS) {
+      const look = PAPER_LOOK[publication.slug];
+      if (!look) throw new Error(`no page format for demo paper ${publication.slug}`);
+      const titles = new Set<string>();
+      for (const date of demoPdfDates()) {
+        const rng = createRng(deriveSeed(DEMO_PDF_SEED, publication.slug, date));
+        const pageCount = rng.int(look.pages[0], look.pages[1]);
+        const names = [PAGE_NAMES[0] as string, ...rng.sample(PAGE_NAMES.slice(1), pageCount - 1)];
+        // A front-page story goes on to a news page (下转第N版), never to the 副刊.
+        const jumpPages = names.flatMap((n, i) => (i > 0 && n !== '副刊' ? [i + 1] : []));
+        const plan: IssuePlan = {
+          issue: pagesDone,
+          date,
+          paperName: publication.name,
+          issueNo: issueNumber(publication, date),
+          format: look.format,
+          colon: ':',
+          names,
+          adPage: 0,
+          jumpPage: jumpPages.length > 0 ? rng.pick(jumpPages) : 0,
+          maxArticles: look.maxArticles,
+        };
+        const dir = demoIssueDir(root, publication.slug, date);
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, META_NAME), `${JSON.stringify(demoMeta(publication, date), null, 2)}\n`);
+        let jump: { from: number; article: ArticleSpec; rest: SpecBlock[] } | null = null;
+        const sheets: Array<{ spec: PageSpec; sheet: string }> = [];
+        for (let number = 1; number <= pageCount; number += 1) {
+          const spec: PageSpec = { ...(await planPage(rng, plan, number, titles, photos, jump)), ...(fontCss ? { fontCss } : {}) };
+          const typeset = await typesetPage(tab, spec);
+          sheets.push({ spec, sheet: typeset.sheet });
+          const jumper = spec.articles.findIndex((a) => a.jumpTo !== null);
+          const rest = jumper >= 0 ? typeset.articles[jumper]!.leftover : [];
+          if (jumper >= 0 && rest.length === 0) throw new Error(`${publication.slug} ${date} page ${number}: the story meant to go on to page ${plan.jumpPage} fits on its page`);
+          if (jumper >= 0) jump = { from: number, article: spec.articles[jumper]!, rest };
+          pagesDone += 1;
+        }
+        // One PDF for the issue: its pages share the embedded glyphs (a PDF per page is 5 times the bytes).
+        fs.writeFileSync(path.join(dir, ISSUE_PDF), await printPages(tab, sheets));
+        log(`${publication.name} ${dateText(date)}: ${pageCount} pages typeset`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  return pagesDone;
+}
+
+/**
+ * The page fonts with TrueType outlines, which Chromium embeds as compact font subsets; Debian's
+ * Noto CJK (CFF outlines) is embedded glyph by glyph as Type 3 drawings, about 5 times the bytes.
+ * `dir` holds Google's static Noto Serif SC and Noto Sans SC files (the npm packages
+ * @expo-google-fonts/noto-serif-sc and @expo-google-fonts/noto-sans-sc ship them), served to the
+ * page under a name that never reaches a network; without it the system's fonts are used.
+ */
+const FONT_FILES: Array<{ family: string; weight: number; file: string }> = [
+  { family: 'Noto Serif CJK SC', weight: 400, file: 'NotoSerifSC_400Regular.ttf' },
+  { family: 'Noto Serif CJK SC', weight: 700, file: 'NotoSerifSC_700Bold.ttf' },
+  { family: 'Noto Sans CJK SC', weight: 400, file: 'NotoSansSC_400Regular.ttf' },
+  { family: 'Noto Sans CJK SC', weight: 700, file: 'NotoSansSC_700Bold.ttf' },
+];
+const FONT_ORIGIN = 'http://typeset-fonts.invalid';
+
+async function serveFonts(tab: Page, dir: string | undefined): Promise<string | undefined> {
+  if (dir === undefined) return undefined;
+  const missing = FONT_FILES.filter((f) => !fs.existsSync(path.join(dir, f.file)));
+  if (missing.length > 0) throw new Error(`font folder ${dir}: missing ${missing.map((f) => f.file).join(', ')}`);
+  await tab.route(`${FONT_ORIGIN}/**`, (route) => {
+    const name = decodeURIComponent(new URL(route.request().url()).pathname.slice(1));
+    void route.fulfill({ body: fs.readFileSync(path.join(dir, path.basename(name))), contentType: 'font/ttf' });
+  });
+  return FONT_FILES.map((f) => `@font-face { font-family: '${f.family}'; font-weight: ${f.weight}; src: url(${FONT_ORIGIN}/${f.file}); }`).join('\n');
+}
