@@ -36,7 +36,7 @@ const probes: Probe[] = [
   { name: '301 redirect', url: `/${paper}/${date}/`, status: 301 },
   { name: '302 redirect', url: `/${paper}`, status: 302 },
   { name: '304', url: '/', status: 304, headers: { 'If-None-Match': '*' } },
-  { name: 'media image', url: `/media/${image}`, status: 200, type: /^image\/png/ },
+  { name: 'media image', url: `/media/${image}`, status: 200, type: /^image\/jpeg/ },
   { name: 'media missing', url: '/media/00/00000000000000000000000000000000.png', status: 404 },
   { name: 'static CSS', url: '/static/site.css', status: 200, type: /^text\/css/ },
   { name: 'static JS', url: '/static/site.js', status: 200, type: /javascript/ },

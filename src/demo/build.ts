@@ -9,6 +9,21 @@ import { DEMO_PUBLICATIONS } from './generate';
 /** The demo's typeset page PDFs, committed (regenerate with `npm run demo:typeset`). */
 export const DEMO_PDF_ROOT = path.join(PROJECT_ROOT, 'demo', 'pdf');
 
+/** What the typesetter printed, article by article, beside the issue folders (for the content checks). */
+export const DEMO_CONTENT_FILE = 'content.json';
+export interface DemoContentArticle {
+  slug: string;
+  date: string;
+  page: number;
+  /** The rest of a story from an earlier page (上接第N版), under that story's title. */
+  continued: boolean;
+  kicker: string | null;
+  title: string;
+  subtitle: string | null;
+  /** Text blocks and photo captions as printed. */
+  body: string[];
+}
+
 /** The committed demo: DEMO_PDF_DAYS days of both papers, ending on DEMO_PDF_END_DATE. */
 export const DEMO_PDF_END_DATE = '2026-01-20';
 export const DEMO_PDF_DAYS = 7;

@@ -51,6 +51,7 @@ const SEASONAL_WORDS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
   [/入秋|秋雨|秋色|秋天|秋冬季/, [9, 10, 11]],
   [/夏夜|暑假|盛夏/, [6, 7, 8]],
   [/枇杷/, [5, 6]],
+  [/冬日|腊月|寒冬/, [12, 1, 2]],
 ];
 
 export function fitsSeason(text: string, month: number): boolean {
@@ -761,6 +762,20 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '又是一年枇杷黄时节',
       '地铁上读书的年轻人',
       '{park}的黄昏与晚风',
+      '城市的温度',
+      '滨江随想',
+      '那些慢下来的日子',
+      '烟火人间寻常事',
+      '老街坊的新日子',
+      '在江城，与旧时光重逢',
+      '故乡的声音和气味',
+      '一座城的记忆角落',
+      '梧桐树下的老街',
+      '写给老房子的一封信',
+      '江堤上的散步人',
+      '菜场里的人情味',
+      '冬日暖阳晒旧书',
+      '腊月里的一锅老鸭汤',
     ],
     kickers: ['滨江笔会', '城市记忆', '江城随笔'],
     subtitles: [],
@@ -798,6 +813,18 @@ const TOPICS: Record<TopicId, TopicBank> = {
       '一座城市的记忆，往往藏在最不起眼的角落里，等着有心人去发现。',
       '窗外的雨停了，空气里有泥土的清香，楼下传来孩子们放学回家的笑声。',
       '那碗阳春面，清汤里浮着几点葱花，是我吃过最好吃的面。',
+      '楼下的理发店开了二十多年，老师傅记得每一位熟客喜欢的发型。',
+      '周末的早晨，我喜欢去江边的旧书摊转转，淘一两本泛黄的老书。',
+      '小区门口的早点铺天不亮就开门，豆浆的香气飘得很远。',
+      '女儿问我小时候玩什么，我想了想，说跳房子、滚铁环，还有在弄堂里捉迷藏。',
+      '社区活动室里，几位老人正在下象棋，旁观的人比下棋的人还着急。',
+      '公交车慢慢驶过老城区，车窗外的街景像一部放慢了的老电影。',
+      '邻居家的阿姨会做一手好菜，逢年过节总要端一碗过来，让我们尝尝鲜。',
+      '我在这座城市住了半辈子，却总觉得还有许多街巷没有走过。',
+      '旧相册里夹着一张泛黄的车票，那是我第一次来江城时留下的。',
+      '黄昏时分，江面上的渡轮亮起了灯，一来一回，载着下班回家的人。',
+      '冬日的午后，阳光斜斜地照进阳台，母亲把旧书一本本摊开来晒。',
+      '腊月里，家家户户的阳台上挂起了腊肉和咸鱼，空气里都是年的味道。',
     ],
     quotes: ['“人间有味是清欢。”', '“春江潮水连海平，海上明月共潮生。”', '“日出江花红胜火，春来江水绿如蓝。”'],
     headings: [],
@@ -805,6 +832,26 @@ const TOPICS: Record<TopicId, TopicBank> = {
     captions: ['{park}秋色。', '老街一角。', '晨光中的江岸。'],
   },
 };
+
+/** Essay titles that name a subject, and the words of the sentences about it. */
+const ESSAY_SUBJECTS: ReadonlyArray<readonly [RegExp, RegExp]> = [
+  [/早市|馄饨/, /早市|馄饨|早点/],
+  [/桂花树/, /外婆|桂花/],
+  [/秋雨/, /秋天的雨|入秋/],
+  [/自行车/, /自行车/],
+  [/修表/, /修表/],
+  [/弄堂到电梯房/, /搬进新楼|弄堂/],
+  [/枇杷/, /枇杷/],
+  [/读书/, /读书|旧书/],
+  [/黄昏|晚风/, /傍晚|黄昏|夕阳/],
+  [/晒旧书/, /晒|旧书/],
+  [/腊月/, /腊月|年的味道/],
+  [/菜场/, /菜场|卖菜|菜/],
+  [/梧桐/, /梧桐/],
+  [/老房子/, /老房子/],
+  [/江堤|散步/, /江堤|江边|江风/],
+  [/老街坊/, /老邻居|邻居/],
+];
 
 const NEWS_TOPICS = (Object.keys(TOPICS) as TopicId[]).filter((id) => id !== 'essay');
 
@@ -1017,7 +1064,8 @@ export function generateArticleText(rng: Rng, options: ArticleTextOptions): Arti
   const kicker = topic.kickers.length > 0 && rng.chance(isEssay ? 0.5 : 0.3) ? ctx.fill(rng.pick(topic.kickers)) : undefined;
   const subtitle = topic.subtitles.length > 0 && rng.chance(0.3) ? ctx.fill(rng.pick(topic.subtitles)) : undefined;
   const byline = isEssay ? `文/${randomFullName(rng)}` : rng.chance(0.8) ? generateByline(rng) : undefined;
-  const body = new BodyWriter(rng, ctx, topicId, topic, options.chars !== undefined).write(options, byline === undefined && !isEssay);
+  const subject = isEssay ? ESSAY_SUBJECTS.find(([t]) => t.test(title))?.[1] : undefined;
+  const body = new BodyWriter(rng, ctx, topicId, topic, options.chars !== undefined, subject).write(options, byline === undefined && !isEssay);
   const caption = generateCaption(rng, ctx, topic);
   const statedSubtitle = subtitle !== undefined && stateInBody(body, subtitle) ? subtitle : undefined;
 
@@ -1099,6 +1147,8 @@ class BodyWriter {
     private readonly topicId: TopicId,
     private readonly topic: TopicBank,
     long: boolean,
+    /** What an essay's title names: its lead and first sentences speak of it. */
+    private readonly subject?: RegExp,
   ) {
     this.deck = this.buildDeck(long);
     this.headings = rng.shuffle(topic.headings);
@@ -1112,8 +1162,10 @@ class BodyWriter {
     const own = rng.shuffle([
       ...inSeason(this.topic.details, this.ctx.month).map((template) => ({ text: this.ctx.fill(template), quote: false })),
       ...inSeason(this.topic.quotes, this.ctx.month).map((template) => ({ text: this.ctx.fill(template), quote: true })),
+      ...(this.topicId === 'essay' ? inSeason(this.topic.leads, this.ctx.month).map((template) => ({ text: this.ctx.fill(template), quote: false })) : []),
     ]);
-    if (this.topicId === 'essay') return own;
+    // An essay opens on what its title names: those sentences first.
+    if (this.topicId === 'essay') return this.subject ? [...own.filter((x) => this.subject!.test(x.text)), ...own.filter((x) => !this.subject!.test(x.text))] : own;
     const generic = [
       ...rng.sample(CIVIC_SENTENCES, long ? rng.int(7, 10) : rng.int(4, 7)),
       ...(NEIGHBOURHOOD_TOPICS.has(this.topicId) ? rng.sample(NEIGHBOURHOOD_SENTENCES, long ? rng.int(4, 6) : rng.int(2, 4)) : []),
@@ -1158,7 +1210,12 @@ class BodyWriter {
 
   private lead(datelinePrefix: boolean): string {
     const dateline = datelinePrefix ? `本报讯（记者 ${this.rng.pick(REPORTERS)}）` : '';
-    return dateline + this.ctx.fill(this.rng.pick(inSeason(this.topic.leads, this.ctx.month)));
+    // An essay opens on the first sentence of its deck (the title's subject first), so the essays of a 副刊 open differently.
+    const opening = this.topicId === 'essay' ? this.deck.findIndex((x) => !x.quote) : -1;
+    if (opening >= 0) return this.deck.splice(opening, 1)[0]!.text;
+    const leads = inSeason(this.topic.leads, this.ctx.month);
+    const onSubject = this.subject ? leads.filter((l) => this.subject!.test(l)) : [];
+    return dateline + this.ctx.fill(this.rng.pick(onSubject.length > 0 ? onSubject : leads));
   }
 
   private push(type: TextBlock['type'], text: string): void {

@@ -8,7 +8,7 @@ import { dateText, FORMATS, planPage, PhotoPool, type IssuePlan } from '../bench
 import { launchTypesetter, printPages, typesetPage, type ArticleSpec, type PageSpec, type SpecBlock } from '../bench/segment/typeset';
 import type { IssueDate } from '../domain/date';
 import { META_NAME, type IssueMeta } from '../importer/pdf/derive';
-import { demoIssueDir, demoPdfDates } from './build';
+import { DEMO_CONTENT_FILE, demoIssueDir, demoPdfDates, type DemoContentArticle } from './build';
 import { DEMO_PUBLICATIONS, DEMO_TIMEZONE, issueNumber, type DemoPublication } from './generate';
 import { createRng, deriveSeed } from './random';
 import { PAGE_NAMES } from './text';
@@ -17,9 +17,9 @@ const DEMO_PDF_SEED = 20261120;
 const ISSUE_PDF = 'issue.pdf';
 
 /** Each paper keeps its own format and size, as a real one does. */
-const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [number, number]; maxArticles: number }> = {
-  'jiangcheng-daily': { format: FORMATS[0], pages: [4, 6], maxArticles: 7 },
-  'yunxi-evening': { format: FORMATS[1], pages: [4, 4], maxArticles: 5 },
+const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [number, number]; maxArticles: number; supplementDay: number }> = {
+  'jiangcheng-daily': { format: FORMATS[0], pages: [4, 6], maxArticles: 7, supplementDay: 0 },
+  'yunxi-evening': { format: FORMATS[1], pages: [4, 4], maxArticles: 5, supplementDay: 6 },
 };
 
 export function demoMeta(publication: DemoPublication, date: IssueDate): IssueMeta {
@@ -39,6 +39,7 @@ export function demoMeta(publication: DemoPublication, date: IssueDate): IssueMe
 export async function typesetDemo(root: string, fontDir: string | undefined, log: (line: string) => void = () => undefined): Promise<number> {
   const browser = await launchTypesetter();
   let pagesDone = 0;
+  const content: DemoContentArticle[] = [];
   try {
     const tab = await browser.newPage();
     const fontCss = await serveFonts(tab, fontDir);
@@ -50,7 +51,10 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
       for (const date of demoPdfDates()) {
         const rng = createRng(deriveSeed(DEMO_PDF_SEED, publication.slug, date));
         const pageCount = rng.int(look.pages[0], look.pages[1]);
-        const names = [PAGE_NAMES[0] as string, ...rng.sample(PAGE_NAMES.slice(1), pageCount - 1)];
+        // The 副刊 is weekly, as in most dailies: the last page on the paper's 副刊 day.
+        const supplement = new Date(`${date}T00:00:00Z`).getUTCDay() === look.supplementDay;
+        const others = rng.sample(PAGE_NAMES.slice(1).filter((n) => n !== '副刊'), pageCount - 1);
+        const names = [PAGE_NAMES[0] as string, ...(supplement ? [...others.slice(0, -1), '副刊'] : others)];
         // A front-page story goes on to a news page (下转第N版), never to the 副刊.
         const jumpPages = names.flatMap((n, i) => (i > 0 && n !== '副刊' ? [i + 1] : []));
         const plan: IssuePlan = {
@@ -64,6 +68,8 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
           adPage: 0,
           jumpPage: jumpPages.length > 0 ? rng.pick(jumpPages) : 0,
           maxArticles: look.maxArticles,
+          // Fuller columns than the benchmark's, short of text cut off at a region's foot.
+          textFactor: [0.95, 1.1],
         };
         const dir = demoIssueDir(root, publication.slug, date);
         fs.rmSync(dir, { recursive: true, force: true });
@@ -72,9 +78,16 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
         let jump: { from: number; article: ArticleSpec; rest: SpecBlock[] } | null = null;
         const sheets: Array<{ spec: PageSpec; sheet: string }> = [];
         for (let number = 1; number <= pageCount; number += 1) {
-          const spec: PageSpec = { ...(await planPage(rng, plan, number, titles, photos, jump)), ...(fontCss ? { fontCss } : {}) };
+          const planned = await planPage(rng, plan, number, titles, photos, jump);
+          // The 副刊's essays go without a column name over the title: the page's name says it.
+          const articles = names[number - 1] === '副刊' ? planned.articles.map((a) => ({ ...a, kicker: null })) : planned.articles;
+          const spec: PageSpec = { ...planned, articles, ...(fontCss ? { fontCss } : {}) };
           const typeset = await typesetPage(tab, spec);
           sheets.push({ spec, sheet: typeset.sheet });
+          spec.articles.forEach((a, i) => {
+            const body = typeset.articles[i]!.body.map((b) => (b.type === 'image' ? b.caption : b.text));
+            content.push({ slug: publication.slug, date, page: number, continued: a.jumpFrom !== null, kicker: a.kicker, title: a.title, subtitle: a.subtitle, body });
+          });
           const jumper = spec.articles.findIndex((a) => a.jumpTo !== null);
           const rest = jumper >= 0 ? typeset.articles[jumper]!.leftover : [];
           if (jumper >= 0 && rest.length === 0) throw new Error(`${publication.slug} ${date} page ${number}: the story meant to go on to page ${plan.jumpPage} fits on its page`);
@@ -86,6 +99,7 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
         log(`${publication.name} ${dateText(date)}: ${pageCount} pages typeset`);
       }
     }
+    fs.writeFileSync(path.join(root, DEMO_CONTENT_FILE), `${JSON.stringify(content, null, 1)}\n`);
   } finally {
     await browser.close();
   }

@@ -127,6 +127,8 @@ export interface IssuePlan {
   jumpPage: number;
   /** Stories per page, at most (default 9). */
   maxArticles?: number;
+  /** Body text per story as a share of the room its region has (default 0.8–1.4). */
+  textFactor?: readonly [number, number];
 }
 
 function planIssue(rng: Rng, issue: number, o: SegmentCorpusOptions): IssuePlan {
@@ -262,11 +264,13 @@ export async function planPage(
     const lead = i === 0;
     const jumpTo = i === jumper ? plan.jumpPage : null;
     const room = rooms[i]!;
-    const factor = jumpTo !== null ? [1.8, 2.4] : region.short ? [1.2, 1.5] : [0.8, 1.4];
+    const factor = jumpTo !== null ? [1.8, 2.4] : (plan.textFactor ?? (region.short ? [1.2, 1.5] : [0.8, 1.4]));
     const text = (() => {
       for (let attempt = 0; ; attempt += 1) {
-        const t = generateArticleText(rng, { date: plan.date, topics: topicsForPage(name), chars: [Math.round(room * factor[0]!), Math.round(room * factor[1]!)] });
-        if (!titles.has(titleKey(t.title)) || attempt >= 40) return t;
+        // When the page's own topics have no new title left, a news page takes one from any news topic.
+        const topics = attempt < 20 || name === '副刊' ? topicsForPage(name) : undefined;
+        const t = generateArticleText(rng, { date: plan.date, topics, chars: [Math.round(room * factor[0]!), Math.round(room * factor[1]!)] });
+        if (!titles.has(titleKey(t.title)) || attempt >= 60) return t;
       }
     })();
     titles.add(titleKey(text.title));
