@@ -10,9 +10,9 @@ import { createQueries } from '../db/queries';
 import { createSearcher } from '../search/searcher';
 import { STATIC_DIR } from '../paths';
 import type { AppContext } from './context';
-import { BadRequest, HttpRedirect, NotFound } from './errors';
+import { BadRequest, HttpRedirect, NotFound, RangeNotSatisfiable } from './errors';
 import { createFreshness } from './freshness';
-import { noTrailingSlash, readOnlyMethods } from './middleware/canonical';
+import { ignoreInvalidDates, noTrailingSlash, readOnlyMethods } from './middleware/canonical';
 import { fixedSecurityHeaders, securityHeaders } from './middleware/security';
 import { createFastPath } from './fast-path';
 import { RenderCache } from './render-cache';
@@ -78,6 +78,7 @@ export function createApp({ db, config, now = Date.now }: AppOptions): { app: Si
   app.use(metrics.middleware);
   app.use(securityHeaders()); // first, so every answer (405s too) carries them
   app.use(readOnlyMethods);
+  app.use(ignoreInvalidDates);
   app.use(noTrailingSlash);
   app.use(compression());
   // [ops] before the render-cache check below, which reads the database: /healthz must answer 503, not fail.
@@ -129,14 +130,17 @@ export function createApp({ db, config, now = Date.now }: AppOptions): { app: Si
   return { app: site, ctx };
 }
 
-function errorPage(ctx: AppContext, req: Request, status: number, err: NotFound | BadRequest | null) {
+type KnownError = NotFound | BadRequest | RangeNotSatisfiable;
+
+function errorPage(ctx: AppContext, req: Request, status: number, err: KnownError | null) {
   const nf = err instanceof NotFound ? err : null;
   const paper = nf?.paper ?? null;
   const nearest = nf?.nearestIssue;
   return renderResult(ctx, {
     view: 'error',
     status,
-    cache: status >= 500 ? 'none' : 'short',
+    // A 416 is about this request's Range, not the resource: no cache may keep it.
+    cache: status >= 500 || status === 416 ? 'none' : 'short',
     lastModified: null,
     model: {
       head: headModel(ctx, { title: status === 404 ? '页面不存在 (404)' : status === 400 ? '请求无效 (400)' : '出错了', description: '', path: null, robots: 'noindex' }),
@@ -156,6 +160,8 @@ function errorPage(ctx: AppContext, req: Request, status: number, err: NotFound 
 function errorHandler(ctx: AppContext): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
+    // A file send that failed may have set the file's validators already; they do not describe the error page.
+    for (const name of ['ETag', 'Last-Modified', 'Content-Disposition', 'Content-Range']) res.removeHeader(name);
     if (err instanceof HttpRedirect) {
       res.setHeader('Cache-Control', err.status === 301 ? 'public, max-age=86400' : 'no-store');
       res.redirect(err.status, err.location);
@@ -164,12 +170,16 @@ function errorHandler(ctx: AppContext): ErrorRequestHandler {
     let status: number;
     if (err instanceof NotFound) status = 404;
     else if (err instanceof BadRequest || err instanceof URIError) status = 400;
+    else if (err instanceof RangeNotSatisfiable) {
+      status = 416;
+      res.setHeader('Content-Range', `bytes */${err.size}`);
+    }
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;
     else {
       status = 500;
       logger.error({ reqId: req.id, url: req.originalUrl, err }, 'unhandled error');
     }
-    const known = err instanceof NotFound || err instanceof BadRequest ? err : null;
+    const known = err instanceof NotFound || err instanceof BadRequest || err instanceof RangeNotSatisfiable ? err : null;
     try {
       sendCached(req, res, errorPage(ctx, req, status, known), ctx.cache);
     } catch (renderErr) {

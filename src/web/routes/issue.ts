@@ -9,6 +9,7 @@ import { CACHE_CONTROL, strongEtag } from '../http-cache';
 import { resolveIssue, resolvePaper } from '../params';
 import type { PageHandler } from '../respond';
 import { NotFound } from '../errors';
+import { sendStoredFile } from '../send-file';
 import { urls } from '../urls';
 import {
   chromeModel, headModel, issueDateLabel, issueDateWithWeekday, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
@@ -98,19 +99,16 @@ export const issueView: PageHandler = (req, ctx) => {
 
 /** `/{paper}/{date}.pdf`: the whole issue as one PDF, streamed from the media store. */
 export function issuePdf(ctx: AppContext): RequestHandler {
-  return (req, res) => {
+  return (req, res, next) => {
     const paper = resolvePaper(req, ctx);
     const raw = String((req.params as Record<string, string>).date ?? '').replace(/\.pdf$/, '');
     const issue = resolveIssue(req, ctx, paper, raw);
     if (!issue.pdf_path) throw new NotFound('本期没有整期 PDF', paper, issue);
     const file = path.join(ctx.config.mediaDir, issue.pdf_path);
-    if (!fs.existsSync(file)) throw new NotFound('PDF 文件缺失', paper, issue);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new NotFound('PDF 文件缺失', paper, issue);
     res.setHeader('Content-Disposition', `inline; filename="${paper.slug}-${issue.date}.pdf"`);
     res.setHeader('ETag', strongEtag(issue.pdf_path));
-    res.sendFile(file, {
-      headers: { 'Content-Type': 'application/pdf', 'Cache-Control': CACHE_CONTROL[issueCachePolicy(ctx, paper, issue)] },
-      lastModified: true,
-      etag: false,
-    });
+    sendStoredFile(req, res, next, file, stat.size, { 'Content-Type': 'application/pdf', 'Cache-Control': CACHE_CONTROL[issueCachePolicy(ctx, paper, issue)] });
   };
 }

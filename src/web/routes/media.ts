@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { CACHE_CONTROL } from '../http-cache';
 import { NotFound } from '../errors';
 import { logger } from '../../log';
+import { sendStoredFile } from '../send-file';
 
 const MEDIA_FILE = /^[0-9a-f]{2}\/[0-9a-f]{32}\.(png|jpg|gif|webp|pdf)$/;
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
@@ -26,13 +27,7 @@ export function mediaRoute(ctx: AppContext): RequestHandler {
         return;
       }
       res.setHeader('ETag', `"${String(req.params.file).slice(0, 32)}"`);
-      res.sendFile(file, {
-        headers: { 'Content-Type': TYPES[m[1]], 'Cache-Control': CACHE_CONTROL.immutable },
-        etag: false,
-        lastModified: true,
-      }, (sendErr) => {
-        if (sendErr && !res.headersSent) next(new NotFound('文件缺失'));
-      });
+      sendStoredFile(req, res, next, file, stat.size, { 'Content-Type': TYPES[m[1]], 'Cache-Control': CACHE_CONTROL.immutable });
     });
   };
 }
