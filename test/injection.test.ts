@@ -25,6 +25,9 @@ const EXTRA = '<!-- ]]> <%= process.env %> {{7*7}} ${7*7} <svg/onload=alert(1)> 
 /** Every hostile piece, with a word the search can find (注入). */
 const hostile = (label: string) => `注入${label} ${IMG} ${SCRIPT} ${JS_URL} ${RTL} ${ZERO_WIDTH} ${QUOTES} ${EXTRA}`;
 
+/** Text holding a bidi control, as an attribute carries it: between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE. */
+const isolatedText = (s: string) => `\u2068${s}\u2069`;
+
 /** ejs's escaping, to know what escaped text looks like. */
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
 
@@ -149,16 +152,16 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
   test('article page: every field escaped, JSON-LD parses and holds the original strings', async () => {
     const a = manifest.pages[0].articles[0];
     const page = await html(`/${SLUG}/${DATE}/01/1`);
-    expect(page).toContain(`<h1>${escapeHtml(a.title)}</h1>`);
-    expect(page).toContain(`<p class="kicker">${escapeHtml(a.kicker)}</p>`);
-    expect(page).toContain(`<p class="subtitle">${escapeHtml(a.subtitle)}</p>`);
-    expect(page).toContain(`<p class="byline">${escapeHtml(a.byline)}</p>`);
-    expect(page).toContain(`<p>${escapeHtml(a.body[0].text)}</p>`);
-    expect(page).toContain(`<h2>${escapeHtml(a.body[1].text)}</h2>`);
-    expect(page).toContain(`<blockquote><p>${escapeHtml(a.body[3].text)}</p></blockquote>`);
-    expect(page).toContain(`<figcaption>${escapeHtml(a.body[4].caption)}</figcaption>`);
-    expect(page).toContain(`alt="${escapeHtml(a.body[4].caption)}"`);
-    expect(page).toContain(`<title>${escapeHtml(a.title)}`);
+    expect(page).toContain(`<h1><bdi>${escapeHtml(a.title)}</bdi></h1>`);
+    expect(page).toContain(`<p class="kicker"><bdi>${escapeHtml(a.kicker)}</bdi></p>`);
+    expect(page).toContain(`<p class="subtitle"><bdi>${escapeHtml(a.subtitle)}</bdi></p>`);
+    expect(page).toContain(`<p class="byline"><bdi>${escapeHtml(a.byline)}</bdi></p>`);
+    expect(page).toContain(`<p><bdi>${escapeHtml(a.body[0].text)}</bdi></p>`);
+    expect(page).toContain(`<h2><bdi>${escapeHtml(a.body[1].text)}</bdi></h2>`);
+    expect(page).toContain(`<blockquote><p><bdi>${escapeHtml(a.body[3].text)}</bdi></p></blockquote>`);
+    expect(page).toContain(`<figcaption><bdi>${escapeHtml(a.body[4].caption)}</bdi></figcaption>`);
+    expect(page).toContain(`alt="${isolatedText(escapeHtml(a.body[4].caption))}"`);
+    expect(page).toContain(`<title>\u2068${escapeHtml(a.title)}`);
     expect(page).toContain(escapeHtml(RTL)); // text survives; bidi and zero-width characters are not markup
     expect(page).toContain(ZERO_WIDTH);
 
@@ -177,10 +180,10 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
   test('the neighbours link titles in attributes and text, escaped', async () => {
     const page = await html(`/${SLUG}/${DATE}/01/2`);
     const prevTitle = manifest.pages[0].articles[0].title;
-    expect(page).toContain(`title="${escapeHtml(prevTitle)}"`);
-    expect(page).toContain(`<h1>${escapeHtml(JS_URL)}</h1>`);
+    expect(page).toContain(`title="${isolatedText(escapeHtml(prevTitle))}"`);
+    expect(page).toContain(`<h1><bdi>${escapeHtml(JS_URL)}</bdi></h1>`);
     const last = await html(`/${SLUG}/${DATE}/02/1`);
-    expect(last).toContain(`<h1>${escapeHtml(SCRIPT + RTL)}</h1>`);
+    expect(last).toContain(`<h1><bdi>${escapeHtml(SCRIPT + RTL)}</bdi></h1>`);
     expect(jsonLdBlocks(last).find((b) => b['@type'] === 'NewsArticle').headline).toBe(SCRIPT + RTL);
   });
 
@@ -190,7 +193,7 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     expect(issue).toContain(escapeHtml(manifest.pages[0].name));
     expect(strings(jsonLdBlocks(issue)).join('\n')).toContain(manifest.publication.name);
     const page1 = await html(`/${SLUG}/${DATE}/01`);
-    expect(page1).toContain(`aria-label="${escapeHtml(manifest.pages[0].articles[0].title)}`);
+    expect(page1).toContain(`aria-label="${isolatedText(escapeHtml(manifest.pages[0].articles[0].title))}`);
     expect(jsonLdBlocks(page1).length).toBeGreaterThan(0);
     await html(`/${SLUG}/${DATE}/02`);
     await html(`/${SLUG}/archive`);

@@ -4,6 +4,7 @@ import { CACHE_CONTROL, isNotModified, strongEtag, httpDate, type CachePolicy } 
 import { worthCompressing, type CachedResponse, type RenderCache } from './render-cache';
 import { renderTemplate } from './templates';
 import type { AppContext } from './context';
+import { isolated } from './view-model';
 
 /** What a route returns: a view and its model, never a response. Rendering, validators and caching happen here. */
 export interface PageResult {
@@ -18,7 +19,7 @@ export interface PageResult {
 export type PageHandler = (req: Request, ctx: AppContext) => PageResult;
 
 export function renderResult(ctx: AppContext, result: PageResult): CachedResponse {
-  const text = renderTemplate(result.view, { ...result.model, site: siteModel(ctx) });
+  const text = renderTemplate(result.view, { ...result.model, site: siteModel(ctx), isolated });
   const body = Buffer.from(text, 'utf8');
   return {
     body,
