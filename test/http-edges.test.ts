@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { parseHttpDate } from '../src/web/http-cache';
+import { parseHttpDate } from '../src/web/delivery/http-cache';
 import { createHttpServer, SERVER_TIMEOUTS } from '../src/web/http-server';
 import { demoApp } from './helpers/app';
 

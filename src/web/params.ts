@@ -32,12 +32,13 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-export function resolvePaper(req: Request, ctx: AppContext): PublicationRow {
+/** The paper named by the `paper` parameter, which is path segment `segmentIndex`; an upper-case slug redirects to the lower-case one. */
+export function resolvePaper(req: Request, ctx: AppContext, segmentIndex = 0): PublicationRow {
   const slug = param(req, 'paper');
   const paper = ctx.queries.publicationBySlug(slug);
   if (paper) return paper;
   const lower = slug.toLowerCase();
-  if (lower !== slug && ctx.queries.publicationBySlug(lower)) throw new HttpRedirect(withSegment(req, 0, lower));
+  if (lower !== slug && ctx.queries.publicationBySlug(lower)) throw new HttpRedirect(withSegment(req, segmentIndex, lower));
   throw new NotFound('没有这份报纸');
 }
 

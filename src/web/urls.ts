@@ -2,7 +2,9 @@ import { pageLabel } from '../domain/page-number';
 
 /**
  * The public URL contract (links to these must never break). Every link the
- * site prints is built here, so the canonical form lives in one place.
+ * site prints is built here, so the canonical form lives in one place;
+ * templates receive this object as `urls`. The routes that answer these URLs
+ * are in src/web/routes.ts.
  */
 export const urls = {
   home: (): string => '/',
@@ -15,6 +17,13 @@ export const urls = {
   archiveYear: (slug: string, year: number): string => `/${slug}/archive/${year}`,
   archiveMonth: (slug: string, year: number, month: number): string => `/${slug}/archive/${year}/${String(month).padStart(2, '0')}`,
   feed: (slug: string): string => `/${slug}/feed.xml`,
+  /** Part 1 of a month is `{YYYY-MM}.xml` (its URL never changes when the month grows), part k ≥ 2 `{YYYY-MM}-{k}.xml`. */
+  monthSitemap: (slug: string, month: string, part: number): string => `/sitemaps/${slug}/${month}${part === 1 ? '' : `-${part}`}.xml`,
+  sitemapIndex: (): string => '/sitemap.xml',
+  newsSitemap: (): string => '/news-sitemap.xml',
+  robots: (): string => '/robots.txt',
+  opensearch: (): string => '/opensearch.xml',
+  icon: (): string => '/static/icon.svg',
   media: (storePath: string): string => `/media/${storePath}`,
   search: (params: Record<string, string | number | undefined> = {}): string => {
     const q = new URLSearchParams();

@@ -104,15 +104,16 @@ export function issueNumberLabel(issue: IssueRow): string | null {
 }
 
 /** The header shared by every page of a paper: its name, the paper switcher and the search box. */
-export function chromeModel(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null) {
+export function chromeModel(publications: PublicationRow[], paper: PublicationRow | null, issue: IssueRow | null) {
   return {
     paper,
-    publications: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
+    publications: publications.map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
     issueDate: issue ? issueDateWithWeekday(issue.date) : null,
     issueNumber: issue ? issueNumberLabel(issue) : null,
     archivePath: paper ? urls.archive(paper.slug) : null,
   };
 }
+export type ChromeModel = ReturnType<typeof chromeModel>;
 
 export function publisherJsonLd(ctx: AppContext, paper: PublicationRow) {
   return {

@@ -1,9 +1,12 @@
-import type { PageHandler } from '../respond';
-import { issueDateWithWeekday, headModel, chromeModel, absoluteUrl } from '../view-model';
+import type { Request } from 'express';
+import type { AppContext } from '../context';
+import { page } from '../delivery/answers';
+import { issueDateWithWeekday, headModel, absoluteUrl } from '../view-model';
+import { loadChrome } from './common';
 import { urls } from '../urls';
 
 /** `/`: every publication with its latest issue's front page. */
-export const newsstand: PageHandler = (_req, ctx) => {
+export function newsstand(_req: Request, ctx: AppContext) {
   const rows = ctx.queries.newsstand(ctx.now());
   const papers = rows.map((p) => ({
     name: p.name,
@@ -17,22 +20,18 @@ export const newsstand: PageHandler = (_req, ctx) => {
     image: p.front_image_path ? { src: urls.media(p.front_image_path), width: p.front_image_width, height: p.front_image_height } : null,
   }));
   const modified = rows.reduce((m, r) => Math.max(m, r.issue_modified_at ?? 0), 0);
-  return {
-    view: 'newsstand',
-    lastModified: modified || null,
-    cache: 'latest',
-    model: {
+  return page('newsstand', {
       head: headModel(ctx, {
         title: '数字报刊平台 · 电子报',
         description: `在线阅读${rows.map((r) => r.name).join('、')}的每一期、每一版、每一篇。`,
         path: urls.home(),
         crumbs: [{ name: '首页', path: urls.home() }],
-        jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: '数字报刊平台', url: absoluteUrl(ctx, '/'),
-          potentialAction: { '@type': 'SearchAction', target: `${absoluteUrl(ctx, '/search')}?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
+        jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: '数字报刊平台', url: absoluteUrl(ctx, urls.home()),
+          potentialAction: { '@type': 'SearchAction', target: `${absoluteUrl(ctx, urls.search())}?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
       }),
-      chrome: chromeModel(ctx, null, null),
+      chrome: loadChrome(ctx, null, null),
       crumbs: [],
       papers,
-    },
-  };
-};
+  }, { cache: 'latest', lastModified: modified || null });
+}
+export type NewsstandModel = ReturnType<typeof newsstand>['model'];

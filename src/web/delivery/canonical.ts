@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { sameSitePath } from '../errors';
-import { parseHttpDate } from '../http-cache';
+import { parseHttpDate } from './http-cache';
 
 export const ALLOWED_METHODS = 'GET, HEAD';
 

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Request, Response } from 'express';
 
-export type CachePolicy = 'archive' | 'latest' | 'short' | 'none' | 'immutable';
+export type CachePolicy = 'archive' | 'latest' | 'short' | 'none' | 'immutable' | 'permanent';
 
 /** Cache-Control by route: past issues change only by correction; the latest issue and redirects change daily. */
 export const CACHE_CONTROL: Record<CachePolicy, string> = {
@@ -11,6 +10,8 @@ export const CACHE_CONTROL: Record<CachePolicy, string> = {
   short: 'public, max-age=60',
   none: 'no-store',
   immutable: 'public, max-age=31536000, immutable',
+  /** 301s to a canonical URL: a day, so a changed rule does not live on in caches for long. */
+  permanent: 'public, max-age=86400',
 };
 
 export function strongEtag(body: Buffer | string): string {
@@ -63,26 +64,19 @@ export function isNotModified(req: IncomingMessage, etag: string, lastModified: 
   return false;
 }
 
-export interface Representation {
-  body: Buffer;
-  contentType: string;
-  etag: string;
-  lastModified: number | null;
-  cacheControl: string;
+/**
+ * A strong ETag names one exact byte sequence, so each content coding of a
+ * representation gets its own: the identity tag with a suffix.
+ */
+const CODING_SUFFIX = { br: 'br', gzip: 'gz', deflate: 'df' } as const;
+export type ContentCoding = keyof typeof CODING_SUFFIX;
+
+export function etagFor(etag: string, coding: ContentCoding | null): string {
+  return coding ? `${etag.slice(0, -1)}-${CODING_SUFFIX[coding]}"` : etag;
 }
 
-/** Sends a representation with validators, answering 304 and HEAD without a body. */
-export function sendRepresentation(req: Request, res: Response, rep: Representation, status = 200): void {
-  res.setHeader('Content-Type', rep.contentType);
-  res.setHeader('Cache-Control', rep.cacheControl);
-  res.setHeader('ETag', rep.etag);
-  if (rep.lastModified !== null) res.setHeader('Last-Modified', httpDate(rep.lastModified));
-  if (status === 200 && isNotModified(req, rep.etag, rep.lastModified)) {
-    res.status(304).end();
-    return;
-  }
-  res.status(status);
-  res.setHeader('Content-Length', rep.body.length);
-  if (req.method === 'HEAD') res.end();
-  else res.end(rep.body);
+/** 304 when the request's validators match the representation in any of its codings. */
+export function isNotModifiedInAnyCoding(req: IncomingMessage, etag: string, lastModified: number | null): boolean {
+  const codings = [null, ...(Object.keys(CODING_SUFFIX) as ContentCoding[])];
+  return codings.some((coding) => isNotModified(req, etagFor(etag, coding), lastModified));
 }

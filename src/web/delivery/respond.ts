@@ -1,0 +1,234 @@
+import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Writable } from 'node:stream';
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { logger } from '../../log';
+import type { AppContext } from '../context';
+import { BadRequest, HttpRedirect, NotFound, RangeNotSatisfiable, sameSitePath } from '../errors';
+import { paramsFit, type RouteDef } from '../routes';
+import { renderTemplate } from '../templates';
+import { urls } from '../urls';
+import { isolated } from '../view-model';
+import type { Answer, DocumentAnswer, FileAnswer, PageAnswer, RedirectAnswer, StreamAnswer } from './answers';
+import { negotiateEncoding } from './encoding';
+import { CACHE_CONTROL, etagFor, httpDate, isNotModifiedInAnyCoding, strongEtag, type ContentCoding } from './http-cache';
+import { worthCompressing, type CachedResponse, type RenderCache } from './render-cache';
+import { sendStoredFile } from './send-file';
+
+/**
+ * The only place a response is written: page modules return an Answer, and
+ * this module renders it, sets validators and cache headers, picks the
+ * content coding, answers 304 and HEAD, and keeps rendered answers in the
+ * render cache. The fast path (fast-path.ts) replays cached entries through
+ * sendCached too, so both paths send the same bytes.
+ */
+
+/** Codings a held body is sent in: brotli first, made once and kept with the entry. */
+const CACHED_CODINGS: readonly ContentCoding[] = ['br', 'gzip'];
+/** Codings a stream is sent in: gzip first, cheap to make on the fly. */
+const STREAM_CODINGS: readonly ContentCoding[] = ['gzip', 'br', 'deflate'];
+
+/** An answer as bytes with its validators: what the render cache holds. */
+function entryOf(body: Buffer, a: { contentType: string; cache: PageAnswer['cache']; lastModified: number | null; status?: number; headers?: Readonly<Record<string, string>> }): CachedResponse {
+  return {
+    body,
+    status: a.status ?? 200,
+    contentType: a.contentType,
+    // An answer no cache may keep has nothing to revalidate: no ETag (health checks and 5xx pages).
+    etag: a.cache === 'none' ? null : strongEtag(body),
+    lastModified: a.lastModified,
+    cacheControl: CACHE_CONTROL[a.cache],
+    headers: a.headers,
+    // Encoded here (cached or not), so the compression middleware never re-encodes a body under its identity ETag.
+    compressible: worthCompressing(body),
+  };
+}
+
+/** A page rendered through its template; every template also receives the site, the URL builder and the bidi helper. */
+export function renderPage(ctx: AppContext, answer: PageAnswer): CachedResponse {
+  const html = renderTemplate(answer.view, { ...answer.model, site: { baseUrl: ctx.config.baseUrl, assets: ctx.assets }, urls, isolated });
+  return entryOf(Buffer.from(html, 'utf8'), { ...answer, contentType: 'text/html; charset=utf-8' });
+}
+
+function documentEntry(answer: DocumentAnswer): CachedResponse {
+  return entryOf(Buffer.from(answer.body, 'utf8'), answer);
+}
+
+/** Sends a held answer in the coding the client accepts; `cache` makes and keeps that form. */
+export function sendCached(req: IncomingMessage, res: ServerResponse, entry: CachedResponse, cache: RenderCache): void {
+  const coding = entry.compressible ? negotiateEncoding(req, CACHED_CODINGS) : null;
+  for (const [name, value] of Object.entries(entry.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('Content-Type', entry.contentType);
+  res.setHeader('Cache-Control', entry.cacheControl);
+  if (entry.etag !== null) res.setHeader('ETag', etagFor(entry.etag, coding));
+  if (entry.compressible) res.setHeader('Vary', 'Accept-Encoding');
+  if (entry.lastModified !== null) res.setHeader('Last-Modified', httpDate(entry.lastModified));
+  if (entry.status === 200 && entry.etag !== null && isNotModifiedInAnyCoding(req, entry.etag, entry.lastModified)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const body = coding === 'br' || coding === 'gzip' ? cache.formOf(entry, coding) : entry.body;
+  res.statusCode = entry.status;
+  if (coding) res.setHeader('Content-Encoding', coding);
+  res.setHeader('Content-Length', body.length);
+  if (req.method === 'HEAD') res.end();
+  else res.end(body);
+}
+
+function encoder(coding: ContentCoding): zlib.Gzip | zlib.BrotliCompress | zlib.Deflate {
+  if (coding === 'gzip') return zlib.createGzip({ level: 6 });
+  if (coding === 'deflate') return zlib.createDeflate({ level: 6 });
+  return zlib.createBrotliCompress({ params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } });
+}
+
+/** Streams a document, encoding on the fly, waiting for the socket to drain between chunks. */
+async function sendStream(req: Request, res: Response, answer: StreamAnswer): Promise<void> {
+  const etag = `"sm-${crypto.createHash('sha1').update(answer.version).digest('base64url')}"`;
+  const coding = negotiateEncoding(req, STREAM_CODINGS);
+  res.setHeader('Content-Type', answer.contentType);
+  res.setHeader('Cache-Control', CACHE_CONTROL[answer.cache]);
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('ETag', etagFor(etag, coding));
+  res.setHeader('Last-Modified', httpDate(answer.lastModified));
+  if (isNotModifiedInAnyCoding(req, etag, answer.lastModified)) {
+    res.status(304).end();
+    return;
+  }
+  if (coding) res.setHeader('Content-Encoding', coding);
+  res.status(200);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+  });
+  const zip = coding ? encoder(coding) : null;
+  const out: Writable = zip ?? res;
+  if (zip) {
+    zip.on('error', (err) => res.destroy(err));
+    zip.pipe(res);
+  }
+  const write = async (chunk: string): Promise<void> => {
+    if (out.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      out.once('drain', done);
+      res.once('close', done);
+    });
+  };
+  try {
+    await answer.write(write, () => closed);
+    if (closed) {
+      zip?.destroy();
+      return;
+    }
+    out.end(answer.end);
+  } catch (err) {
+    zip?.destroy();
+    // Headers are gone: the only honest thing left is to cut the response short.
+    res.destroy(err as Error);
+  }
+}
+
+function sendFile(req: Request, res: Response, next: NextFunction, answer: FileAnswer): void {
+  if (answer.etag !== null) res.setHeader('ETag', answer.etag);
+  if (answer.disposition) res.setHeader('Content-Disposition', answer.disposition);
+  sendStoredFile(req, res, next, answer);
+}
+
+function sendRedirect(res: Response, answer: RedirectAnswer): void {
+  res.setHeader('Cache-Control', CACHE_CONTROL[answer.cache]);
+  res.redirect(answer.status, sameSitePath(answer.location));
+}
+
+/** Sends any answer; page and document answers are kept in the render cache under `cacheKey` when one is given. */
+export async function deliver(ctx: AppContext, req: Request, res: Response, next: NextFunction, answer: Answer, cacheKey: string | null): Promise<void> {
+  switch (answer.type) {
+    case 'page':
+    case 'document': {
+      const entry = answer.type === 'page' ? renderPage(ctx, answer) : documentEntry(answer);
+      if (cacheKey !== null) ctx.cache.set(cacheKey, entry);
+      sendCached(req, res, entry, ctx.cache);
+      return;
+    }
+    case 'stream':
+      return sendStream(req, res, answer);
+    case 'file':
+      return sendFile(req, res, next, answer);
+    case 'redirect':
+      return sendRedirect(res, answer);
+  }
+}
+
+export type SyncAnswerer = (req: Request, ctx: AppContext) => Answer;
+export type AsyncAnswerer = (req: Request, ctx: AppContext) => Answer | Promise<Answer>;
+
+/**
+ * An Express handler for one route of the table: a render-cache hit is sent
+ * as it is; otherwise the page module answers (in one read snapshot, so an
+ * import committing mid-render cannot make a page show old and new at once)
+ * and the answer is delivered.
+ */
+export function routeHandler(ctx: AppContext, route: RouteDef, answer: SyncAnswerer | AsyncAnswerer): RequestHandler {
+  return async (req, res, next) => {
+    if (!paramsFit(route, req.params as Record<string, unknown>)) {
+      next('route');
+      return;
+    }
+    const key = req.originalUrl;
+    if (route.renderCache) {
+      ctx.cache.validate(ctx.visibleVersion());
+      const cached = ctx.cache.get(key);
+      if (cached) {
+        sendCached(req, res, cached, ctx.cache);
+        return;
+      }
+    }
+    const result = route.snapshot ? ctx.db.transaction(() => (answer as SyncAnswerer)(req, ctx))() : await answer(req, ctx);
+    await deliver(ctx, req, res, next, result, route.renderCache ? key : null);
+  };
+}
+
+/** Errors a page can explain to the reader; anything else is a 500 whose message stays in the log. */
+export type KnownError = NotFound | BadRequest | RangeNotSatisfiable;
+
+/** The error page's answer, built by src/web/pages/error.ts. */
+export type ErrorAnswerer = (req: Request, ctx: AppContext, status: number, err: KnownError | null) => PageAnswer;
+
+export function errorHandler(ctx: AppContext, errorPage: ErrorAnswerer): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    // A file send that failed may have set the file's validators already; they do not describe the error page.
+    for (const name of ['ETag', 'Last-Modified', 'Content-Disposition', 'Content-Range']) res.removeHeader(name);
+    if (err instanceof HttpRedirect) {
+      sendRedirect(res, { type: 'redirect', location: err.location, status: err.status, cache: err.status === 301 ? 'permanent' : 'none' });
+      return;
+    }
+    let status: number;
+    if (err instanceof NotFound) status = 404;
+    else if (err instanceof BadRequest || err instanceof URIError) status = 400;
+    else if (err instanceof RangeNotSatisfiable) {
+      status = 416;
+      res.setHeader('Content-Range', `bytes */${err.size}`);
+    } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;
+    else {
+      status = 500;
+      logger.error({ reqId: req.id, url: req.originalUrl, err }, 'unhandled error');
+    }
+    const known = err instanceof NotFound || err instanceof BadRequest || err instanceof RangeNotSatisfiable ? err : null;
+    try {
+      sendCached(req, res, renderPage(ctx, errorPage(req, ctx, status, known)), ctx.cache);
+    } catch (renderErr) {
+      logger.error({ reqId: req.id, url: req.originalUrl, err: renderErr }, 'error page failed');
+      res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);
+    }
+  };
+}
