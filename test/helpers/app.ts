@@ -20,6 +20,6 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export function demoApp(opts: { now?: () => number; config?: Partial<Config>; db?: Db; sitemapLimits?: SitemapLimits } = {}) {
   const config = testConfig(opts.config);
   const db = opts.db ?? openReadOnlyDatabase(config.databasePath);
-  const { app, ctx } = createApp({ db, config, now: opts.now ?? (() => AFTER_DEMO), sitemapLimits: opts.sitemapLimits });
-  return { app, ctx, db, config };
+  const { app, ctx, express } = createApp({ db, config, now: opts.now ?? (() => AFTER_DEMO), sitemapLimits: opts.sitemapLimits });
+  return { app, ctx, db, config, express };
 }
