@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from './context';
-import { ROUTE_FAMILIES, routeFamily, type RouteFamily } from './routes';
+import { ROUTE_FAMILIES, routeFamily } from './routes';
 
 /**
  * Prometheus metrics at `/metrics` (text exposition format, never cached):
@@ -24,7 +24,6 @@ import { ROUTE_FAMILIES, routeFamily, type RouteFamily } from './routes';
 
 /** The metric families, from the route table (src/web/routes.ts). */
 export const ROUTE_TYPES = ROUTE_FAMILIES;
-export type RouteType = RouteFamily;
 
 /** The route family of a request path: the family of the route in src/web/routes.ts that answers it. */
 export const routeType = routeFamily;

@@ -4,6 +4,7 @@ import { pageLabel, toPageNumber, type PageNumber } from '../domain/page-number'
 import type { IssueRow, PublicationRow } from '../db/queries';
 import type { AppContext } from './context';
 import { HttpRedirect, NotFound } from './errors';
+import { decodeSafe } from './routes';
 
 /**
  * Parses URL segments into checked values. A recognisable variant of a
@@ -21,15 +22,7 @@ function withSegment(req: Request, index: number, value: string): string {
   const segments = req.path.split('/').slice(1);
   segments[index] = value;
   const q = req.originalUrl.indexOf('?');
-  return `/${segments.map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join('/')}${q >= 0 ? req.originalUrl.slice(q) : ''}`;
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+  return `/${segments.map((s) => encodeURIComponent(decodeSafe(s))).join('/')}${q >= 0 ? req.originalUrl.slice(q) : ''}`;
 }
 
 /** The paper named by the `paper` parameter, which is path segment `segmentIndex`; an upper-case slug redirects to the lower-case one. */

@@ -86,7 +86,8 @@ function pathPattern(path: string): { regexp: RegExp; names: string[] } {
 
 const COMPILED = ROUTES.map((route) => ({ route: route as RouteDef, ...pathPattern(route.path) }));
 
-function decodeSafe(s: string): string {
+/** A percent-decoded path segment, or the segment as it is when it is not valid percent-encoding. */
+export function decodeSafe(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -103,7 +103,6 @@ export function archiveIndex(req: Request, ctx: AppContext) {
     years: [...years.values()].sort((a, b) => b.year - a.year),
   }, { cache: 'latest', lastModified: base.modified });
 }
-export type ArchiveIndexModel = ReturnType<typeof archiveIndex>['model'];
 
 export function archiveYear(req: Request, ctx: AppContext) {
   const paper = resolvePaper(req, ctx);
@@ -135,7 +134,6 @@ export function archiveYear(req: Request, ctx: AppContext) {
     nextYear: year < lastYear ? { year: year + 1, path: urls.archiveYear(paper.slug, year + 1) } : null,
   }, { cache: 'latest', lastModified: base.modified });
 }
-export type ArchiveYearModel = ReturnType<typeof archiveYear>['model'];
 
 export function archiveMonth(req: Request, ctx: AppContext) {
   const paper = resolvePaper(req, ctx);
@@ -170,5 +168,4 @@ export function archiveMonth(req: Request, ctx: AppContext) {
     yearPath: urls.archiveYear(paper.slug, year),
   }, { cache: 'latest', lastModified: base.modified });
 }
-export type ArchiveMonthModel = ReturnType<typeof archiveMonth>['model'];
 

@@ -72,4 +72,3 @@ export function articleView(req: Request, ctx: AppContext) {
     next: next ? link(next) : null,
   }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
 }
-export type ArticleModel = ReturnType<typeof articleView>['model'];

@@ -32,4 +32,3 @@ export function errorPage(req: Request, ctx: AppContext, status: number, err: Kn
     lastModified: null,
   });
 }
-export type ErrorModel = ReturnType<typeof errorPage>['model'];

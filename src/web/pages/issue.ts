@@ -69,7 +69,6 @@ export function issueView(req: Request, ctx: AppContext) {
     requestedNotice,
   }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: Math.max(issue.modified_at, nav.prev?.modified ?? 0, nav.next?.modified ?? 0) });
 }
-export type IssueModel = ReturnType<typeof issueView>['model'];
 
 /** `/{paper}/{date}.pdf`: the whole issue as one PDF, streamed from the media store. */
 export function issuePdf(req: Request, ctx: AppContext): FileAnswer {

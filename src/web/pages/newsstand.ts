@@ -21,17 +21,16 @@ export function newsstand(_req: Request, ctx: AppContext) {
   }));
   const modified = rows.reduce((m, r) => Math.max(m, r.issue_modified_at ?? 0), 0);
   return page('newsstand', {
-      head: headModel(ctx, {
-        title: '数字报刊平台 · 电子报',
-        description: `在线阅读${rows.map((r) => r.name).join('、')}的每一期、每一版、每一篇。`,
-        path: urls.home(),
-        crumbs: [{ name: '首页', path: urls.home() }],
-        jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: '数字报刊平台', url: absoluteUrl(ctx, urls.home()),
-          potentialAction: { '@type': 'SearchAction', target: `${absoluteUrl(ctx, urls.search())}?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
-      }),
-      chrome: loadChrome(ctx, null, null),
-      crumbs: [],
-      papers,
+    head: headModel(ctx, {
+      title: '数字报刊平台 · 电子报',
+      description: `在线阅读${rows.map((r) => r.name).join('、')}的每一期、每一版、每一篇。`,
+      path: urls.home(),
+      crumbs: [{ name: '首页', path: urls.home() }],
+      jsonLd: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: '数字报刊平台', url: absoluteUrl(ctx, urls.home()),
+        potentialAction: { '@type': 'SearchAction', target: `${absoluteUrl(ctx, urls.search())}?q={search_term_string}`, 'query-input': 'required name=search_term_string' } }],
+    }),
+    chrome: loadChrome(ctx, null, null),
+    crumbs: [],
+    papers,
   }, { cache: 'latest', lastModified: modified || null });
 }
-export type NewsstandModel = ReturnType<typeof newsstand>['model'];

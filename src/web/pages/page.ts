@@ -67,4 +67,3 @@ export function pageView(req: Request, ctx: AppContext) {
     searchScope: searchThisIssue(paper, issue),
   }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
 }
-export type PageViewModel = ReturnType<typeof pageView>['model'];

@@ -80,4 +80,3 @@ export function searchPage(req: Request, ctx: AppContext) {
     archiveLinks: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.archive(p.slug) })),
   }, { cache: 'short', lastModified: null });
 }
-export type SearchModel = ReturnType<typeof searchPage>['model'];
