@@ -190,3 +190,16 @@ describe('slow clients', () => {
     expect(text).toContain('往期回顾');
   });
 });
+
+describe('file names the file system refuses', () => {
+  test.each([
+    ['a name longer than the file system allows', `/static/${'a'.repeat(300)}`],
+    ['a 5,000-character segment', `/static/${'a'.repeat(99)}/${'b'.repeat(5000)}.css`],
+    ['a path through a file', '/static/site.css/x'],
+    ['a dot file', '/static/.hidden'],
+  ])('%s is a 404 page, not a 500', async (_label, url) => {
+    const res = await request(app).get(url);
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('没有这个文件');
+  });
+});

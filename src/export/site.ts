@@ -113,10 +113,10 @@ export function* databaseUrls(queries: Queries, now: number): Generator<SiteUrl>
 /** Site-wide documents; the sitemaps the index names are added once it has been fetched. */
 export function siteDocuments(): SiteUrl[] {
   return [
-    { path: '/robots.txt', required: false },
-    { path: '/opensearch.xml', required: false },
-    { path: '/sitemap.xml', required: false },
-    { path: '/news-sitemap.xml', required: false },
+    { path: urls.robots(), required: false },
+    { path: urls.opensearch(), required: false },
+    { path: urls.sitemapIndex(), required: false },
+    { path: urls.newsSitemap(), required: false },
   ];
 }
 
@@ -126,7 +126,7 @@ export function staticUrls(dir: string = STATIC_DIR): SiteUrl[] {
   const walk = (d: string, prefix: string) => {
     for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.isDirectory()) walk(path.join(d, entry.name), `${prefix}${entry.name}/`);
-      else if (entry.isFile()) out.push({ path: `/static/${prefix}${entry.name}`, required: true });
+      else if (entry.isFile()) out.push({ path: urls.staticFile(`${prefix}${entry.name}`), required: true });
     }
   };
   walk(dir, '');
@@ -291,7 +291,7 @@ export async function exportSite(opts: ExportOptions): Promise<ExportSummary> {
 
     // Site documents first: the sitemap index names the sitemaps to fetch.
     await run(siteDocuments());
-    const indexFile = fileForUrl(outDir, '/sitemap.xml');
+    const indexFile = fileForUrl(outDir, urls.sitemapIndex());
     if (fs.existsSync(indexFile)) {
       const locs = sitemapLocs(fs.readFileSync(indexFile, 'utf8'), config.baseUrl);
       await run(locs.map((p) => ({ path: p, required: true })));

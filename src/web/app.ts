@@ -19,6 +19,7 @@ import { errorHandler, routeHandler } from './delivery/respond';
 import { fixedSecurityHeaders, securityHeaders } from './middleware/security';
 import { errorPage, pageAnswerers } from './pages';
 import { ROUTES } from './routes';
+import { urls } from './urls';
 // [ops] logs, metrics, health: see src/log.ts, src/web/metrics.ts, src/web/pages/health.ts
 import { httpLogger, logger } from '../log';
 import { createMetrics } from './metrics';
@@ -49,9 +50,9 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
     searcher: createSearcher(db),
     // Asset URLs carry a content fingerprint, so they can be cached for a year.
     assets: {
-      css: `/static/site.css?v=${fingerprint('site.css')}`,
-      js: `/static/site.js?v=${fingerprint('site.js')}`,
-      logo: '/static/logo.png',
+      css: `${urls.staticFile('site.css')}?v=${fingerprint('site.css')}`,
+      js: `${urls.staticFile('site.js')}?v=${fingerprint('site.js')}`,
+      logo: urls.staticFile('logo.png'),
     },
     visibleVersion: createFreshness(queries, now),
     sitemapLimits,

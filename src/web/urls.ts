@@ -23,6 +23,7 @@ export const urls = {
   newsSitemap: (): string => '/news-sitemap.xml',
   robots: (): string => '/robots.txt',
   opensearch: (): string => '/opensearch.xml',
+  staticFile: (name: string): string => `/static/${name}`,
   icon: (): string => '/static/icon.svg',
   media: (storePath: string): string => `/media/${storePath}`,
   search: (params: Record<string, string | number | undefined> = {}): string => {

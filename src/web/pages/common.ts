@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Db } from '../../db/connection';
 import type { IssueRow, PublicationRow } from '../../db/queries';
 import { createSitemapQueries, type SitemapQueries } from '../../db/sitemap-queries';
@@ -45,4 +46,14 @@ export function sitemapQueries(ctx: AppContext): SitemapQueries {
     sitemapQueriesByDb.set(ctx.db, q);
   }
   return q;
+}
+
+/** The file's stats when it is a regular file; null when it is missing or cannot be looked up (a name too long, a path through a file). */
+export function regularFile(file: string): fs.Stats | null {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? stat : null;
+  } catch {
+    return null;
+  }
 }

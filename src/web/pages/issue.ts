@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
 import { pageLabel } from '../../domain/page-number';
@@ -12,7 +11,7 @@ import { urls } from '../urls';
 import {
   headModel, issueDateLabel, issueDateWithWeekday, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
 } from '../view-model';
-import { issueCachePolicy, issueNavigation, loadChrome, searchThisIssue } from './common';
+import { issueCachePolicy, issueNavigation, loadChrome, regularFile, searchThisIssue } from './common';
 
 /** `/{paper}/{date}`: every page as a thumbnail and the full title list (标题导航). */
 export function issueView(req: Request, ctx: AppContext) {
@@ -76,8 +75,8 @@ export function issuePdf(req: Request, ctx: AppContext): FileAnswer {
   const issue = resolveIssue(req, ctx, paper);
   if (!issue.pdf_path) throw new NotFound('本期没有整期 PDF', paper, issue);
   const file = path.join(ctx.config.mediaDir, issue.pdf_path);
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new NotFound('PDF 文件缺失', paper, issue);
+  const stat = regularFile(file);
+  if (!stat) throw new NotFound('PDF 文件缺失', paper, issue);
   return {
     type: 'file',
     file,

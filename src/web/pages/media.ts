@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
 import { logger } from '../../log';
@@ -6,6 +5,7 @@ import { STATIC_DIR } from '../../paths';
 import type { AppContext } from '../context';
 import type { FileAnswer } from '../delivery/answers';
 import { NotFound } from '../errors';
+import { regularFile } from './common';
 
 const MEDIA_FILE = /^[0-9a-f]{2}\/[0-9a-f]{32}\.(png|jpg|gif|webp|pdf)$/;
 const MEDIA_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', pdf: 'application/pdf' };
@@ -18,8 +18,8 @@ export function mediaFile(req: Request, ctx: AppContext): FileAnswer {
   const rel = `${req.params.dir}/${req.params.file}`;
   const m = MEDIA_FILE.exec(rel);
   if (!m) throw new NotFound('没有这个文件');
-  const stat = fs.statSync(path.join(ctx.config.mediaDir, rel), { throwIfNoEntry: false });
-  if (!stat?.isFile()) {
+  const stat = regularFile(path.join(ctx.config.mediaDir, rel));
+  if (!stat) {
     logger.warn({ reqId: req.id, path: rel }, 'media file missing');
     throw new NotFound('文件缺失');
   }
@@ -27,7 +27,7 @@ export function mediaFile(req: Request, ctx: AppContext): FileAnswer {
 }
 
 /** A file name of the static folder: letters, digits, dashes and dots, never a leading dot. */
-const STATIC_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+const STATIC_SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;
 const STATIC_TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml', png: 'image/png',
   ico: 'image/x-icon', woff2: 'font/woff2', json: 'application/json; charset=utf-8', txt: 'text/plain; charset=utf-8',
@@ -39,8 +39,8 @@ export function staticFile(req: Request, _ctx: AppContext): FileAnswer {
   const parts = Array.isArray(segments) ? segments.map(String) : [];
   if (parts.length === 0 || !parts.every((s) => STATIC_SEGMENT.test(s))) throw new NotFound('没有这个文件');
   const file = path.join(STATIC_DIR, ...parts);
-  const stat = fs.statSync(file, { throwIfNoEntry: false });
-  if (!stat?.isFile()) throw new NotFound('没有这个文件');
+  const stat = regularFile(file);
+  if (!stat) throw new NotFound('没有这个文件');
   const ext = path.extname(file).slice(1).toLowerCase();
   return { type: 'file', file, size: stat.size, contentType: STATIC_TYPES[ext] ?? 'application/octet-stream', cache: 'immutable', etag: null };
 }
