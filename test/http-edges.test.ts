@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { parseHttpDate } from '../src/web/delivery/http-cache';
@@ -201,5 +202,30 @@ describe('file names the file system refuses', () => {
     const res = await request(app).get(url);
     expect(res.status).toBe(404);
     expect(res.text).toContain('没有这个文件');
+  });
+});
+
+describe('static assets answer through the same delivery as pages', () => {
+  test('CSS is compressed with an ETag of its own per coding and revalidates to 304; the PNG logo is sent as it is', async () => {
+    const css = fs.readFileSync(path.join(__dirname, '..', 'static', 'site.css'));
+    // Raw bytes over a socket: supertest would decode the brotli body itself.
+    const br = await new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http.get({ host: '127.0.0.1', port: server.port(), path: '/static/site.css', headers: { 'accept-encoding': 'br' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.etag).toMatch(/-br"$/);
+    expect(zlib.brotliDecompressSync(br.body).equals(css)).toBe(true);
+    await request(app).get('/static/site.css').set('If-None-Match', String(br.headers.etag)).expect(304);
+    const logo = await request(app).get('/static/logo.png').set('Accept-Encoding', 'br, gzip');
+    expect(logo.status).toBe(200);
+    expect(logo.headers['content-encoding']).toBeUndefined();
+    expect(Number(logo.headers['content-length'])).toBe(fs.statSync(path.join(__dirname, '..', 'static', 'logo.png')).size);
   });
 });

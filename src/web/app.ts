@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import compression from 'compression';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express } from 'express';
 import type { Config } from '../config';
@@ -72,7 +71,6 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
   app.use(readOnlyMethods);
   app.use(ignoreInvalidDates);
   app.use(noTrailingSlash);
-  app.use(compression());
 
   // Every route comes from the one route table, answered by its page module.
   const answerers = pageAnswerers(metrics);

@@ -41,7 +41,7 @@ export interface RouteDef {
 export const ROUTES = [
   { name: 'health', path: '/healthz', family: 'ops', exportKind: null, renderCache: false, snapshot: false },
   { name: 'metrics', path: '/metrics', family: 'ops', exportKind: null, renderCache: false, snapshot: false },
-  { name: 'static', path: '/static/*file', family: 'static', exportKind: 'static', renderCache: false, snapshot: false },
+  { name: 'static', path: '/static/*file', family: 'static', exportKind: 'static', renderCache: true, snapshot: false },
   { name: 'media', path: '/media/:dir/:file', family: 'media', exportKind: 'media', renderCache: false, snapshot: false },
   { name: 'newsstand', path: '/', family: 'newsstand', exportKind: 'newsstand', renderCache: true, snapshot: true },
   { name: 'search', path: '/search', family: 'search', exportKind: null, renderCache: true, snapshot: true },

@@ -29,10 +29,10 @@ export function page<M extends PageModel>(view: string, model: M, validators: { 
   return { type: 'page', view, model, ...validators };
 }
 
-/** A small generated document (robots.txt, a feed, the sitemap index, JSON for operations). */
+/** A small document held in memory: generated (robots.txt, a feed, the sitemap index, JSON for operations) or a static asset. */
 export interface DocumentAnswer {
   type: 'document';
-  body: string;
+  body: string | Buffer;
   contentType: string;
   cache: CachePolicy;
   lastModified: number | null;
@@ -57,15 +57,14 @@ export interface StreamAnswer {
   end: string;
 }
 
-/** A file of the media store or the static folder. */
+/** A file of the media store, streamed with Range support. */
 export interface FileAnswer {
   type: 'file';
   file: string;
   size: number;
   contentType: string;
   cache: CachePolicy;
-  /** null: the file sender's own weak ETag (size and time). */
-  etag: string | null;
+  etag: string;
   disposition?: string;
 }
 

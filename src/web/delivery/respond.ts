@@ -29,6 +29,9 @@ const CACHED_CODINGS: readonly ContentCoding[] = ['br', 'gzip'];
 /** Codings a stream is sent in: gzip first, cheap to make on the fly. */
 const STREAM_CODINGS: readonly ContentCoding[] = ['gzip', 'br', 'deflate'];
 
+/** Text formats gain from compression; images and PDFs are compressed already. */
+const TEXT_TYPE = /^(text\/|application\/(json|xml|atom\+xml|opensearchdescription\+xml)|image\/svg\+xml)/;
+
 /** An answer as bytes with its validators: what the render cache holds. */
 function entryOf(body: Buffer, a: { contentType: string; cache: PageAnswer['cache']; lastModified: number | null; status?: number; headers?: Readonly<Record<string, string>> }): CachedResponse {
   return {
@@ -41,7 +44,7 @@ function entryOf(body: Buffer, a: { contentType: string; cache: PageAnswer['cach
     cacheControl: CACHE_CONTROL[a.cache],
     headers: a.headers,
     // Encoded here (cached or not), so the compression middleware never re-encodes a body under its identity ETag.
-    compressible: worthCompressing(body),
+    compressible: TEXT_TYPE.test(a.contentType) && worthCompressing(body),
   };
 }
 
@@ -52,7 +55,7 @@ export function renderPage(ctx: AppContext, answer: PageAnswer): CachedResponse 
 }
 
 function documentEntry(answer: DocumentAnswer): CachedResponse {
-  return entryOf(Buffer.from(answer.body, 'utf8'), answer);
+  return entryOf(typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body, answer);
 }
 
 /** Sends a held answer in the coding the client accepts; `cache` makes and keeps that form. */
@@ -139,7 +142,7 @@ async function sendStream(req: Request, res: Response, answer: StreamAnswer): Pr
 }
 
 function sendFile(req: Request, res: Response, next: NextFunction, answer: FileAnswer): void {
-  if (answer.etag !== null) res.setHeader('ETag', answer.etag);
+  res.setHeader('ETag', answer.etag);
   if (answer.disposition) res.setHeader('Content-Disposition', answer.disposition);
   sendStoredFile(req, res, next, answer);
 }

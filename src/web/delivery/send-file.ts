@@ -10,7 +10,7 @@ import { CACHE_CONTROL } from './http-cache';
  */
 export function sendStoredFile(req: Request, res: Response, next: NextFunction, answer: FileAnswer): void {
   const headers = { 'Content-Type': answer.contentType, 'Cache-Control': CACHE_CONTROL[answer.cache] };
-  res.sendFile(answer.file, { headers, etag: answer.etag === null, lastModified: true, dotfiles: 'deny' }, (err) => {
+  res.sendFile(answer.file, { headers, etag: false, lastModified: true, dotfiles: 'deny' }, (err) => {
     if (!err || res.headersSent) return;
     if ((err as { status?: number }).status === 416) next(new RangeNotSatisfiable(answer.size));
     else next(new NotFound('文件缺失'));

@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
 import { logger } from '../../log';
 import { STATIC_DIR } from '../../paths';
 import type { AppContext } from '../context';
-import type { FileAnswer } from '../delivery/answers';
+import type { DocumentAnswer, FileAnswer } from '../delivery/answers';
 import { NotFound } from '../errors';
 import { regularFile } from './common';
 
@@ -33,8 +34,13 @@ const STATIC_TYPES: Record<string, string> = {
   ico: 'image/x-icon', woff2: 'font/woff2', json: 'application/json; charset=utf-8', txt: 'text/plain; charset=utf-8',
 };
 
-/** `/static/…`: the site's own assets; their URLs carry a content fingerprint (?v=…), so a year's immutable cache is safe. */
-export function staticFile(req: Request, _ctx: AppContext): FileAnswer {
+/**
+ * `/static/…`: the site's own assets, small enough to answer from memory like
+ * a document (so delivery compresses them and the render cache keeps them);
+ * their URLs carry a content fingerprint (?v=…), so a year's immutable cache
+ * is safe.
+ */
+export function staticFile(req: Request, _ctx: AppContext): DocumentAnswer {
   const segments = (req.params as Record<string, unknown>).file;
   const parts = Array.isArray(segments) ? segments.map(String) : [];
   if (parts.length === 0 || !parts.every((s) => STATIC_SEGMENT.test(s))) throw new NotFound('没有这个文件');
@@ -42,5 +48,5 @@ export function staticFile(req: Request, _ctx: AppContext): FileAnswer {
   const stat = regularFile(file);
   if (!stat) throw new NotFound('没有这个文件');
   const ext = path.extname(file).slice(1).toLowerCase();
-  return { type: 'file', file, size: stat.size, contentType: STATIC_TYPES[ext] ?? 'application/octet-stream', cache: 'immutable', etag: null };
+  return { type: 'document', body: fs.readFileSync(file), contentType: STATIC_TYPES[ext] ?? 'application/octet-stream', cache: 'immutable', lastModified: stat.mtimeMs };
 }
