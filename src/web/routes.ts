@@ -105,8 +105,8 @@ export function routeOf(path: string): RouteDef | null {
   for (const { route, regexp, names } of COMPILED) {
     const m = regexp.exec(path);
     if (!m) continue;
-    const params = Object.fromEntries(names.map((name, i) => [name, decodeSafe(m[i + 1])]));
-    if (paramsFit(route, params)) return route;
+    // Parameters are decoded only for routes that constrain them: this runs for every request's metrics.
+    if (!route.params || paramsFit(route, Object.fromEntries(names.map((name, i) => [name, decodeSafe(m[i + 1])])))) return route;
   }
   return null;
 }
