@@ -341,6 +341,7 @@ describe('imported text is bidi-isolated', () => {
     ['newsstand', '/', 2],
     ['archive', `${base}/archive/2026/01`, 2],
     ['404 naming the paper', `${base}/1999-01-01`, 2],
+    ['search (paper options, result lines)', `/search?q=${encodeURIComponent('公园')}`, 3],
   ])('%s', async (_name, url, atLeast) => {
     const res = await request(bidiApp).get(url);
     expect(res.text).toContain('<bdi>');
