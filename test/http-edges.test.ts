@@ -229,3 +229,28 @@ describe('static assets answer through the same delivery as pages', () => {
     expect(Number(logo.headers['content-length'])).toBe(fs.statSync(path.join(__dirname, '..', 'static', 'logo.png')).size);
   });
 });
+
+describe('one content-coding negotiation for every answer', () => {
+  const page = `/${paper}/archive`;
+  test.each([
+    ['br, gzip', 'br'],
+    ['gzip, br;q=0.5', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['*', 'br'],
+    ['*;q=0', undefined],
+    ['identity', undefined],
+    ['gzip;q=abc', undefined],
+  ])('Accept-Encoding %s → %s on a page', async (accept, coding) => {
+    const res = await request(app).get(page).set('Accept-Encoding', accept);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe(coding);
+    expect(res.text).toContain('往期回顾'); // decoded by supertest whatever the coding
+  });
+
+  test('a month sitemap streams gzip first on a tie, brotli when asked for it alone', async () => {
+    const url = `/sitemaps/${paper}/2026-01.xml`;
+    expect((await request(app).get(url).set('Accept-Encoding', 'br, gzip')).headers['content-encoding']).toBe('gzip');
+    expect((await request(app).get(url).set('Accept-Encoding', 'br')).headers['content-encoding']).toBe('br');
+    expect((await request(app).get(url).set('Accept-Encoding', 'identity')).headers['content-encoding']).toBeUndefined();
+  });
+});
