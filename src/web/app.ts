@@ -14,7 +14,7 @@ import { createFreshness } from './freshness';
 import { ignoreInvalidDates, noTrailingSlash, readOnlyMethods } from './delivery/canonical';
 import { createFastPath } from './delivery/fast-path';
 import { RenderCache } from './delivery/render-cache';
-import { errorHandler, routeHandler } from './delivery/respond';
+import { errorHandler, routeHandler } from './delivery/handlers';
 import { fixedSecurityHeaders, securityHeaders } from './middleware/security';
 import { errorPage, pageAnswerers } from './pages';
 import { ROUTES } from './routes';

@@ -2,11 +2,9 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { logger } from '../../log';
+import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context';
-import { BadRequest, HttpRedirect, NotFound, RangeNotSatisfiable, sameSitePath } from '../errors';
-import { paramsFit, type RouteDef } from '../routes';
+import { sameSitePath } from '../errors';
 import { renderTemplate } from '../templates';
 import { urls } from '../urls';
 import { isolated } from '../view-model';
@@ -21,7 +19,8 @@ import { sendStoredFile } from './send-file';
  * this module renders it, sets validators and cache headers, picks the
  * content coding, answers 304 and HEAD, and keeps rendered answers in the
  * render cache. The fast path (fast-path.ts) replays cached entries through
- * sendCached too, so both paths send the same bytes.
+ * sendCached too, so both paths send the same bytes; handlers.ts connects
+ * routes and errors to this module.
  */
 
 /** Codings a held body is sent in: brotli first, made once and kept with the entry. */
@@ -147,7 +146,7 @@ function sendFile(req: Request, res: Response, next: NextFunction, answer: FileA
   sendStoredFile(req, res, next, answer);
 }
 
-function sendRedirect(res: Response, answer: RedirectAnswer): void {
+export function sendRedirect(res: Response, answer: RedirectAnswer): void {
   res.setHeader('Cache-Control', CACHE_CONTROL[answer.cache]);
   res.redirect(answer.status, sameSitePath(answer.location));
 }
@@ -169,69 +168,4 @@ export async function deliver(ctx: AppContext, req: Request, res: Response, next
     case 'redirect':
       return sendRedirect(res, answer);
   }
-}
-
-export type SyncAnswerer = (req: Request, ctx: AppContext) => Answer;
-export type AsyncAnswerer = (req: Request, ctx: AppContext) => Answer | Promise<Answer>;
-
-/**
- * An Express handler for one route of the table: a render-cache hit is sent
- * as it is; otherwise the page module answers (in one read snapshot, so an
- * import committing mid-render cannot make a page show old and new at once)
- * and the answer is delivered.
- */
-export function routeHandler(ctx: AppContext, route: RouteDef, answer: SyncAnswerer | AsyncAnswerer): RequestHandler {
-  return async (req, res, next) => {
-    if (!paramsFit(route, req.params as Record<string, unknown>)) {
-      next('route');
-      return;
-    }
-    const key = req.originalUrl;
-    if (route.renderCache) {
-      ctx.cache.validate(ctx.visibleVersion());
-      const cached = ctx.cache.get(key);
-      if (cached) {
-        sendCached(req, res, cached, ctx.cache);
-        return;
-      }
-    }
-    const result = route.snapshot ? ctx.db.transaction(() => (answer as SyncAnswerer)(req, ctx))() : await answer(req, ctx);
-    await deliver(ctx, req, res, next, result, route.renderCache ? key : null);
-  };
-}
-
-/** Errors a page can explain to the reader; anything else is a 500 whose message stays in the log. */
-export type KnownError = NotFound | BadRequest | RangeNotSatisfiable;
-
-/** The error page's answer, built by src/web/pages/error.ts. */
-export type ErrorAnswerer = (req: Request, ctx: AppContext, status: number, err: KnownError | null) => PageAnswer;
-
-export function errorHandler(ctx: AppContext, errorPage: ErrorAnswerer): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    // A file send that failed may have set the file's validators already; they do not describe the error page.
-    for (const name of ['ETag', 'Last-Modified', 'Content-Disposition', 'Content-Range']) res.removeHeader(name);
-    if (err instanceof HttpRedirect) {
-      sendRedirect(res, { type: 'redirect', location: err.location, status: err.status, cache: err.status === 301 ? 'permanent' : 'none' });
-      return;
-    }
-    let status: number;
-    if (err instanceof NotFound) status = 404;
-    else if (err instanceof BadRequest || err instanceof URIError) status = 400;
-    else if (err instanceof RangeNotSatisfiable) {
-      status = 416;
-      res.setHeader('Content-Range', `bytes */${err.size}`);
-    } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) status = err.status;
-    else {
-      status = 500;
-      logger.error({ reqId: req.id, url: req.originalUrl, err }, 'unhandled error');
-    }
-    const known = err instanceof NotFound || err instanceof BadRequest || err instanceof RangeNotSatisfiable ? err : null;
-    try {
-      sendCached(req, res, renderPage(ctx, errorPage(req, ctx, status, known)), ctx.cache);
-    } catch (renderErr) {
-      logger.error({ reqId: req.id, url: req.originalUrl, err: renderErr }, 'error page failed');
-      res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);
-    }
-  };
 }

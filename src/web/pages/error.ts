@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { AppContext } from '../context';
 import { page } from '../delivery/answers';
-import type { KnownError } from '../delivery/respond';
+import type { KnownError } from '../delivery/handlers';
 import { NotFound } from '../errors';
 import { urls } from '../urls';
 import { headModel } from '../view-model';

@@ -1,4 +1,4 @@
-import type { AsyncAnswerer } from '../delivery/respond';
+import type { AsyncAnswerer } from '../delivery/handlers';
 import type { Metrics } from '../metrics';
 import type { RouteName } from '../routes';
 import { archiveIndex, archiveMonth, archiveYear } from './archive';
