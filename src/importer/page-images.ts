@@ -5,15 +5,15 @@
 import path from 'node:path';
 import type { PageDerivatives } from '../domain/page-images';
 import { openPageSource, type PageSource } from './page-source';
-import { DEFAULT_RENDITION_OPTIONS, makeRenditions, type RenditionOptions } from './renditions';
+import { makeRenditions } from './renditions';
 import { makeTiles } from './tiles';
 import type { ValidatedIssue } from './validate';
 
-export interface PageImageOptions extends RenditionOptions {
-  /** Make IIIF tiles (on for real imports; the demo build may turn them off). */
+export interface PageImageOptions {
+  /** Make IIIF tiles (on by default; `npm run demo -- --no-tiles` turns them off). */
   tiles: boolean;
 }
-export const DEFAULT_PAGE_IMAGE_OPTIONS: PageImageOptions = { ...DEFAULT_RENDITION_OPTIONS, tiles: true };
+export const DEFAULT_PAGE_IMAGE_OPTIONS: PageImageOptions = { tiles: true };
 
 /** The 32 hex digits of a stored file's name: the start of its content's SHA-256. */
 function contentHash(storePath: string): string {
@@ -29,7 +29,7 @@ export async function derivePageImages(issue: ValidatedIssue, mediaDir: string, 
     let opened: Promise<PageSource> | null = null;
     const source = (): Promise<PageSource> => (opened ??= openPageSource(sourcePath, width, height));
     const hash = contentHash(storePath);
-    const renditions = await makeRenditions(mediaDir, hash, width, source, opts);
+    const renditions = await makeRenditions(mediaDir, hash, width, source);
     const tiles = opts.tiles ? await makeTiles(mediaDir, hash, source) : null;
     out.push({ renditions, tiles });
   }

@@ -19,15 +19,11 @@ export const THUMBNAIL_WIDTH = 240;
  * widths): WebP q75 effort 2 gave 2.4 MB in 1.6 s, effort 4 2.3 MB in 4.0 s;
  * JPEG q80 3.6 MB in 0.5 s (mozjpeg: 2.6 MB in 3.5 s, not worth it for a
  * fallback few browsers fetch); AVIF q50 effort 2 1.3 MB in 8.6 s, left out
- * (docs/import-format.md). `webpEffort` 0 is for the demo's flat pages.
+ * (docs/import-format.md, "Renditions and tiles").
  */
-export interface RenditionOptions {
-  webpEffort: number;
-}
-export const DEFAULT_RENDITION_OPTIONS: RenditionOptions = { webpEffort: 2 };
-
 const JPEG_QUALITY = 80;
 const WEBP_QUALITY = 75;
+const WEBP_EFFORT = 2;
 /** Changes whenever the pixels a recipe makes would change, so old names never carry new content. */
 const RECIPE_VERSION = 'r1';
 
@@ -48,11 +44,11 @@ export function renditionWidths(masterWidth: number): number[] {
  * the recipe: a master imported again (a correction of the text, the same
  * page image) finds its renditions already in the store and is not decoded.
  */
-function plan(masterHash: string, masterWidth: number, opts: RenditionOptions): Planned[] {
+function plan(masterHash: string, masterWidth: number): Planned[] {
   const out: Planned[] = [];
   const add = (purpose: RenditionPurpose, width: number): void => {
     for (const format of ['webp', 'jpeg'] as const) {
-      const recipe = format === 'webp' ? `webp:q${WEBP_QUALITY}:e${opts.webpEffort}` : `jpeg:q${JPEG_QUALITY}`;
+      const recipe = format === 'webp' ? `webp:q${WEBP_QUALITY}:e${WEBP_EFFORT}` : `jpeg:q${JPEG_QUALITY}`;
       const hash = crypto.createHash('sha256').update(`${masterHash}:${RECIPE_VERSION}:${recipe}:w${width}`).digest('hex');
       out.push({ purpose, format, width, path: storePathFor(hash, format) });
     }
@@ -62,9 +58,9 @@ function plan(masterHash: string, masterWidth: number, opts: RenditionOptions): 
   return out;
 }
 
-function encode(source: PageSource, p: Planned, opts: RenditionOptions): Promise<{ data: Buffer; info: OutputInfo }> {
+function encode(source: PageSource, p: Planned): Promise<{ data: Buffer; info: OutputInfo }> {
   const resized = source.pipeline().resize({ width: p.width, withoutEnlargement: true });
-  const encoded = p.format === 'webp' ? resized.webp({ quality: WEBP_QUALITY, effort: opts.webpEffort }) : resized.jpeg({ quality: JPEG_QUALITY });
+  const encoded = p.format === 'webp' ? resized.webp({ quality: WEBP_QUALITY, effort: WEBP_EFFORT }) : resized.jpeg({ quality: JPEG_QUALITY });
   return encoded.toBuffer({ resolveWithObject: true });
 }
 
@@ -78,17 +74,16 @@ export async function makeRenditions(
   masterHash: string,
   masterWidth: number,
   source: () => Promise<PageSource>,
-  opts: RenditionOptions = DEFAULT_RENDITION_OPTIONS,
 ): Promise<Rendition[]> {
   const out: Rendition[] = [];
-  for (const p of plan(masterHash, masterWidth, opts)) {
+  for (const p of plan(masterHash, masterWidth)) {
     const file = path.join(mediaDir, p.path);
     if (fs.existsSync(file)) {
       const meta = await sharp(file).metadata();
       out.push({ purpose: p.purpose, format: p.format, width: meta.width, height: meta.height, size: fs.statSync(file).size, path: p.path });
       continue;
     }
-    const { data, info } = await encode(await source(), p, opts);
+    const { data, info } = await encode(await source(), p);
     putMediaFile(mediaDir, p.path, data);
     out.push({ purpose: p.purpose, format: p.format, width: info.width, height: info.height, size: data.length, path: p.path });
   }
