@@ -29,8 +29,7 @@ export async function derivePageImages(issue: ValidatedIssue, mediaDir: string, 
     let opened: Promise<PageSource> | null = null;
     const source = (): Promise<PageSource> => (opened ??= openPageSource(sourcePath, width, height));
     const hash = contentHash(storePath);
-    const renditions = await makeRenditions(mediaDir, hash, width, source);
-    const tiles = opts.tiles ? await makeTiles(mediaDir, hash, source) : null;
+    const [renditions, tiles] = await Promise.all([makeRenditions(mediaDir, hash, width, source), opts.tiles ? makeTiles(mediaDir, hash, source) : null]);
     out.push({ renditions, tiles });
   }
   return out;

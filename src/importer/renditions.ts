@@ -75,17 +75,18 @@ export async function makeRenditions(
   masterWidth: number,
   source: () => Promise<PageSource>,
 ): Promise<Rendition[]> {
-  const out: Rendition[] = [];
-  for (const p of plan(masterHash, masterWidth)) {
-    const file = path.join(mediaDir, p.path);
-    if (fs.existsSync(file)) {
-      const meta = await sharp(file).metadata();
-      out.push({ purpose: p.purpose, format: p.format, width: meta.width, height: meta.height, size: fs.statSync(file).size, path: p.path });
-      continue;
-    }
-    const { data, info } = await encode(await source(), p);
-    putMediaFile(mediaDir, p.path, data);
-    out.push({ purpose: p.purpose, format: p.format, width: info.width, height: info.height, size: data.length, path: p.path });
-  }
-  return out;
+  // Encoded side by side: libvips runs each on a thread of the libuv pool, so
+  // the page's renditions use whichever core the writing thread leaves idle.
+  return Promise.all(
+    plan(masterHash, masterWidth).map(async (p): Promise<Rendition> => {
+      const file = path.join(mediaDir, p.path);
+      if (fs.existsSync(file)) {
+        const meta = await sharp(file).metadata();
+        return { purpose: p.purpose, format: p.format, width: meta.width, height: meta.height, size: fs.statSync(file).size, path: p.path };
+      }
+      const { data, info } = await encode(await source(), p);
+      putMediaFile(mediaDir, p.path, data);
+      return { purpose: p.purpose, format: p.format, width: info.width, height: info.height, size: data.length, path: p.path };
+    }),
+  );
 }
