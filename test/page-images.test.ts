@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -262,5 +263,34 @@ describe('re-imports and failures', () => {
     expect(counts(db)).toEqual({ page_rendition: 12, tile_set: 0, page_tiles: 0 });
     expect(fs.existsSync(path.join(mediaDir, 'iiif'))).toBe(false);
     db.close();
+  });
+
+  // Needs root to mount a small tmpfs for the media store (as test/faults.test.ts does).
+  const asRoot = process.getuid?.() === 0 ? test : test.skip;
+  asRoot('a full media volume while making tiles is reported as one, naming MEDIA_DIR, and leaves no rows and no half tile set', async () => {
+    const dir = tempDir('page-images-full-');
+    const folder = await issueFolder(path.join(dir, 'v1'), 1);
+    // Everything but the tiles is already in the store, so only the tiles need room.
+    const first = freshDatabase();
+    await importIssues([folder], { db: first.db, mediaDir: first.mediaDir, pageImages: { tiles: false } });
+    first.db.close();
+    const volume = path.join(dir, 'volume');
+    fs.mkdirSync(volume);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', volume]).status).toBe(0);
+    try {
+      const mediaDir = path.join(volume, 'media');
+      fs.cpSync(first.mediaDir, mediaDir, { recursive: true });
+      const { bavail, bsize } = fs.statfsSync(volume);
+      fs.writeFileSync(path.join(volume, 'filler'), Buffer.alloc(Math.max(0, bavail * bsize - 16 * 1024)));
+      const { db } = freshDatabase();
+      const before = snapshot(db);
+      await expect(importIssues([folder], { db, mediaDir })).rejects.toThrow(`the disk holding ${mediaDir} is full`);
+      expect(snapshot(db)).toBe(before);
+      expect(counts(db)).toEqual({ page_rendition: 0, tile_set: 0, page_tiles: 0 });
+      expect(fs.readdirSync(path.join(mediaDir, 'iiif'))).toEqual([]);
+      db.close();
+    } finally {
+      if (spawnSync('umount', [volume]).status !== 0) spawnSync('umount', ['-l', volume]);
+    }
   });
 });

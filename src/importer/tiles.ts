@@ -59,6 +59,26 @@ function completeInfo(folder: string, id: string): void {
   fs.writeFileSync(path.join(folder, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
 
+/** The system errors libvips reports in words ("system error: No space left on device"), with their errno codes. */
+const VIPS_SYSTEM_ERRORS: [RegExp, string][] = [
+  [/No space left on device/, 'ENOSPC'],
+  [/Disk quota exceeded/, 'EDQUOT'],
+  [/Read-only file system/, 'EROFS'],
+  [/Permission denied/, 'EACCES'],
+];
+
+/**
+ * A libvips write error as the errno error it reports, with the folder it
+ * was writing, so that a full or read-only media volume is told as one
+ * (src/faults.ts) rather than as libvips' message.
+ */
+function asErrno(err: unknown, folder: string): unknown {
+  const message = err instanceof Error ? err.message : String(err);
+  const found = VIPS_SYSTEM_ERRORS.find(([words]) => words.test(message));
+  if (!found) return err;
+  return Object.assign(new Error(`${found[1]}: writing the tiles in ${folder}`, { cause: err }), { code: found[1], syscall: 'write', path: folder });
+}
+
 /**
  * Makes (or finds in the store) the tile set of one page image. The tiles
  * are written into a private temporary folder and renamed into place whole,
@@ -74,7 +94,11 @@ export async function makeTiles(mediaDir: string, masterHash: string, source: ()
     const scratch = fs.mkdtempSync(path.join(root, `.${id}.`));
     try {
       const out = path.join(scratch, id);
-      await (await source()).pipeline().jpeg({ quality: TILE_JPEG_QUALITY }).tile({ layout: 'iiif3', size: TILE_SIZE }).toFile(out);
+      try {
+        await (await source()).pipeline().jpeg({ quality: TILE_JPEG_QUALITY }).tile({ layout: 'iiif3', size: TILE_SIZE }).toFile(out);
+      } catch (err) {
+        throw asErrno(err, out);
+      }
       completeInfo(out, id);
       try {
         fs.renameSync(out, target);
