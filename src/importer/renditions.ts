@@ -15,11 +15,12 @@ export const PAGE_WIDTHS = [480, 800, 1200, 1600, 2400] as const;
 export const THUMBNAIL_WIDTH = 240;
 
 /**
- * Encoder settings, measured on a 2,400 × 3,400 text-dense page (all six
- * widths): WebP q75 effort 2 gave 2.4 MB in 1.6 s, effort 4 2.3 MB in 4.0 s;
- * JPEG q80 3.6 MB in 0.5 s (mozjpeg: 2.6 MB in 3.5 s, not worth it for a
- * fallback few browsers fetch); AVIF q50 effort 2 1.3 MB in 8.6 s, left out
- * (docs/import-format.md, "Renditions and tiles").
+ * Encoder settings, measured by `npm run bench:page-images` on a 2,400 ×
+ * 3,400 text-dense page (all six widths): WebP q75 effort 2 made 2.33 MB in
+ * 0.66 s, effort 4 2.25 MB in 1.25 s; JPEG q80 3.43 MB in 0.19 s (mozjpeg:
+ * 2.60 MB in 1.70 s, not worth it for a fallback few browsers fetch); AVIF
+ * q50 effort 2 1.40 MB in 6.21 s, left out (docs/import-format.md,
+ * "Renditions and tiles").
  */
 const JPEG_QUALITY = 80;
 const WEBP_QUALITY = 75;

@@ -10,8 +10,9 @@ import type { PageSource } from './page-source';
 /** Media store folder of the tile sets: `iiif/{id}/info.json`, `iiif/{id}/{region}/{size}/0/default.jpg`. */
 export const TILES_DIR = 'iiif';
 /**
- * 512 px tiles: on a 2,400 × 3,400 page, 53 files (3.2 MB) in 0.3 s, where
- * 256 px tiles made 193 files (5.0 MB) in 1.2 s.
+ * 512 px tiles: on a 2,400 × 3,400 page, 53 files (2.4 MB) in 0.17 s, where
+ * 256 px tiles made 193 files (2.5 MB) in 0.29 s (`npm run bench:page-images`):
+ * fewer files to store, back up and request.
  */
 export const TILE_SIZE = 512;
 const TILE_JPEG_QUALITY = 80;
