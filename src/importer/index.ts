@@ -6,6 +6,7 @@ import { describeSystemFault, ExitCode, Fault, type Place } from '../faults';
 import { logger } from '../log';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, type PageImageOptions } from './page-images';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 import { deriveIssueFolder, isPageSourceFolder, type LowConfidencePage } from './pdf/derive';
@@ -50,6 +51,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
+  /** Renditions and tiles of the page images (docs/import-format.md, "Renditions and tiles"); tiles are on unless turned off here. */
+  pageImages?: Partial<PageImageOptions>;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
   /** One line each: the import goes on, but the operator should know (a failed WAL checkpoint). Logged at warn when absent. */
   onWarning?: (message: string) => void;
@@ -167,7 +170,8 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
-  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
+  const images: PageImageOptions = { ...DEFAULT_PAGE_IMAGE_OPTIONS, ...opts.pageImages };
+  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1, images);
   const summary: ImportSummary = { issues: 0, articles: 0 };
   const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
   const committed: string[] = [];
@@ -175,7 +179,7 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
   let current: Stage | null = folders.length === 1 ? { folder: folders[0]!, issue: null } : null;
   try {
     // One folder (the daily import): validated and prepared once, here.
-    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
+    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir, images) : null;
     if (!single) {
       const problems = await validateAll(folders, preparer);
       if (problems.length > 0) throw new ImportValidationError(problems);
@@ -200,11 +204,11 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
     fill();
     for (let i = 0; i < folders.length; i++) {
       current = { folder: folders[i]!, issue: null };
-      const { issue, texts, pdf } = single ?? (await ahead.shift()!);
+      const { issue, texts, pdf, pageImages } = single ?? (await ahead.shift()!);
       current.issue = issue;
       fill();
       const articleTexts = decodeIndexTexts(texts);
-      const result = writer ? writer.write(issue, pdf, articleTexts) : null;
+      const result = writer ? writer.write(issue, pdf, articleTexts, pageImages) : null;
       if (writer) committed.push(issueLabel(issue));
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
