@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
@@ -211,9 +212,17 @@ describe('the route table', () => {
     paper, date, page: '01', article: '1', year: date.slice(0, 4), month: date.slice(5, 7),
     dir: image.split('/')[0], file: image.split('/')[1],
   };
+  /** A tile set of the demo's first page (the import makes one per page image) and its smallest whole-image size. */
+  const tileSet = (() => {
+    const id = fs.readdirSync(path.join(config.mediaDir, 'iiif')).find((name) => /^[0-9a-f]{32}$/.test(name))!;
+    const info = JSON.parse(fs.readFileSync(path.join(config.mediaDir, 'iiif', id, 'info.json'), 'utf8')) as { sizes: { width: number; height: number }[] };
+    return { id, size: info.sizes[0]! };
+  })();
   const special: Record<string, Record<string, string>> = {
     static: { file: 'site.css' },
     monthSitemap: { file: `${date.slice(0, 7)}.xml` },
+    iiifInfo: { id: tileSet.id },
+    iiifTile: { id: tileSet.id, region: 'full', size: `${tileSet.size.width},${tileSet.size.height}`, rotation: '0', file: 'default.jpg' },
     issuePdf: { date: db.prepare('SELECT i.date FROM issue i JOIN publication p ON p.id = i.publication_id WHERE p.slug = ? AND i.pdf_path IS NOT NULL ORDER BY i.date LIMIT 1').pluck().get(paper) as string },
   };
   function exampleUrl(route: RouteDef): string {

@@ -9,7 +9,7 @@
 /** Metric label values: fixed, so the number of series stays bounded whatever clients request. */
 export const ROUTE_FAMILIES = [
   'newsstand', 'paper', 'issue', 'pdf', 'page', 'article', 'archive', 'search',
-  'media', 'static', 'sitemap', 'feed', 'ops', 'other',
+  'media', 'iiif', 'static', 'sitemap', 'feed', 'ops', 'other',
 ] as const;
 export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 
@@ -43,6 +43,9 @@ export const ROUTES = [
   { name: 'metrics', path: '/metrics', family: 'ops', exportKind: null, renderCache: false, snapshot: false },
   { name: 'static', path: '/static/*file', family: 'static', exportKind: 'static', renderCache: true, snapshot: false },
   { name: 'media', path: '/media/:dir/:file', family: 'media', exportKind: 'media', renderCache: false, snapshot: false },
+  // Zoom tiles are not in the static export yet: no page links to them.
+  { name: 'iiifInfo', path: '/iiif/:id/info.json', family: 'iiif', exportKind: null, renderCache: false, snapshot: false },
+  { name: 'iiifTile', path: '/iiif/:id/:region/:size/:rotation/:file', family: 'iiif', exportKind: null, renderCache: false, snapshot: false },
   { name: 'newsstand', path: '/', family: 'newsstand', exportKind: 'newsstand', renderCache: true, snapshot: true },
   { name: 'search', path: '/search', family: 'search', exportKind: null, renderCache: true, snapshot: true },
   { name: 'robots', path: '/robots.txt', family: 'other', exportKind: 'robots', renderCache: true, snapshot: true },

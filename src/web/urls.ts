@@ -26,6 +26,8 @@ export const urls = {
   staticFile: (name: string): string => `/static/${name}`,
   icon: (): string => '/static/icon.svg',
   media: (storePath: string): string => `/media/${storePath}`,
+  /** A tile set's IIIF image service; its info.json is at `${iiif(id)}/info.json`. */
+  iiif: (tileSetId: string): string => `/iiif/${tileSetId}`,
   search: (params: Record<string, string | number | undefined> = {}): string => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));

@@ -66,6 +66,8 @@ export interface FileAnswer {
   cache: CachePolicy;
   etag: string;
   disposition?: string;
+  /** Headers of this answer beyond the file's own (CORS for IIIF tiles). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface RedirectAnswer {

@@ -141,6 +141,7 @@ async function sendStream(req: Request, res: Response, answer: StreamAnswer): Pr
 }
 
 function sendFile(req: Request, res: Response, next: NextFunction, answer: FileAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
   res.setHeader('ETag', answer.etag);
   if (answer.disposition) res.setHeader('Content-Disposition', answer.disposition);
   sendStoredFile(req, res, next, answer);

@@ -5,6 +5,7 @@ import { archiveIndex, archiveMonth, archiveYear } from './archive';
 import { articleView } from './article';
 import { paperFeed } from './feed';
 import { healthCheck, metricsText } from './health';
+import { iiifInfo, iiifTile } from './iiif';
 import { issuePdf, issueView } from './issue';
 import { mediaFile, staticFile } from './media';
 import { newsstand } from './newsstand';
@@ -23,6 +24,8 @@ export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName,
     metrics: metricsText(metrics.text),
     static: staticFile,
     media: mediaFile,
+    iiifInfo,
+    iiifTile,
     newsstand,
     search: searchPage,
     robots: robotsTxt,
