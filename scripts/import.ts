@@ -2,16 +2,21 @@ import { loadConfig } from '../src/config';
 import { openWritableDatabase } from '../src/db/connection';
 import { upgradeDatabase } from '../src/db/upgrade';
 import { importIssues } from '../src/importer';
+import { UPDATE_PUBLICATION_FLAG } from '../src/importer/publication';
 import { runCli, UsageError } from '../src/cli';
 
-const USAGE = 'npm run import -- [--dry-run] [--quiet] [--serial] <issue folder or tree>...\n  --serial  validate and tokenize on the writing thread (no worker; for comparisons)';
+const USAGE =
+  'npm run import -- [--dry-run] [--quiet] [--serial] [--update-publication] <issue folder or tree>...\n' +
+  '  --serial              validate and tokenize on the writing thread (no worker; for comparisons)\n' +
+  "  --update-publication  let the issues change their paper's name, description, language or time zone";
 
 runCli(async () => {
   const args = process.argv.slice(2);
   const dryRun = args.includes('--dry-run');
   const quiet = args.includes('--quiet');
   const serial = args.includes('--serial');
-  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial'].includes(a));
+  const updatePublication = args.includes(UPDATE_PUBLICATION_FLAG);
+  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial', UPDATE_PUBLICATION_FLAG].includes(a));
   if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) throw new UsageError('no issue folder given');
@@ -25,6 +30,7 @@ runCli(async () => {
     mediaDir: config.mediaDir,
     dryRun,
     parallel: !serial,
+    updatePublication,
     onIssue: (issue, result) => {
       if (quiet) return;
       const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);

@@ -4,6 +4,7 @@ import type { Db } from '../db/connection';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
+import { readStoredPublications, type StoredPublications } from './publication';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 import { createIssueWriter, type WriteResult } from './write';
 
@@ -46,6 +47,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
+  /** Let issues change their paper's name, description, language or time zone (else such an issue is refused). */
+  updatePublication?: boolean;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
 }
 
@@ -79,8 +82,8 @@ const CHECKPOINT_WAIT_EVERY = 16;
 const LOOKAHEAD = 4;
 
 /** Problems of every folder, in folder order; with a worker, this thread validates every other folder meanwhile. */
-async function validateAll(folders: string[], preparer: Preparer): Promise<ImportProblem[]> {
-  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder)));
+async function validateAll(folders: string[], preparer: Preparer, stored: StoredPublications | null): Promise<ImportProblem[]> {
+  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder, stored)));
   return (await Promise.all(results)).flat();
 }
 
@@ -93,17 +96,18 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
-  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
+  const stored = opts.updatePublication ? null : readStoredPublications(opts.db);
+  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1, stored);
   try {
     // One folder (the daily import): validated and prepared once, here.
-    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
+    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir, stored) : null;
     if (!single) {
-      const problems = await validateAll(folders, preparer);
+      const problems = await validateAll(folders, preparer, stored);
       if (problems.length > 0) throw new ImportValidationError(problems);
     }
 
     const summary: ImportSummary = { issues: 0, articles: 0 };
-    const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    const writer = opts.dryRun ? null : createIssueWriter(opts.db, { updatePublication: opts.updatePublication });
     const checkpoint = writer && preparer.checkpoint;
     if (writer) {
       opts.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);

@@ -19,10 +19,10 @@ parentPort!.on('message', async (req: PrepareRequest) => {
   let reply: PrepareReply;
   const transfer: TransferListItem[] = [];
   try {
-    if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder) };
+    if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder, req.stored) };
     else if (req.kind === 'checkpoint') reply = { id: req.id, checkpoint: checkpoint(req.databasePath) };
     else {
-      const prepared = await prepareIssue(req.folder, req.mediaDir);
+      const prepared = await prepareIssue(req.folder, req.mediaDir, req.stored);
       transfer.push(prepared.texts.bytes.buffer as ArrayBuffer);
       reply = { id: req.id, prepared };
     }

@@ -14,6 +14,7 @@ import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
+import type { StoredPublications } from './publication';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
 
@@ -26,12 +27,13 @@ export interface PreparedIssue {
 }
 
 /**
- * Validates an issue folder and computes its index text; with a media
- * folder, also copies its media there and merges the issue PDF (files are
- * content-addressed, so this may run ahead of the issue's transaction).
+ * Validates an issue folder (against the stored papers, unless null) and
+ * computes its index text; with a media folder, also copies its media there
+ * and merges the issue PDF (files are content-addressed, so this may run
+ * ahead of the issue's transaction).
  */
-export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue> {
-  const issue = validateIssueFolder(folder);
+export async function prepareIssue(folder: string, mediaDir: string | null, stored: StoredPublications | null = null): Promise<PreparedIssue> {
+  const issue = validateIssueFolder(folder, stored);
   const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
   return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
 }
@@ -46,9 +48,9 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
 }
 
 /** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
-export function validationProblems(folder: string): ImportProblem[] {
+export function validationProblems(folder: string, stored: StoredPublications | null = null): ImportProblem[] {
   try {
-    checkIssueFolder(folder);
+    checkIssueFolder(folder, stored);
     return [];
   } catch (err) {
     if (err instanceof ImportValidationError) return err.problems;
@@ -57,8 +59,8 @@ export function validationProblems(folder: string): ImportProblem[] {
 }
 
 export type PrepareTask =
-  | { kind: 'check'; folder: string }
-  | { kind: 'prepare'; folder: string; mediaDir: string | null }
+  | { kind: 'check'; folder: string; stored: StoredPublications | null }
+  | { kind: 'prepare'; folder: string; mediaDir: string | null; stored: StoredPublications | null }
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
@@ -92,9 +94,13 @@ export interface Preparer {
 /** The compiled worker; absent when running from TypeScript sources (ts-jest), where the work runs inline. */
 const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
 
-/** Prepares issue folders, staging their media into mediaDir unless it is null (a dry run). */
-export function createPreparer(mediaDir: string | null, parallel = true): Preparer {
-  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir);
+/**
+ * Prepares issue folders, staging their media into mediaDir unless it is
+ * null (a dry run), and checking each against the stored papers unless
+ * `stored` is null.
+ */
+export function createPreparer(mediaDir: string | null, parallel = true, stored: StoredPublications | null = null): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir, stored);
   const worker = new Worker(WORKER_FILE);
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -121,11 +127,11 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   return {
     parallel: true,
     async problems(folder) {
-      const r = await ask({ kind: 'check', folder });
+      const r = await ask({ kind: 'check', folder, stored });
       return 'problems' in r ? r.problems : [];
     },
     async prepare(folder) {
-      const r = await ask({ kind: 'prepare', folder, mediaDir });
+      const r = await ask({ kind: 'prepare', folder, mediaDir, stored });
       if ('problems' in r) throw new ImportValidationError(r.problems);
       if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
       return r.prepared;
@@ -141,11 +147,11 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   };
 }
 
-function inlinePreparer(mediaDir: string | null): Preparer {
+function inlinePreparer(mediaDir: string | null, stored: StoredPublications | null): Preparer {
   return {
     parallel: false,
-    problems: async (folder) => validationProblems(folder),
-    prepare: (folder) => prepareIssue(folder, mediaDir),
+    problems: async (folder) => validationProblems(folder, stored),
+    prepare: (folder) => prepareIssue(folder, mediaDir, stored),
     checkpoint: null,
     close: async () => undefined,
   };

@@ -1,8 +1,11 @@
+import path from 'node:path';
 import type { Db } from '../db/connection';
 import type { Block } from '../domain/blocks';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
-import type { ValidatedIssue } from './validate';
+import { ImportValidationError } from './problems';
+import { publicationMismatches, type Publication } from './publication';
+import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 
 /** An article's index text, as strings or as UTF-8 bytes from the import worker. */
 type IndexText = IndexedText<string | Buffer>;
@@ -37,14 +40,22 @@ function charCount(body: Block[]): number {
  * issue row (and so its id) and bumping its modified time. Readers on other
  * connections see the old issue or the new one, never a mix (WAL snapshots).
  */
-export function createIssueWriter(db: Db, now: () => number = Date.now) {
+export interface IssueWriterOptions {
+  now?: () => number;
+  /** Let an issue change its paper's identity (name, description, language, time zone); else such an issue is refused. */
+  updatePublication?: boolean;
+}
+
+export function createIssueWriter(db: Db, { now = Date.now, updatePublication = false }: IssueWriterOptions = {}) {
   const search = createSearchIndexer(db);
   const stmt = {
-    upsertPublication: db.prepare(
+    findPublication: db.prepare('SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?'),
+    insertPublication: db.prepare(
       `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
-       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-         language = excluded.language, timezone = excluded.timezone
        RETURNING id`,
+    ),
+    updatePublication: db.prepare(
+      'UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone WHERE id = @id',
     ),
     findIssue: db.prepare('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare('DELETE FROM page WHERE issue_id = ?'),
@@ -70,8 +81,24 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
   };
 
+  /**
+   * The paper's id: a new paper is created; a stored one is changed only with
+   * updatePublication. Validation refused a mismatch already; this guards
+   * against one stored meanwhile (another import, an earlier issue of this one).
+   */
+  function publicationIdOf(given: Publication, folder: string): number {
+    const stored = stmt.findPublication.get(given.slug) as (Publication & { id: number }) | undefined;
+    if (!stored) return (stmt.insertPublication.get(given) as { id: number }).id;
+    const mismatches = publicationMismatches(stored, given);
+    if (mismatches.length > 0) {
+      if (!updatePublication) throw new ImportValidationError(mismatches.map((m) => ({ file: path.join(folder, MANIFEST_NAME), ...m })));
+      stmt.updatePublication.run({ ...given, id: stored.id });
+    }
+    return stored.id;
+  }
+
   function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
-    const { id: publicationId } = stmt.upsertPublication.get(issue.publication) as { id: number };
+    const publicationId = publicationIdOf(issue.publication, issue.folder);
     const existing = stmt.findIssue.get(publicationId, issue.date) as { id: number; modified_at: number } | undefined;
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
     // Strictly increasing, so two imports within one millisecond still change validators.
