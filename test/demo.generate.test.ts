@@ -3,6 +3,7 @@ import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { generateCorpus } from '../src/demo/corpus';
+import { validationProblems } from '../src/importer/prepare';
 import { DEMO_PUBLICATIONS, generateDemoIssues, type IssueManifest } from '../src/demo/generate';
 import { layoutPage, MAX_ARTICLES_PER_PAGE, type Rect } from '../src/demo/layout';
 import { BLOCK_FRAME, PAGE_BACKGROUND } from '../src/demo/page-image';
@@ -167,6 +168,7 @@ describe('demo issues', () => {
     const numbers = new Map<string, number[]>();
 
     for (const folder of folders) {
+      expect(validationProblems(folder)).toEqual([]); // the strict importer accepts it
       const manifest = readManifest(folder);
       expect(manifest.format).toBe(1);
       expect(manifest.publication.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -291,6 +293,8 @@ describe('benchmark corpus', () => {
 
     let articles = 0;
     for (const folder of issueFolders) {
+      // The strict importer accepts it: no unknown key, no refused character.
+      expect(validationProblems(folder)).toEqual([]);
       const manifest = readManifest(folder);
       for (const page of manifest.pages) {
         expect(page.pdf).toBeUndefined();
