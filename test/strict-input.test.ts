@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { cleanText, forbiddenCharacters, removeZeroWidth } from '../src/domain/text-hygiene';
 import { importIssues, ImportValidationError } from '../src/importer';
 import { validationProblems } from '../src/importer/prepare';
+import { manifestSchema } from '../src/importer/manifest';
 import { nearestKey } from '../src/importer/schema-issues';
 import { MAX_PROBLEMS_PER_FOLDER, validateIssueFolder } from '../src/importer/validate';
 import { createIssueWriter } from '../src/importer/write';
@@ -249,6 +251,32 @@ describe('text hygiene at the door', () => {
     // Found by search as typed without the invisible characters.
     const hits = createSearcher(db).search({ q: '杨浦', page: 1, sort: 'relevance', now: Date.now() })!;
     expect(hits.results.map((r) => r.title)).toEqual(['杨浦滨江步道贯通']);
+  });
+
+  test('generated text (any code point, lone surrogates included): refused naming the first forbidden one, or stored clean', () => {
+    // The forbidden set written independently of the module, with Unicode properties.
+    const FORBIDDEN = /[\p{Cc}\p{Noncharacter_Code_Point}\p{Cs}\u202a-\u202e\u2066-\u2069]/u;
+    const titlePath = 'pages.0.articles.0.title';
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+        const m = sampleManifest();
+        m.pages[0].articles[0].title = `标题${s}`;
+        const result = manifestSchema.safeParse(m);
+        const bad = FORBIDDEN.exec(s);
+        if (bad) {
+          const issue = result.error?.issues.find((i) => i.path.join('.') === titlePath);
+          const hex = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+          expect(issue?.message).toMatch(new RegExp(`^U\\+${hex} at character ${[...s.slice(0, bad.index)].length + 3} is `));
+        } else {
+          expect(result.error?.issues ?? []).toEqual([]);
+          const title = result.data!.pages[0]!.articles[0]!.title;
+          expect(title).toBe(title.normalize('NFC'));
+          expect(title).not.toMatch(/[\u200b\u2060\ufeff]/);
+          expect(title.startsWith('标题')).toBe(true);
+        }
+      }),
+      { numRuns: 3000, seed: 15 },
+    );
   });
 
   test('a text that is only zero-width characters is empty, and a title must not be', async () => {
