@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { cleanText, forbiddenCharacters, removeZeroWidth } from '../src/domain/text-hygiene';
 import { importIssues, ImportValidationError } from '../src/importer';
 import { validationProblems } from '../src/importer/prepare';
+import { findJsonSyntaxError } from '../src/importer/json-syntax';
 import { manifestSchema } from '../src/importer/manifest';
 import { nearestKey } from '../src/importer/schema-issues';
 import { MAX_PROBLEMS_PER_FOLDER, validateIssueFolder } from '../src/importer/validate';
@@ -120,7 +121,7 @@ describe('one run reports every problem of a folder', () => {
   test('a JSON syntax error gives line and column, not an offset', async () => {
     const cases: Array<[string, string]> = [
       ['{\n  "date": "2026-01-05",\n  "pages": [1,]\n}\n', 'line 3, column 15: expected a value (object, array, string, number, true, false or null), found "]"'],
-      ['{\n  "date": "2026-01-05"\n  "pages": []\n}', `line 3, column 3: expected ',' or '}', found "\\""`],
+      ['{\n  "date": "2026-01-05"\n  "pages": []\n}', `line 3, column 3: expected ',' or '}', found '"'`],
       ['{"date": ', 'line 1, column 10: expected a value (object, array, string, number, true, false or null), found the end of the file'],
       ['{\n  "title": "杨浦\t滨江"\n}', 'line 2, column 15: expected no raw control character inside a string (write it as an escape such as \\n or \\u0007), found control character U+0009'],
       ['{"a": 1} x', 'line 1, column 10: expected the end of the file after the top-level value, found "x"'],
@@ -131,6 +132,14 @@ describe('one run reports every problem of a folder', () => {
       expect(lines).toEqual([`not valid JSON: ${where}`]);
     }
   });
+});
+
+test('the JSON locator: null for valid JSON; any nesting depth; positions in characters, not UTF-16 units', () => {
+  expect(findJsonSyntaxError(JSON.stringify(sampleManifest(), null, 2))).toBeNull();
+  expect(findJsonSyntaxError('[{"a": [1, 2.5e-3, true, null, "\\u0041\\n"]}, {}]')).toBeNull();
+  expect(findJsonSyntaxError('['.repeat(200_000))).toEqual({ line: 1, column: 200_001, message: expect.stringMatching(/found the end of the file$/) });
+  expect(findJsonSyntaxError('{"标题😀": tru}')).toMatchObject({ line: 1, column: 9 });
+  expect(findJsonSyntaxError('"a\\x"')).toMatchObject({ column: 3, message: expect.stringMatching(/^expected a valid escape/) });
 });
 
 describe("a paper's identity changes only on purpose", () => {

@@ -52,51 +52,61 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | null {
       } else i++;
     }
   };
-  const value = (): void => {
+  /** A property name and its colon: what follows "{" or a "," inside an object. */
+  const member = (): void => {
     skipSpace();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      skipSpace();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        skipSpace();
-        if (text[i] !== '"') throw new SyntaxAt(i, 'a double-quoted property name');
-        string();
-        skipSpace();
-        expect(':', "':' after the property name");
-        value();
-        skipSpace();
-        if (text[i] === '}') return void i++;
-        expect(',', "',' or '}'");
-      }
-    }
-    if (c === '[') {
-      i++;
-      skipSpace();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        skipSpace();
-        if (text[i] === ']') return void i++;
-        expect(',', "',' or ']'");
-      }
-    }
-    if (c === '"') return string();
+    if (text[i] !== '"') throw new SyntaxAt(i, 'a double-quoted property name');
+    string();
+    skipSpace();
+    expect(':', "':' after the property name");
+  };
+  /** A string, number or literal. */
+  const scalar = (): void => {
+    if (text[i] === '"') return string();
     for (const literal of ['true', 'false', 'null']) {
       if (text.startsWith(literal, i)) return void (i += literal.length);
     }
     NUMBER.lastIndex = i;
-    if (c !== undefined && /[-0-9]/.test(c) && NUMBER.test(text)) return void (i = NUMBER.lastIndex);
+    if (/[-0-9]/.test(text[i] ?? '') && NUMBER.test(text)) return void (i = NUMBER.lastIndex);
     throw new SyntaxAt(i, 'a value (object, array, string, number, true, false or null)');
   };
+  // Iterative, with the open containers on a stack: any depth JSON.parse takes.
+  const open: string[] = [];
   try {
-    value();
-    skipSpace();
-    if (i < text.length) throw new SyntaxAt(i, 'the end of the file after the top-level value');
-    return null;
+    value: for (;;) {
+      skipSpace();
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        i++;
+        skipSpace();
+        if (text[i] === (c === '{' ? '}' : ']')) i++;
+        else {
+          open.push(c);
+          if (c === '{') member();
+          continue value;
+        }
+      } else scalar();
+      // After a value: close what ends here, then the next member or element.
+      for (;;) {
+        skipSpace();
+        const top = open[open.length - 1];
+        if (top === undefined) {
+          if (i < text.length) throw new SyntaxAt(i, 'the end of the file after the top-level value');
+          return null;
+        }
+        const close = top === '{' ? '}' : ']';
+        if (text[i] === close) {
+          i++;
+          open.pop();
+          continue;
+        }
+        expect(',', `',' or '${close}'`);
+        if (top === '{') member();
+        continue value;
+      }
+    }
   } catch (err) {
-    if (!(err instanceof SyntaxAt)) throw err; // a RangeError from absurd nesting: the caller falls back to JSON.parse's message
+    if (!(err instanceof SyntaxAt)) throw err;
     return { ...lineAndColumn(text, err.offset), message: `expected ${err.expected}, found ${describeAt(text, err.offset)}` };
   }
 }
@@ -110,5 +120,6 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 function describeAt(text: string, offset: number): string {
   if (offset >= text.length) return 'the end of the file';
   const cp = text.codePointAt(offset)!;
-  return cp < 0x20 ? `control character ${formatCodePoint(cp)}` : JSON.stringify(String.fromCodePoint(cp));
+  if (cp < 0x20) return `control character ${formatCodePoint(cp)}`;
+  return cp === 0x22 ? `'"'` : `"${String.fromCodePoint(cp)}"`;
 }
