@@ -32,6 +32,11 @@ export const relativePath = checkedString('line')
     message: 'a relative path inside the issue folder (no "..", no leading "/")',
   });
 
+/** Array bounds of the format; the content checks of a manifest the schema refused stay within them too. */
+export const MAX_PAGES = 99;
+export const MAX_ARTICLES_PER_PAGE = 50;
+export const MAX_BLOCKS_PER_ARTICLE = 2000;
+
 const point = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
 export const hotspotSchema = z.array(point).min(3).max(64);
 
@@ -52,7 +57,7 @@ export const articleSchema = z.strictObject({
   subtitle: optionalText(200),
   byline: optionalText(200),
   hotspot: hotspotSchema.optional().nullable(),
-  body: z.array(z.discriminatedUnion('type', [textBlock, imageBlock])).min(1).max(2000),
+  body: z.array(z.discriminatedUnion('type', [textBlock, imageBlock])).min(1).max(MAX_BLOCKS_PER_ARTICLE),
 });
 
 export const pageSchema = z.strictObject({
@@ -60,7 +65,7 @@ export const pageSchema = z.strictObject({
   name: text(50),
   image: relativePath,
   pdf: relativePath.optional().nullable(),
-  articles: z.array(articleSchema).max(50),
+  articles: z.array(articleSchema).max(MAX_ARTICLES_PER_PAGE),
 });
 
 // Zones found valid: a DateTimeFormat per manifest cost ~3 % of validating one.
@@ -96,7 +101,7 @@ export const manifestSchema = z.strictObject({
   date: checkedString('line').refine((d) => parseIssueDate(d) !== null, { message: 'a real calendar date YYYY-MM-DD' }),
   number: z.number().int().positive().optional().nullable(),
   publishAt: checkedString('line').check(z.iso.datetime({ offset: true })).optional().nullable(),
-  pages: z.array(pageSchema).min(1).max(99),
+  pages: z.array(pageSchema).min(1).max(MAX_PAGES),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

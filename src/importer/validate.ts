@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findJsonSyntaxError } from './json-syntax';
-import { hotspotSchema, manifestSchema, relativePath, type Manifest } from './manifest';
+import { hotspotSchema, manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, relativePath, type Manifest } from './manifest';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { publicationMismatches, type Publication, type StoredPublications } from './publication';
 import { schemaProblems } from './schema-issues';
@@ -151,8 +151,8 @@ const mediaKey = (expect: Expect, rel: string): string => `${expect.what}\u0000$
 /**
  * The checks the schema cannot make, on the raw manifest: numbering, media
  * files and hotspots inside their page image. A part the schema refuses
- * (a path that is not a relative path, a hotspot of wrong shape) is skipped
- * here, having been reported already.
+ * (a path that is not a relative path, a hotspot of wrong shape, elements
+ * past an array's bound) is skipped here, having been reported already.
  */
 function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (field: string, message: string) => void): LoadedMedia {
   // A photo used by several articles is read (and hashed) once.
@@ -169,12 +169,12 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
     return file;
   };
 
-  const pages = arrayAt(raw, 'pages');
+  const pages = arrayAt(raw, 'pages', MAX_PAGES);
   checkNumbering(pages.map((p) => valueAt(p, 'number')), 'pages', 'number', fail);
   pages.forEach((page, pi) => {
     const image = loadMedia(valueAt(page, 'image'), `pages[${pi}].image`, PAGE_IMAGE);
     loadMedia(valueAt(page, 'pdf'), `pages[${pi}].pdf`, PAGE_PDF);
-    const articles = arrayAt(page, 'articles');
+    const articles = arrayAt(page, 'articles', MAX_ARTICLES_PER_PAGE);
     checkNumbering(articles.map((a) => valueAt(a, 'position')), `pages[${pi}].articles`, 'position', fail);
     articles.forEach((a, ai) => {
       const field = `pages[${pi}].articles[${ai}]`;
@@ -186,7 +186,7 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
           }
         });
       }
-      arrayAt(a, 'body').forEach((b, bi) => {
+      arrayAt(a, 'body', MAX_BLOCKS_PER_ARTICLE).forEach((b, bi) => {
         if (valueAt(b, 'type') === 'image') loadMedia(valueAt(b, 'src'), `${field}.body[${bi}].src`, PHOTO);
       });
     });
@@ -198,9 +198,10 @@ function valueAt(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
 }
 
-function arrayAt(v: unknown, key: string): unknown[] {
+/** The first `max` elements of an array field (an oversized array was reported by the schema), or none. */
+function arrayAt(v: unknown, key: string, max: number): unknown[] {
   const a = valueAt(v, key);
-  return Array.isArray(a) ? a : [];
+  return Array.isArray(a) ? a.slice(0, max) : [];
 }
 
 /** The issue from a manifest that passed every check: each media file it names is in `loaded`. */
