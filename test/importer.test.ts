@@ -117,7 +117,7 @@ describe('importer: happy path', () => {
       expect(decodeIndexTexts(prepared.texts)).toEqual(articles.map(articleIndexText));
       expect(prepared.pdf).toMatchObject({ storePath: expect.stringMatching(/\.pdf$/) });
       expect(fs.readdirSync(path.join(dir, 'worker-media'), { recursive: true }).sort()).toEqual(fs.readdirSync(path.join(dir, 'inline-media'), { recursive: true }).sort());
-      expect(await preparer.problems(folder)).toEqual([]);
+      expect(await preparer.check(folder)).toEqual({ problems: [], publication: inline.issue.publication });
 
       // The worker checkpoints a database's WAL on its own connection: every committed frame copied.
       const target = freshDatabase(path.join(dir, 'checkpointed'));

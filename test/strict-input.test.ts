@@ -190,6 +190,21 @@ describe("a paper's identity changes only on purpose", () => {
     expect(snapshot(db)).toBe(before);
   });
 
+  test('two issues of a new paper that state it differently are refused together, even with --update-publication', async () => {
+    const dir = tempDir('identity-new-');
+    const { db, mediaDir } = freshDatabase(dir);
+    const before = snapshot(db);
+    const first = await writeIssueFolder(path.join(dir, 'tree', '2026-01-05'), sampleManifest({ date: '2026-01-05' }));
+    const second = await writeIssueFolder(path.join(dir, 'tree', '2026-01-06'), sampleManifest({ date: '2026-01-06', name: '另一个名字' }));
+    for (const updatePublication of [false, true]) {
+      const error = await importIssues([path.join(dir, 'tree')], { db, mediaDir, updatePublication }).catch((err: unknown) => err);
+      expect((error as Error).message).toBe(
+        `${second}/issue.json: publication.name: differs from ${first}/issue.json in the same import: "测试日报" there, "另一个名字" here; one import states a paper one way`,
+      );
+      expect(snapshot(db)).toBe(before);
+    }
+  });
+
   test('the writer refuses a mismatch stored after validation (another import meanwhile)', async () => {
     const { dir, db } = await importedPaper();
     const issue = validateIssueFolder(await writeIssueFolder(path.join(dir, 'late'), sampleManifest({ date: '2026-01-08', name: '迟到日报' })));

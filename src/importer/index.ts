@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Db } from '../db/connection';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
-import { readStoredPublications, type StoredPublications } from './publication';
+import { checkFolder, createPreparer, prepareIssue, type PreparedIssue, type Preparer } from './prepare';
+import { conflictingPublications, readStoredPublications, type StoredPublications } from './publication';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 import { createIssueWriter, type WriteResult } from './write';
 
@@ -81,10 +81,15 @@ const CHECKPOINT_WAIT_EVERY = 16;
 /** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
 const LOOKAHEAD = 4;
 
-/** Problems of every folder, in folder order; with a worker, this thread validates every other folder meanwhile. */
+/**
+ * Problems of every folder, in folder order, and issues stating another
+ * identity for a paper than an earlier folder of the same import; with a
+ * worker, this thread validates every other folder meanwhile.
+ */
 async function validateAll(folders: string[], preparer: Preparer, stored: StoredPublications | null): Promise<ImportProblem[]> {
-  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder, stored)));
-  return (await Promise.all(results)).flat();
+  const checks = await Promise.all(folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.check(folder) : checkFolder(folder, stored))));
+  const stated = folders.map((folder, i) => ({ file: path.join(folder, MANIFEST_NAME), publication: checks[i]!.publication }));
+  return [...checks.flatMap((c) => c.problems), ...conflictingPublications(stated)];
 }
 
 /**

@@ -14,7 +14,7 @@ import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
-import type { StoredPublications } from './publication';
+import type { Publication, StoredPublications } from './publication';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
 
@@ -47,15 +47,25 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
   return { storePath, size: merged.length };
 }
 
-/** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
-export function validationProblems(folder: string, stored: StoredPublications | null = null): ImportProblem[] {
+/** What the first pass of an import learns of a folder: its problems, or the paper it states when it has none. */
+export interface FolderCheck {
+  problems: ImportProblem[];
+  publication: Publication | null;
+}
+
+/** Checks one folder, reading only the start of media files; errors other than validation problems are thrown. */
+export function checkFolder(folder: string, stored: StoredPublications | null = null): FolderCheck {
   try {
-    checkIssueFolder(folder, stored);
-    return [];
+    return { problems: [], publication: checkIssueFolder(folder, stored) };
   } catch (err) {
-    if (err instanceof ImportValidationError) return err.problems;
+    if (err instanceof ImportValidationError) return { problems: err.problems, publication: null };
     throw err;
   }
+}
+
+/** Problems of one folder, or [] when it is valid (checkFolder()). */
+export function validationProblems(folder: string, stored: StoredPublications | null = null): ImportProblem[] {
+  return checkFolder(folder, stored).problems;
 }
 
 export type PrepareTask =
@@ -66,6 +76,7 @@ export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
   | { id: number; prepared: PreparedIssue }
   | { id: number; problems: ImportProblem[] }
+  | { id: number; check: FolderCheck }
   | { id: number; checkpoint: WalCheckpoint }
   | { id: number; error: string };
 
@@ -76,8 +87,8 @@ export interface WalCheckpoint {
 }
 
 export interface Preparer {
-  /** Validation problems of the folder ([] when valid). */
-  problems(folder: string): Promise<ImportProblem[]>;
+  /** The folder's validation problems, or the paper it states (checkFolder()). */
+  check(folder: string): Promise<FolderCheck>;
   /** The validated issue, its index text and its staged media (prepareIssue()); rejects with ImportValidationError. */
   prepare(folder: string): Promise<PreparedIssue>;
   /**
@@ -126,9 +137,10 @@ export function createPreparer(mediaDir: string | null, parallel = true, stored:
   };
   return {
     parallel: true,
-    async problems(folder) {
+    async check(folder) {
       const r = await ask({ kind: 'check', folder, stored });
-      return 'problems' in r ? r.problems : [];
+      if (!('check' in r)) throw new Error('import worker: unexpected reply to check');
+      return r.check;
     },
     async prepare(folder) {
       const r = await ask({ kind: 'prepare', folder, mediaDir, stored });
@@ -150,7 +162,7 @@ export function createPreparer(mediaDir: string | null, parallel = true, stored:
 function inlinePreparer(mediaDir: string | null, stored: StoredPublications | null): Preparer {
   return {
     parallel: false,
-    problems: async (folder) => validationProblems(folder, stored),
+    check: async (folder) => checkFolder(folder, stored),
     prepare: (folder) => prepareIssue(folder, mediaDir, stored),
     checkpoint: null,
     close: async () => undefined,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection';
+import type { ImportProblem } from './problems';
 
 /** A paper as an issue states it (omitted fields at their defaults) and as the database stores it. */
 export interface Publication {
@@ -23,6 +24,13 @@ export function readStoredPublications(db: Db): StoredPublications {
   return Object.fromEntries(rows.map((p) => [p.slug, p]));
 }
 
+const shown = (v: string | null): string => (v === null ? '(none)' : JSON.stringify(v));
+
+/** The identity fields in which two statements of a paper differ. */
+function differingFields(a: Publication, b: Publication) {
+  return IDENTITY_FIELDS.filter((f) => a[f] !== b[f]);
+}
+
 /**
  * One problem per identity field in which `given` differs from the stored
  * paper of the same slug (none for a new paper): an issue that renamed its
@@ -30,11 +38,39 @@ export function readStoredPublications(db: Db): StoredPublications {
  */
 export function publicationMismatches(stored: Publication | undefined, given: Publication): { field: string; message: string }[] {
   if (!stored) return [];
-  const shown = (v: string | null) => (v === null ? '(none)' : JSON.stringify(v));
-  return IDENTITY_FIELDS.filter((f) => stored[f] !== given[f]).map((f) => ({
+  return differingFields(stored, given).map((f) => ({
     field: `publication.${f}`,
     message:
       `differs from the stored paper ${stored.slug}: stored ${shown(stored[f])}, given ${shown(given[f])}; ` +
       `correct issue.json, or import with ${UPDATE_PUBLICATION_FLAG} to change the paper on purpose (docs/operations.md)`,
   }));
+}
+
+/**
+ * Issues of one import that state a paper differently from the first issue
+ * of that paper in it (which one would win is an accident of order): one
+ * problem per field, naming the other issue's manifest. Issues without a
+ * publication (they have problems of their own) are skipped.
+ */
+export function conflictingPublications(issues: readonly { file: string; publication: Publication | null }[]): ImportProblem[] {
+  const first = new Map<string, { file: string; publication: Publication }>();
+  const problems: ImportProblem[] = [];
+  for (const { file, publication } of issues) {
+    if (!publication) continue;
+    const earlier = first.get(publication.slug);
+    if (!earlier) {
+      first.set(publication.slug, { file, publication });
+      continue;
+    }
+    for (const f of differingFields(earlier.publication, publication)) {
+      problems.push({
+        file,
+        field: `publication.${f}`,
+        message:
+          `differs from ${earlier.file} in the same import: ${shown(earlier.publication[f])} there, ` +
+          `${shown(publication[f])} here; one import states a paper one way`,
+      });
+    }
+  }
+  return problems;
 }

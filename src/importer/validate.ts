@@ -74,10 +74,11 @@ export function validateIssueFolder(folder: string, stored: StoredPublications |
  * Makes every check validateIssueFolder() makes, reading only the start of
  * each media file (magic bytes and pixel size) and hashing none: the first
  * pass of a multi-folder import, which only has to find the problems
- * (importIssues() reads each folder again when it writes it).
+ * (importIssues() reads each folder again when it writes it). Returns the
+ * paper the issue states.
  */
-export function checkIssueFolder(folder: string, stored: StoredPublications | null = null): void {
-  readIssueFolder(folder, false, stored);
+export function checkIssueFolder(folder: string, stored: StoredPublications | null = null): Publication {
+  return readIssueFolder(folder, false, stored).publication;
 }
 
 /**
