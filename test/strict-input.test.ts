@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { cleanText, forbiddenCharacters, removeZeroWidth } from '../src/domain/text-hygiene';
 import { importIssues, ImportValidationError } from '../src/importer';
-import { validationProblems } from '../src/importer/prepare';
 import { findJsonSyntaxError } from '../src/importer/json-syntax';
 import { manifestSchema } from '../src/importer/manifest';
 import { nearestKey } from '../src/importer/schema-issues';
@@ -12,7 +11,7 @@ import { MAX_PROBLEMS_PER_FOLDER, validateIssueFolder } from '../src/importer/va
 import { createIssueWriter } from '../src/importer/write';
 import { PROJECT_ROOT } from '../src/paths';
 import { createSearcher } from '../src/search/searcher';
-import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+import { freshDatabase, importRefused, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 /**
  * Issue #15, items 1–3: a strict manifest (unknown keys are errors, every
@@ -22,24 +21,11 @@ import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, typ
 
 const IMPORT_CLI = path.join(PROJECT_ROOT, 'dist/scripts/import.js');
 
-/** The problems importing `manifest` (or the folder `prepare` made of it) reports, as lines; asserts nothing was written. */
+/** The problems a --dry-run of `manifest` (or the folder `prepare` made of it) reports, without the manifest's path that starts each line. */
 async function problemsOf(manifest: ManifestJson, prepare?: (folder: string) => void): Promise<{ folder: string; lines: string[] }> {
-  const dir = tempDir('strict-');
-  const folder = await writeIssueFolder(path.join(dir, 'issue'), manifest);
-  prepare?.(folder);
-  const { db, mediaDir } = freshDatabase(dir);
-  const before = snapshot(db);
-  const error = await importIssues([folder], { db, mediaDir, dryRun: true }).then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(error).toBeInstanceOf(ImportValidationError);
-  expect(snapshot(db)).toBe(before);
-  // The first pass of a multi-folder import finds the same problems.
-  expect(validationProblems(folder)).toEqual((error as ImportValidationError).problems);
-  db.close();
+  const { folder, error } = await importRefused(manifest, prepare, { dryRun: true });
   const manifestFile = path.join(folder, 'issue.json');
-  const lines = (error as Error).message.split('\n');
+  const lines = error.message.split('\n');
   for (const line of lines) expect(line.startsWith(`${manifestFile}: `)).toBe(true);
   return { folder, lines: lines.map((l) => l.slice(manifestFile.length + 2)) };
 }
