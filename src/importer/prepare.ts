@@ -14,7 +14,8 @@ import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
 import { ImportValidationError, type ImportProblem } from './problems';
-import type { Publication, StoredPublications } from './publication';
+import type { StoredPublication } from '../domain/publication';
+import type { StoredPublications } from './publication';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
 
@@ -50,7 +51,7 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
 /** What the first pass of an import learns of a folder: its problems, or the paper it states when it has none. */
 export interface FolderCheck {
   problems: ImportProblem[];
-  publication: Publication | null;
+  publication: StoredPublication | null;
 }
 
 /** Checks one folder, reading only the start of media files; errors other than validation problems are thrown. */

@@ -1,17 +1,9 @@
 import type { Db } from '../db/connection';
+import type { StoredPublication } from '../domain/publication';
 import type { ImportProblem } from './problems';
 
-/** A paper as an issue states it (omitted fields at their defaults) and as the database stores it. */
-export interface Publication {
-  slug: string;
-  name: string;
-  description: string | null;
-  language: string;
-  timezone: string;
-}
-
 /** Stored papers by slug: what an issue's publication block is checked against. */
-export type StoredPublications = Record<string, Publication>;
+export type StoredPublications = Record<string, StoredPublication>;
 
 /** The fields that make a paper's identity; an issue may not change them in passing. */
 const IDENTITY_FIELDS = ['name', 'description', 'language', 'timezone'] as const;
@@ -20,14 +12,14 @@ const IDENTITY_FIELDS = ['name', 'description', 'language', 'timezone'] as const
 export const UPDATE_PUBLICATION_FLAG = '--update-publication';
 
 export function readStoredPublications(db: Db): StoredPublications {
-  const rows = db.prepare('SELECT slug, name, description, language, timezone FROM publication').all() as Publication[];
+  const rows = db.prepare('SELECT slug, name, description, language, timezone FROM publication').all() as StoredPublication[];
   return Object.fromEntries(rows.map((p) => [p.slug, p]));
 }
 
 const shown = (v: string | null): string => (v === null ? '(none)' : JSON.stringify(v));
 
 /** The identity fields in which two statements of a paper differ. */
-function differingFields(a: Publication, b: Publication) {
+function differingFields(a: StoredPublication, b: StoredPublication) {
   return IDENTITY_FIELDS.filter((f) => a[f] !== b[f]);
 }
 
@@ -36,7 +28,7 @@ function differingFields(a: Publication, b: Publication) {
  * paper of the same slug (none for a new paper): an issue that renamed its
  * paper would rename it on every past issue, without a word.
  */
-export function publicationMismatches(stored: Publication | undefined, given: Publication): { field: string; message: string }[] {
+export function publicationMismatches(stored: StoredPublication | undefined, given: StoredPublication): { field: string; message: string }[] {
   if (!stored) return [];
   return differingFields(stored, given).map((f) => ({
     field: `publication.${f}`,
@@ -52,8 +44,8 @@ export function publicationMismatches(stored: Publication | undefined, given: Pu
  * problem per field, naming the other issue's manifest. Issues without a
  * publication (they have problems of their own) are skipped.
  */
-export function conflictingPublications(issues: readonly { file: string; publication: Publication | null }[]): ImportProblem[] {
-  const first = new Map<string, { file: string; publication: Publication }>();
+export function conflictingPublications(issues: readonly { file: string; publication: StoredPublication | null }[]): ImportProblem[] {
+  const first = new Map<string, { file: string; publication: StoredPublication }>();
   const problems: ImportProblem[] = [];
   for (const { file, publication } of issues) {
     if (!publication) continue;

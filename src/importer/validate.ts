@@ -3,13 +3,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findJsonSyntaxError } from './json-syntax';
-import { hotspotSchema, manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, relativePath, type Manifest } from './manifest';
+import { manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, type Manifest } from './manifest';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { publicationMismatches, type Publication, type StoredPublications } from './publication';
+import { publicationMismatches, type StoredPublications } from './publication';
 import { schemaProblems } from './schema-issues';
 import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
-import type { Block, Polygon } from '../domain/blocks';
+import { polygonSchema, type Block, type Polygon } from '../domain/blocks';
+import { relativePath } from '../domain/fields';
+import type { StoredPublication } from '../domain/publication';
 
 export const MANIFEST_NAME = 'issue.json';
 export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
@@ -48,7 +50,7 @@ export interface ValidatedPage {
 
 export interface ValidatedIssue {
   folder: string;
-  publication: Publication;
+  publication: StoredPublication;
   date: IssueDate;
   number: number | null;
   publishAt: number;
@@ -77,7 +79,7 @@ export function validateIssueFolder(folder: string, stored: StoredPublications |
  * (importIssues() reads each folder again when it writes it). Returns the
  * paper the issue states.
  */
-export function checkIssueFolder(folder: string, stored: StoredPublications | null = null): Publication {
+export function checkIssueFolder(folder: string, stored: StoredPublications | null = null): StoredPublication {
   return readIssueFolder(folder, false, stored).publication;
 }
 
@@ -179,7 +181,7 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
     checkNumbering(articles.map((a) => valueAt(a, 'position')), `pages[${pi}].articles`, 'position', fail);
     articles.forEach((a, ai) => {
       const field = `pages[${pi}].articles[${ai}]`;
-      const hotspot = hotspotSchema.safeParse(valueAt(a, 'hotspot'));
+      const hotspot = polygonSchema.safeParse(valueAt(a, 'hotspot'));
       if (image?.width && image.height && hotspot.success) {
         hotspot.data.forEach(([x, y], k) => {
           if (x > image.width! || y > image.height!) {
@@ -249,7 +251,7 @@ function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): Val
 }
 
 /** The paper as the manifest states it, omitted fields at their defaults. */
-function publicationOf(m: Manifest): Publication {
+function publicationOf(m: Manifest): StoredPublication {
   return {
     slug: m.publication.slug,
     name: m.publication.name,

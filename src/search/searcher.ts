@@ -1,14 +1,14 @@
 // Full-text search over article_fts (see docs/search.md).
 
 import type Database from 'better-sqlite3';
-import { type Block, blockTexts } from './blocks';
+import { blockTexts, type Block } from '../domain/blocks';
+import { dayNumber } from '../domain/date';
 import { type HighlightPiece, highlightPieces, isWordChar, parseSearchQuery } from './tokenize';
 import {
   ISSUE_SHIFT,
   MAX_DOC_KEY,
   PUB_MASK,
   dayKeyRange,
-  dayNumber,
   decodeDocKey,
   issueKey,
 } from './indexer';
