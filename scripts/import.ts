@@ -31,6 +31,7 @@ runCli(async () => {
     dryRun,
     parallel: !serial,
     updatePublication,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onIssue: (issue, result) => {
       if (quiet) return;
       const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);
