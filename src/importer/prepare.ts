@@ -13,6 +13,8 @@ import { articleIndexSource } from '../search/indexer';
 import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, derivePageImages, type PageImageOptions } from './page-images';
+import type { PageDerivatives } from '../domain/page-images';
 import { ImportValidationError, type ImportProblem } from './problems';
 import type { StoredPublication } from '../domain/publication';
 import type { StoredPublications } from './publication';
@@ -25,18 +27,27 @@ export interface PreparedIssue {
   texts: EncodedIndexTexts;
   /** The whole-issue PDF, when every page has one and the media were staged. */
   pdf: IssuePdf | null;
+  /** Renditions and tiles of each page image, in page order, when the media were staged. */
+  pageImages: PageDerivatives[] | null;
 }
 
 /**
  * Validates an issue folder (against the stored papers, unless null) and
- * computes its index text; with a media folder, also copies its media there
- * and merges the issue PDF (files are content-addressed, so this may run
- * ahead of the issue's transaction).
+ * computes its index text; with a media folder, also copies its media there,
+ * merges the issue PDF and makes the page images' renditions and tiles (files
+ * are content-addressed, so this may run ahead of the issue's transaction).
  */
-export async function prepareIssue(folder: string, mediaDir: string | null, stored: StoredPublications | null = null): Promise<PreparedIssue> {
+export async function prepareIssue(
+  folder: string,
+  mediaDir: string | null,
+  images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS,
+  stored: StoredPublications | null = null,
+): Promise<PreparedIssue> {
   const issue = validateIssueFolder(folder, stored);
   const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
-  return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
+  if (mediaDir === null) return { issue, texts, pdf: null, pageImages: null };
+  const pdf = await stageMedia(issue, mediaDir);
+  return { issue, texts, pdf, pageImages: await derivePageImages(issue, mediaDir, images) };
 }
 
 async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {
@@ -71,7 +82,7 @@ export function validationProblems(folder: string, stored: StoredPublications | 
 
 export type PrepareTask =
   | { kind: 'check'; folder: string; stored: StoredPublications | null }
-  | { kind: 'prepare'; folder: string; mediaDir: string | null; stored: StoredPublications | null }
+  | { kind: 'prepare'; folder: string; mediaDir: string | null; images: PageImageOptions; stored: StoredPublications | null }
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
@@ -131,8 +142,13 @@ const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
  * null (a dry run), and checking each against the stored papers unless
  * `stored` is null.
  */
-export function createPreparer(mediaDir: string | null, parallel = true, stored: StoredPublications | null = null): Preparer {
-  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir, stored);
+export function createPreparer(
+  mediaDir: string | null,
+  parallel = true,
+  images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS,
+  stored: StoredPublications | null = null,
+): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir, images, stored);
   const worker = new Worker(WORKER_FILE);
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -164,7 +180,7 @@ export function createPreparer(mediaDir: string | null, parallel = true, stored:
       return r.check;
     },
     async prepare(folder) {
-      const r = await ask({ kind: 'prepare', folder, mediaDir, stored });
+      const r = await ask({ kind: 'prepare', folder, mediaDir, images, stored });
       if ('problems' in r) throw new ImportValidationError(r.problems);
       if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
       return r.prepared;
@@ -180,11 +196,11 @@ export function createPreparer(mediaDir: string | null, parallel = true, stored:
   };
 }
 
-function inlinePreparer(mediaDir: string | null, stored: StoredPublications | null): Preparer {
+function inlinePreparer(mediaDir: string | null, images: PageImageOptions, stored: StoredPublications | null): Preparer {
   return {
     parallel: false,
     check: async (folder) => checkFolder(folder, stored),
-    prepare: (folder) => prepareIssue(folder, mediaDir, stored),
+    prepare: (folder) => prepareIssue(folder, mediaDir, images, stored),
     checkpoint: null,
     close: async () => undefined,
   };

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { findJsonSyntaxError } from './json-syntax';
-import { manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, type Manifest } from './manifest';
+import { articleSchema, manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, type Manifest } from './manifest';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { publicationMismatches, type StoredPublications } from './publication';
 import { schemaProblems } from './schema-issues';
@@ -11,6 +11,7 @@ import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
 import { polygonSchema, type Block, type Polygon } from '../domain/blocks';
 import { relativePath } from '../domain/fields';
+import { TEXT_BOX_BYTES } from './pdf/boxes';
 import type { StoredPublication } from '../domain/publication';
 
 export const MANIFEST_NAME = 'issue.json';
@@ -38,6 +39,9 @@ export interface ValidatedArticle {
   byline: string | null;
   hotspot: Polygon | null;
   body: Block[];
+  confidence: number | null;
+  /** Packed text boxes, base64 (src/importer/pdf/boxes.ts). */
+  textBoxes: string | null;
 }
 
 export interface ValidatedPage {
@@ -153,7 +157,7 @@ const mediaKey = (expect: Expect, rel: string): string => `${expect.what}\u0000$
 
 /**
  * The checks the schema cannot make, on the raw manifest: numbering, media
- * files and hotspots inside their page image. A part the schema refuses
+ * files, hotspots inside their page image, text boxes of whole records. A part the schema refuses
  * (a path that is not a relative path, a hotspot of wrong shape, elements
  * past an array's bound) is skipped here, having been reported already.
  */
@@ -188,6 +192,10 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
             fail(`${field}.hotspot[${k}]`, `point (${x}, ${y}) lies outside the page image (${image.width}×${image.height})`);
           }
         });
+      }
+      const textBoxes = articleSchema.shape.textBoxes.safeParse(valueAt(a, 'textBoxes'));
+      if (textBoxes.success && textBoxes.data && Buffer.byteLength(textBoxes.data, 'base64') % TEXT_BOX_BYTES !== 0) {
+        fail(`${field}.textBoxes`, `not a whole number of ${TEXT_BOX_BYTES}-byte text boxes`);
       }
       arrayAt(a, 'body', MAX_BLOCKS_PER_ARTICLE).forEach((b, bi) => {
         if (valueAt(b, 'type') === 'image') loadMedia(valueAt(b, 'src'), `${field}.body[${bi}].src`, PHOTO);
@@ -234,6 +242,8 @@ function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): Val
           const photo = use(b.src, PHOTO);
           return { type: 'image', src: photo.storePath, caption: b.caption ?? undefined, width: photo.width, height: photo.height };
         }),
+        confidence: a.confidence ?? null,
+        textBoxes: a.textBoxes || null,
       }))
       .sort((a, b) => a.position - b.position),
   }));

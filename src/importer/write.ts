@@ -3,6 +3,7 @@ import type { Db } from '../db/connection';
 import { createImportStatements, type IssueFields } from '../db/import-statements';
 import { blockTexts, type Block } from '../domain/blocks';
 import type { StoredPublication } from '../domain/publication';
+import type { PageDerivatives } from '../domain/page-images';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import { ImportValidationError } from './problems';
@@ -69,7 +70,12 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
     return stored.id;
   }
 
-  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
+  function writeIssue(
+    issue: ValidatedIssue,
+    pdf: IssuePdf | null,
+    texts: readonly IndexText[] | undefined,
+    pageImages: readonly PageDerivatives[] | null | undefined,
+  ): WriteResult {
     const publicationId = publicationIdOf(issue.publication, issue.folder);
     const existing = stmt.findIssue(publicationId, issue.date);
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
@@ -100,7 +106,7 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
 
     let seq = 0;
     const toIndex: [key: number, text: IndexText][] = [];
-    for (const page of issue.pages) {
+    for (const [pageIndex, page] of issue.pages.entries()) {
       const pageId = stmt.insertPage(issueId, {
         number: page.number,
         name: page.name,
@@ -109,10 +115,12 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
         imageHeight: page.image.height,
         pdfPath: page.pdf?.storePath ?? null,
       });
+      const derived = pageImages?.[pageIndex];
+      if (derived) stmt.insertPageImages(pageId, derived);
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
-        stmt.insertArticle({
+        const articleId = stmt.insertArticle({
           issueId,
           pageId,
           pageNumber: page.number,
@@ -128,6 +136,9 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
         });
+        if (a.confidence !== null || a.textBoxes !== null) {
+          stmt.insertArticleLayout(articleId, a.confidence, a.textBoxes === null ? null : Buffer.from(a.textBoxes, 'base64'));
+        }
         toIndex.push([docKey(issue.date, publicationId, seq), texts?.[seq - 1] ?? articleIndexText(a)]);
       }
     }
@@ -144,9 +155,10 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
     /**
      * One IMMEDIATE transaction per issue: the write lock is taken up front,
      * so it cannot fail half-way on a busy lock. `texts` (page by page, in
-     * reading order) is the articles' index text when already computed.
+     * reading order) is the articles' index text when already computed;
+     * `pageImages` (page order) the renditions and tiles made while preparing.
      */
-    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[]): WriteResult =>
-      db.transaction(writeIssue).immediate(issue, pdf, texts),
+    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[], pageImages?: readonly PageDerivatives[] | null): WriteResult =>
+      db.transaction(writeIssue).immediate(issue, pdf, texts, pageImages),
   };
 }
