@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import request from 'supertest';
+import { demoApp } from './helpers/app';
 import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +15,8 @@ import {
   rebuildSearchIndex,
   type SearchIndexer,
 } from '../src/search/indexer';
-import { buildSnippet, createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
+import { createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
+import { buildSnippet, findMatches, highlightSegments, type HighlightedText } from '../src/search/snippet';
 import {
   MAX_PHRASE_TOKENS,
   MAX_CHAR_TERMS,
@@ -255,6 +258,21 @@ function titlesFor(q: string, extra: Partial<SearchParams> = {}): string[] {
   return (search(q, extra)?.results ?? []).map((r) => r.title);
 }
 const visible = () => env.articles.filter((x) => !x.embargoed);
+
+/** The highlighted stretches of a text, in order. */
+const hits = (h: HighlightedText): string[] => h.highlights.map((r) => h.text.slice(r.start, r.end));
+/** The text with its highlights in ⟦…⟧, to compare a whole string at once. */
+const bracketed = (h: HighlightedText): string => highlightSegments(h).map((x) => (x.hit ? `⟦${x.text}⟧` : x.text)).join('');
+/** Ranges inside the text, non-empty, in order, disjoint and not touching (touching ones are merged). */
+function expectValidHighlights(h: HighlightedText): void {
+  let at = -1;
+  for (const r of h.highlights) {
+    expect(r.start).toBeGreaterThan(at);
+    expect(r.end).toBeGreaterThan(r.start);
+    expect(r.end).toBeLessThanOrEqual(h.text.length);
+    at = r.end;
+  }
+}
 
 function texts(a: FixtureArticle): string[] {
   const out = [a.kicker, a.title, a.subtitle].filter((s): s is string => !!s);
@@ -511,32 +529,85 @@ describe('search', () => {
     expect(titlesFor('RCEP生')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
   });
 
-  test('snippets: escaped, marked, about 120 characters around the first match', () => {
+  test('snippets: plain text with the matches as ranges, about 120 characters around the first match', () => {
     const r = search('ampersands markup')!.results[0]!;
-    expect(r.snippetHtml).toContain('&#60;b&#62;<mark>markup</mark>&#60;/b&#62;');
-    expect(r.snippetHtml).toContain('&#38; <mark>ampersands</mark>');
-    expect(r.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+    // Text stays text: nothing is escaped or marked up by the searcher (the view escapes).
+    expect(r.snippet.text).toContain('<b>markup</b> & ampersands stay text.');
+    expect(bracketed(r.snippet)).toContain('<b>⟦markup⟧</b>');
+    expect(bracketed(r.snippet)).toContain('& ⟦ampersands⟧');
+    expectValidHighlights(r.snippet);
     // Full-width text is marked where it stands, in its original form.
-    expect(search('full width')!.results[0]!.snippetHtml).toContain('<mark>Ｆｕｌｌ</mark>－<mark>ｗｉｄｔｈ</mark>');
+    expect(bracketed(search('full width')!.results[0]!.snippet)).toContain('⟦Ｆｕｌｌ⟧－⟦ｗｉｄｔｈ⟧');
     const metro = search('换乘')!.results[0]!;
-    expect(metro.snippetHtml).toMatch(/<mark>换乘<\/mark>/);
-    expect(metro.snippetHtml.replace(/<\/?mark>/g, '').length).toBeLessThanOrEqual(122);
+    expect(hits(metro.snippet)).toEqual(['换乘', '换乘']); // heading and paragraph
+    expect(metro.snippet.text.length).toBeLessThanOrEqual(122);
     // Body without a match: the title is the snippet.
     const title = search('开通运营')!.results[0]!;
-    expect(title.snippetHtml).toContain('<mark>开通运营</mark>');
-    expect(title.titleHtml).toBe('地铁20号线今日<mark>开通运营</mark>');
+    expect(hits(title.snippet)).toEqual(['开通运营']);
+    expect(bracketed({ text: title.title, highlights: title.titleHighlights })).toBe('地铁20号线今日⟦开通运营⟧');
     // Every term is marked, a phrase through its pieces.
-    const both = search('"数字 经济" 5G')!.results[0]!.snippetHtml;
-    expect(both).toContain('<mark>数字经济</mark>');
-    expect(both).toContain('<mark>5G</mark>');
+    const both = search('"数字 经济" 5G')!.results[0]!.snippet;
+    expect(hits(both)).toContain('数字经济');
+    expect(hits(both)).toContain('5G');
     // Long text: cut with ellipses, the match kept.
     const long = '前'.repeat(300) + '目标词' + '后'.repeat(300);
     const s = buildSnippet(long, highlightPieces('目标词'))!;
-    expect(s.startsWith('…') && s.endsWith('…')).toBe(true);
-    expect(s).toContain('<mark>目标词</mark>');
-    expect(s.replace(/<\/?mark>/g, '').length).toBe(122);
+    expect(s.text.startsWith('…') && s.text.endsWith('…')).toBe(true);
+    expect(hits(s)).toEqual(['目标词']);
+    expect(s.text.length).toBe(122);
     // Whole words only in Latin, as in the index.
     expect(buildSnippet('the newest news', highlightPieces('new'))).toBeNull();
+  });
+
+  test('highlight ranges cover exactly the matched characters', () => {
+    const ranges = (text: string, q: string) => findMatches(text, parseSearchQuery(q)!.terms.flatMap(highlightPieces));
+    const marked = (text: string, q: string) => bracketed({ text, highlights: ranges(text, q) });
+    // CJK: every occurrence, nothing around it.
+    expect(ranges('港口吞吐量创新高，港口', '港口')).toEqual([{ start: 0, end: 2 }, { start: 9, end: 11 }]);
+    // Mixed scripts, as typed and full-width; Latin case-insensitive, whole words only.
+    expect(marked('地铁20号线今日开通', '20号线')).toBe('地铁⟦20号线⟧今日开通');
+    expect(marked('新增8140个学位', '８１４０个')).toBe('新增⟦8140个⟧学位');
+    expect(marked('RCEP与rcep协定', 'Rcep')).toBe('⟦RCEP⟧与⟦rcep⟧协定');
+    expect(marked('new news renew new', 'new')).toBe('⟦new⟧ news renew ⟦new⟧');
+    // A term matched across a separator: each side is marked, the separator is not.
+    expect(ranges('中国，经济', '"中国 经济"')).toEqual([{ start: 0, end: 2 }, { start: 3, end: 5 }]);
+    expect(marked('中国 经济 中国经济', '"中国 经济"')).toBe('⟦中国⟧ ⟦经济⟧ ⟦中国经济⟧');
+    expect(marked('号线-5G 号线5G', '号线-5G')).toBe('⟦号线⟧-⟦5G⟧ ⟦号线5G⟧');
+    // Offsets are of the original text: full-width, astral characters and combining marks.
+    expect(marked('Ｆｕｌｌ－ｗｉｄｔｈ', 'full-width')).toBe('⟦Ｆｕｌｌ⟧－⟦ｗｉｄｔｈ⟧');
+    expect(ranges('😀地铁😀', '地铁')).toEqual([{ start: 2, end: 4 }]);
+    expect(marked('Cafe\u0301 au lait', 'café')).toBe('⟦Cafe\u0301⟧ au lait');
+    // Through the searcher: title and snippet ranges hold the query's text and nothing else.
+    const r = search('地铁20号线')!.results[0]!;
+    expect(bracketed({ text: r.title, highlights: r.titleHighlights })).toBe('⟦地铁20号线⟧今日开通运营');
+    expect(hits(r.snippet)).toEqual(['地铁20号线']);
+    expect(hits(search('"new energy"')!.results[0]!.snippet).map((h) => h.toLowerCase())).toEqual(expect.arrayContaining(['new', 'energy']));
+  });
+
+  test('the search page prints titles and snippets escaped, the hits in <mark>', async () => {
+    const title = '<script>alert("标题")</script> 注入 & "引号"';
+    const body = '正文里的 <script>alert(1)</script> 注入 & "引号" 与 <b>粗体</b>。';
+    const issueId = addOnePageIssue('2026-08-01', '测试', [{ title, body: [p(body)] }]);
+    const ro = new Database(env.file, { readonly: true, fileMustExist: true });
+    try {
+      const { app } = demoApp({ db: ro, config: { databasePath: env.file }, now: () => NOW });
+      const res = await request(app).get(`/search?q=${encodeURIComponent('注入')}`);
+      expect(res.status).toBe(200);
+      const item = /<li>\s*<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>[\s\S]*?<p class="snippet">([\s\S]*?)<\/p>/.exec(res.text);
+      expect(item).not.toBeNull();
+      expect(item![1]).toBe('&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34;');
+      expect(item![2]).toBe('正文里的 &lt;script&gt;alert(1)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34; 与 &lt;b&gt;粗体&lt;/b&gt;。');
+      expect(res.text).not.toContain('<script>alert');
+      // Quotes and ampersands in the query are matched and escaped the same way.
+      const amp = await request(app).get(`/search?q=${encodeURIComponent('"引号" 粗体')}`);
+      expect(amp.text).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
+    } finally {
+      ro.close();
+      env.db.transaction(() => {
+        env.indexer.removeIssue(issueId);
+        env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
+      })();
+    }
   });
 
   test('pagination and totals', () => {
@@ -739,7 +810,10 @@ describe('search', () => {
         if (r !== null) {
           const res = r as NonNullable<ReturnType<typeof search>>;
           expect(res.total).toBeGreaterThanOrEqual(0);
-          for (const x of res.results) expect(x.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+          for (const x of res.results) {
+            expectValidHighlights(x.snippet);
+            expectValidHighlights({ text: x.title, highlights: x.titleHighlights });
+          }
         }
       }
     }

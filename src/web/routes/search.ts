@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { parseIssueDate } from '../../domain/date';
+import { highlightSegments } from '../../search/snippet';
 import { isQueryTooLong, MAX_QUERY_LENGTH, parseSearchQuery } from '../../search/tokenize';
 import { BadRequest } from '../errors';
 import type { PageHandler } from '../respond';
@@ -68,8 +69,8 @@ export const searchPage: PageHandler = (req, ctx) => {
       page,
       results: (response?.results ?? []).map((r) => ({
         path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
-        titleHtml: r.titleHtml,
-        snippetHtml: r.snippetHtml,
+        title: highlightSegments({ text: r.title, highlights: r.titleHighlights }),
+        snippet: highlightSegments(r.snippet),
         paperName: r.paperName,
         date: issueDateLabel(parseIssueDate(r.date)!),
         pageLabel: pageTitle({ number: r.pageNumber, name: r.pageName }),
