@@ -15,6 +15,7 @@ import {
   rebuildSearchIndex,
   type SearchIndexer,
 } from '../src/search/indexer';
+import { byTierNewestFirst, RELEVANCE_TOLERANCE } from '../src/search/ranking';
 import { createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
 import { buildSnippet, findMatches, highlightSegments, type HighlightedText } from '../src/search/snippet';
 import {
@@ -249,6 +250,27 @@ function addOnePageIssue(date: string, pageName: string, articles: Array<{ title
     });
     return issueId;
   })();
+}
+
+/** Removes an issue added by a test, from the index and the tables. */
+function removeTestIssue(issueId: number): void {
+  env.db.transaction(() => {
+    env.indexer.removeIssue(issueId);
+    env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
+  })();
+}
+
+/** Titles of every article matching the query, in plain bm25 order (the searcher's weights), ties newest first. */
+function bm25Titles(q: string): string[] {
+  const keys = env.db
+    .prepare('SELECT rowid AS k FROM article_fts WHERE article_fts MATCH ? ORDER BY bm25(article_fts, 1.0, 10.0), rowid DESC')
+    .pluck()
+    .all(parseSearchQuery(q)!.phrases.join(' AND ')) as number[];
+  const titleOf = env.db.prepare('SELECT a.title FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.seq = ?').pluck();
+  return keys.map((k) => {
+    const d = decodeDocKey(k);
+    return titleOf.get(d.publicationId, d.date, d.seq) as string;
+  });
 }
 
 function search(q: string, extra: Partial<SearchParams> = {}) {
@@ -513,12 +535,38 @@ describe('search', () => {
     expect(and.results.map((r) => r.title)).toEqual(['海堤加固工程启动', '渔港观察']);
     // One character: title matches first, through the title table's prefix index.
     expect(titlesFor('汐', { from: '2026-09-01', to: '2026-09-01' })).toEqual(['潮汐电站并网发电', '海堤加固工程启动', '渔港观察']);
-    db.transaction(() => {
-      env.indexer.removeIssue(issueId);
-      db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
-    })();
+    removeTestIssue(issueId);
     expect(search('潮汐')!.total).toBe(0);
     expect(search('汐')!.total).toBe(0);
+  });
+
+  test('relevance: title matches first; equal relevance goes to the newest article', () => {
+    const filler = (n: number) => '今年夏季气温偏高，湖区水位略有下降，'.repeat(n);
+    const older = addOnePageIssue('2026-07-01', '环境', [
+      { title: '蓝藻治理见成效', body: [p('治理工作持续推进。')] },
+      { title: '湖区水质通报', body: [p(`蓝藻蓝藻，蓝藻蓝藻，蓝藻。${filler(1)}`)] },
+    ]);
+    const newer = addOnePageIssue('2026-07-02', '环境', [
+      { title: '蓝藻监测站建成', body: [p(`监测站位于湖区北岸。${filler(4)}`)] },
+      { title: '渔民谈湖区变化', body: [p(`${filler(6)}偶尔能见到蓝藻。`)] },
+      { title: '湖区周末见闻', body: [p(`蓝藻蓝藻蓝藻蓝藻，蓝藻蓝藻蓝藻蓝藻，蓝藻蓝藻蓝藻蓝藻。${filler(1)}`)] },
+    ]);
+    // A tier is every score within 10 % of its best; newest (highest key) first inside.
+    const scored = [{ k: 1, score: -10 }, { k: 5, score: -9.5 }, { k: 3, score: -9.05 }, { k: 9, score: -8.9 }, { k: 2, score: -8.1 }, { k: 4, score: -8 }];
+    expect(RELEVANCE_TOLERANCE).toBe(0.1);
+    expect(byTierNewestFirst(scored)).toEqual([5, 3, 1, 9, 2, 4]); // tiers -10..-9.05, -8.9..-8.1, -8
+    try {
+      // Plain bm25 puts the old, short title match first (shorter documents
+      // score higher) and a body saying 蓝藻 twelve times above the newer title match.
+      expect(bm25Titles('蓝藻')).toEqual(['蓝藻治理见成效', '湖区周末见闻', '蓝藻监测站建成', '湖区水质通报', '渔民谈湖区变化']);
+      // The searcher: the title matches (equal relevance, newest first), then
+      // the body matches by relevance: five mentions in an older article above
+      // one in a newer article.
+      expect(titlesFor('蓝藻')).toEqual(['蓝藻监测站建成', '蓝藻治理见成效', '湖区周末见闻', '湖区水质通报', '渔民谈湖区变化']);
+    } finally {
+      removeTestIssue(older);
+      removeTestIssue(newer);
+    }
   });
 
   test('a word followed by one CJK character is matched as written', () => {
@@ -603,10 +651,7 @@ describe('search', () => {
       expect(amp.text).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
     } finally {
       ro.close();
-      env.db.transaction(() => {
-        env.indexer.removeIssue(issueId);
-        env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
-      })();
+      removeTestIssue(issueId);
     }
   });
 

@@ -4,7 +4,15 @@
 
 import type { QueryCache } from './cache';
 import { isSinglePhraseUnfiltered, type MatchFilter, type SortOrder } from './plan';
-import type { SearchStatements } from './statements';
+import type { ScoredKey, SearchStatements } from './statements';
+
+/**
+ * bm25 scores within this fraction of the best score of their tier count as
+ * equal relevance. Most of the differences that small come from document
+ * length (for the demo's title matches of one word, 6-11 %), which a reader
+ * does not see as relevance; among equals the newest article comes first.
+ */
+export const RELEVANCE_TOLERANCE = 0.1;
 
 export interface RankingLimits {
   /** Relevance orders at most this many matches, the newest; older ones follow by date. */
@@ -56,23 +64,27 @@ export function createRanker(statements: SearchStatements, cache: QueryCache, li
     return filter.phrases.every((p) => phraseCount(p) <= countCap);
   }
 
-  /** The window's matches whose title holds every term first, then the others, each newest first. */
-  function titleFirstByDate(filter: MatchFilter): number[] {
-    const window = statements.keysByDate(filter, rankWindow, 0);
-    const inTitle = new Set(statements.keysWithTitleMatch(filter, rankWindow));
-    return window.filter((k) => inTitle.has(k)).concat(window.filter((k) => !inTitle.has(k)));
-  }
-
   /**
    * The newest `rankWindow` matches in relevance order, cached for the next
-   * pages. Narrow queries: bm25 over the window (FTS5 walks it newest first
-   * and stops there; SQLite sorts). Broad ones: title matches first, then by
-   * date; article_titles is small, so finding them is cheap.
+   * pages: those whose title holds every term first, then the others; within
+   * each, by bm25 tier, newest first. bm25 only for narrow queries (FTS5 walks
+   * the window newest first and stops there; SQLite sorts); broad ones go by
+   * date within each group. article_titles is small, so finding the title
+   * matches is cheap.
    */
   function rankedWindow(m: Matches): number[] {
     const hit = cache.get(m.cacheKey);
     if (hit?.ranked) return hit.ranked;
-    const keys = bm25Affordable(m) ? statements.keysByBm25(m.filter, rankWindow) : titleFirstByDate(m.filter);
+    const inTitle = new Set(statements.keysWithTitleMatch(m.filter, rankWindow));
+    let keys: number[];
+    if (bm25Affordable(m)) {
+      const scored = statements.scoredByBm25(m.filter, rankWindow);
+      const [title, other] = partition(scored, (s) => inTitle.has(s.k));
+      keys = byTierNewestFirst(title).concat(byTierNewestFirst(other));
+    } else {
+      const [title, other] = partition(statements.keysByDate(m.filter, rankWindow, 0), (k) => inTitle.has(k));
+      keys = title.concat(other);
+    }
     cache.remember(m.cacheKey, { ranked: keys });
     return keys;
   }
@@ -87,4 +99,33 @@ export function createRanker(statements: SearchStatements, cache: QueryCache, li
       return top.concat(statements.keysByDate(m.filter, offset + limit - start, start));
     },
   };
+}
+
+/** The items that pass, then those that do not, each in their order. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const pass: T[] = [];
+  const fail: T[] = [];
+  for (const item of items) (test(item) ? pass : fail).push(item);
+  return [pass, fail];
+}
+
+/**
+ * Keys sorted best first cut into tiers, a tier being every score within
+ * RELEVANCE_TOLERANCE of its first (best) one; each tier newest first (keys
+ * sort by date).
+ */
+export function byTierNewestFirst(scored: readonly ScoredKey[]): number[] {
+  const out: number[] = [];
+  let tier: number[] = [];
+  let bound = -Infinity;
+  for (const { k, score } of scored) {
+    // Scores are negative: the tier holds those at most (1 - tolerance) of its best.
+    if (score > bound) {
+      out.push(...tier.sort((a, b) => b - a));
+      tier = [];
+      bound = score * (1 - RELEVANCE_TOLERANCE);
+    }
+    tier.push(k);
+  }
+  return out.concat(tier.sort((a, b) => b - a));
 }

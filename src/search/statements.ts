@@ -42,12 +42,18 @@ export interface SearchStatements {
   countPhrase(phrase: string, cap: number): number;
   /** Keys of the matches newest first, positions [offset, offset + limit). */
   keysByDate(f: MatchFilter, limit: number, offset: number): number[];
-  /** The newest `window` matches by bm25, ties newest first. */
-  keysByBm25(f: MatchFilter, window: number): number[];
+  /** The newest `window` matches with their bm25 scores (lower is better), best first, ties newest first. */
+  scoredByBm25(f: MatchFilter, window: number): ScoredKey[];
   /** The newest `window` articles whose title holds every term, newest first. */
   keysWithTitleMatch(f: MatchFilter, window: number): number[];
   /** Changes whenever the database does: commits of other connections, and this one's own writes. */
   dataVersion(): string;
+}
+
+/** A document key with its bm25 score: negative, lower is more relevant. */
+export interface ScoredKey {
+  k: number;
+  score: number;
 }
 
 type Args = Record<string, unknown>;
@@ -156,13 +162,13 @@ export function createSearchStatements(db: Database.Database): SearchStatements 
       const { sql, args } = matchesClause(f);
       return keys(`SELECT rowid AS k ${sql} ORDER BY rowid DESC LIMIT @limit OFFSET @offset`, { ...args, limit, offset });
     },
-    keysByBm25(f, window) {
+    scoredByBm25(f, window) {
       const { sql, args } = matchesClause(f);
-      return keys(
-        `SELECT k FROM (SELECT rowid AS k, ${BM25} AS score ${sql} ORDER BY rowid DESC LIMIT ${window})
+      const st = shaped(
+        `SELECT k, score FROM (SELECT rowid AS k, ${BM25} AS score ${sql} ORDER BY rowid DESC LIMIT ${window})
           ORDER BY score, k DESC`,
-        args,
       );
+      return st.all(args) as ScoredKey[];
     },
     keysWithTitleMatch(f, window) {
       const args: Args = { title: f.title };
