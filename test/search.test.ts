@@ -15,6 +15,7 @@ import {
   rebuildSearchIndex,
   type SearchIndexer,
 } from '../src/search/indexer';
+import { PAGER_NUMBERS, resultPager } from '../src/search/pager';
 import { byTierNewestFirst, RELEVANCE_TOLERANCE } from '../src/search/ranking';
 import { createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
 import { buildSnippet, findMatches, highlightSegments, type HighlightedText } from '../src/search/snippet';
@@ -271,6 +272,20 @@ function bm25Titles(q: string): string[] {
     const d = decodeDocKey(k);
     return titleOf.get(d.publicationId, d.date, d.seq) as string;
   });
+}
+
+/** The search page for `q` (and more of the query string), from the app on the test database through a read-only connection, as the server has. */
+async function searchPage(q: string, more = ''): Promise<string> {
+  const ro = new Database(env.file, { readonly: true, fileMustExist: true });
+  try {
+    const { app } = demoApp({ db: ro, config: { databasePath: env.file }, now: () => NOW });
+    const url = `/search?q=${encodeURIComponent(q)}${more}`;
+    const res = await request(app).get(url);
+    expect(`${res.status} ${url}`).toBe(`200 ${url}`);
+    return res.text;
+  } finally {
+    ro.close();
+  }
 }
 
 function search(q: string, extra: Partial<SearchParams> = {}) {
@@ -636,21 +651,66 @@ describe('search', () => {
     const title = '<script>alert("标题")</script> 注入 & "引号"';
     const body = '正文里的 <script>alert(1)</script> 注入 & "引号" 与 <b>粗体</b>。';
     const issueId = addOnePageIssue('2026-08-01', '测试', [{ title, body: [p(body)] }]);
-    const ro = new Database(env.file, { readonly: true, fileMustExist: true });
     try {
-      const { app } = demoApp({ db: ro, config: { databasePath: env.file }, now: () => NOW });
-      const res = await request(app).get(`/search?q=${encodeURIComponent('注入')}`);
-      expect(res.status).toBe(200);
-      const item = /<li>\s*<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>[\s\S]*?<p class="snippet">([\s\S]*?)<\/p>/.exec(res.text);
+      const html = await searchPage('注入');
+      const item = /<li>\s*<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>[\s\S]*?<p class="snippet">([\s\S]*?)<\/p>/.exec(html);
       expect(item).not.toBeNull();
       expect(item![1]).toBe('&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34;');
       expect(item![2]).toBe('正文里的 &lt;script&gt;alert(1)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34; 与 &lt;b&gt;粗体&lt;/b&gt;。');
-      expect(res.text).not.toContain('<script>alert');
+      expect(html).not.toContain('<script>alert');
       // Quotes and ampersands in the query are matched and escaped the same way.
-      const amp = await request(app).get(`/search?q=${encodeURIComponent('"引号" 粗体')}`);
-      expect(amp.text).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
+      expect(await searchPage('"引号" 粗体')).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
     } finally {
-      ro.close();
+      removeTestIssue(issueId);
+    }
+  });
+
+  test('the pager: 上一页 / 下一页 and at most 9 page numbers, the first, the last and those around the current page', async () => {
+    const numbersOf = (pager: ReturnType<typeof resultPager>) => pager.items.flatMap((item) => ('page' in item ? [item.page] : []));
+    for (const count of [0, 1, 2, 8, 9, 10, 12, 50]) {
+      for (let current = 1; current <= Math.max(count, 1); current++) {
+        const pager = resultPager(current, count);
+        const numbers = numbersOf(pager);
+        expect(numbers).toHaveLength(Math.min(count, PAGER_NUMBERS));
+        if (count > 0) expect(numbers).toEqual(expect.arrayContaining([1, count, current, Math.max(1, current - 1), Math.min(count, current + 1)]));
+        // Increasing, with a gap exactly where numbers are left out.
+        pager.items.forEach((item, i) => {
+          const before = pager.items[i - 1];
+          if ('gap' in item) expect(before && 'page' in before).toBe(true);
+          else if (before && 'page' in before) expect(item.page).toBe(before.page + 1);
+          else if (before) expect(item.page).toBeGreaterThan(numbers[numbers.indexOf(item.page) - 1]! + 1);
+        });
+        expect(pager.previous).toBe(current > 1 ? current - 1 : null);
+        expect(pager.next).toBe(current < count ? current + 1 : null);
+      }
+    }
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    expect(numbersOf(resultPager(1, 50))).toEqual([...range(1, 8), 50]);
+    expect(numbersOf(resultPager(25, 50))).toEqual([1, ...range(22, 28), 50]);
+    expect(numbersOf(resultPager(50, 50))).toEqual([1, ...range(43, 50)]);
+    expect(resultPager(7, 3)).toMatchObject({ previous: 3, next: null });
+
+    // On the page: 230 matches, 12 pages of 20.
+    const issueId = addOnePageIssue(
+      '2026-06-01',
+      '分页',
+      Array.from({ length: 230 }, (_, i) => ({ title: `页码测试第${i + 1}篇`, body: [p(`页码测试词出现在第${i + 1}篇稿件里。`)] })),
+    );
+    try {
+      const nav = async (page: number) => {
+        const html = await searchPage('页码测试词', `&page=${page}`);
+        const m = /<nav aria-label="结果分页">([\s\S]*?)<\/nav>/.exec(html);
+        expect(m).not.toBeNull();
+        const numbers = [...m![1].matchAll(/<li>(?:<a href="[^"]*">|<span aria-current="page">)(\d+)<\/(?:a|span)><\/li>/g)].map((x) => Number(x[1]));
+        const current = /<span aria-current="page">(\d+)<\/span>/.exec(m![1])?.[1];
+        const prev = /<a href="[^"]*[?&;]page=(\d+)" rel="prev">上一页<\/a>/.exec(m![1])?.[1];
+        const next = /<a href="[^"]*[?&;]page=(\d+)" rel="next">下一页<\/a>/.exec(m![1])?.[1];
+        return { numbers, current: Number(current), prev: prev && Number(prev), next: next && Number(next), gaps: m![1].split('…').length - 1 };
+      };
+      expect(await nav(1)).toEqual({ numbers: [...range(1, 8), 12], current: 1, prev: undefined, next: 2, gaps: 1 });
+      expect(await nav(6)).toEqual({ numbers: [1, ...range(3, 9), 12], current: 6, prev: 5, next: 7, gaps: 2 });
+      expect(await nav(12)).toEqual({ numbers: [1, ...range(5, 12)], current: 12, prev: 11, next: undefined, gaps: 1 });
+    } finally {
       removeTestIssue(issueId);
     }
   });

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { parseIssueDate } from '../../domain/date';
+import { resultPager } from '../../search/pager';
 import { highlightSegments } from '../../search/snippet';
 import { isQueryTooLong, MAX_QUERY_LENGTH, parseSearchQuery } from '../../search/tokenize';
 import { BadRequest } from '../errors';
@@ -45,7 +46,7 @@ export const searchPage: PageHandler = (req, ctx) => {
   const response = parsed ? ctx.searcher.search({ q, paper: paperSlug, from, to, page, sort, now: ctx.now() }) : null;
   const terms = parsed?.terms ?? [];
   const scope = { q, paper: paperSlug, from, to, sort: sort === 'date' ? 'date' : undefined };
-  const pageCount = Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE);
+  const pager = resultPager(page, Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE));
   const fragment = terms.length > 0 ? `#:~:text=${encodeURIComponent(terms[0])}` : '';
   const scopeLabel = [paper?.name, from && to && from === to ? issueDateLabel(parseIssueDate(from)!) : [from, to].filter(Boolean).join(' 至 ')]
     .filter(Boolean)
@@ -75,7 +76,13 @@ export const searchPage: PageHandler = (req, ctx) => {
         date: issueDateLabel(parseIssueDate(r.date)!),
         pageLabel: pageTitle({ number: r.pageNumber, name: r.pageName }),
       })),
-      pages: Array.from({ length: pageCount }, (_, i) => ({ n: i + 1, path: urls.search({ ...scope, page: i + 1 }), current: i + 1 === page })),
+      pager: {
+        previous: pager.previous === null ? null : urls.search({ ...scope, page: pager.previous }),
+        next: pager.next === null ? null : urls.search({ ...scope, page: pager.next }),
+        items: pager.items.map((item) =>
+          'gap' in item ? { gap: true } : { n: item.page, path: urls.search({ ...scope, page: item.page }), current: item.page === page },
+        ),
+      },
       sortLinks: {
         relevance: urls.search({ ...scope, sort: undefined }),
         date: urls.search({ ...scope, sort: 'date' }),
