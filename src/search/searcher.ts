@@ -20,10 +20,6 @@ import { buildSnippet, findMatches, plainSnippet, type HighlightedText, type Hig
 import { createSearchStatements, type ArticleRow } from './statements';
 import { type HighlightPiece, highlightPieces, parseSearchQuery } from './tokenize';
 
-export { PAGE_SIZE } from './plan';
-export { BODY_WEIGHT, TITLE_WEIGHT } from './statements';
-export { SNIPPET_LENGTH } from './snippet';
-
 export interface SearchParams {
   q: string;
   /** Publication slug. */

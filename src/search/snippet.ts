@@ -2,7 +2,7 @@
 // matched. Nothing here produces markup: the view escapes the text and marks
 // the ranges itself.
 
-import { type HighlightPiece, isWordChar } from './tokenize';
+import { type HighlightPiece, isWordChar, normalizeForSearch } from './tokenize';
 
 /** Snippet length in UTF-16 code units (≈ characters for Chinese). */
 export const SNIPPET_LENGTH = 120;
@@ -99,7 +99,8 @@ export function normalizeAligned(text: string): { norm: string; startOf: number[
       if (cp > 0xffff ? !MARK_RE.test(String.fromCodePoint(cp)) : !isMark(cp)) break;
       j += cp > 0xffff ? 2 : 1;
     }
-    const piece = text.slice(i, j).normalize('NFKC').toLowerCase();
+    // The index's own normaliser, so highlighting finds what the index found; what it drops maps to nothing.
+    const piece = normalizeForSearch(text.slice(i, j));
     for (let k = 0; k < piece.length; k++) {
       startOf.push(i);
       endOf.push(j);
