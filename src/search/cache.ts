@@ -15,11 +15,19 @@ export interface QueryCache {
   get(key: string): QueryCacheEntry | undefined;
   /** Merges `entry` into the key's entry and makes it the most recent. */
   remember(key: string, entry: QueryCacheEntry): void;
+  /** The key's cached total, or `count()` remembered as it. */
+  total(key: string, count: () => number): number;
 }
 
 export function createQueryCache(maxEntries: number): QueryCache {
   const entries = new Map<string, QueryCacheEntry>();
   let version = '';
+  function remember(key: string, entry: QueryCacheEntry): void {
+    const old = entries.get(key);
+    entries.delete(key);
+    entries.set(key, { ...old, ...entry });
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  }
   return {
     validate(current) {
       if (current === version) return;
@@ -27,11 +35,14 @@ export function createQueryCache(maxEntries: number): QueryCache {
       version = current;
     },
     get: (key) => entries.get(key),
-    remember(key, entry) {
-      const old = entries.get(key);
-      entries.delete(key);
-      entries.set(key, { ...old, ...entry });
-      while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    remember,
+    total(key, count) {
+      let n = entries.get(key)?.total;
+      if (n === undefined) {
+        n = count();
+        remember(key, { total: n });
+      }
+      return n;
     },
   };
 }

@@ -39,13 +39,7 @@ export function createRanker(statements: SearchStatements, cache: QueryCache, li
 
   /** A phrase's unfiltered count up to the cap, cached like the queries' counts. */
   function phraseCount(phrase: string): number {
-    const key = JSON.stringify(['phrase', phrase]);
-    let n = cache.get(key)?.total;
-    if (n === undefined) {
-      n = statements.countPhrase(phrase, countCap);
-      cache.remember(key, { total: n });
-    }
-    return n;
+    return cache.total(JSON.stringify(['phrase', phrase]), () => statements.countPhrase(phrase, countCap));
   }
 
   /**

@@ -115,11 +115,7 @@ export function createSearcher(db: Database.Database, options: SearcherOptions =
 
       cache.validate(statements.dataVersion());
       const cacheKey = filterCacheKey(filter);
-      let counted = cache.get(cacheKey)?.total;
-      if (counted === undefined) {
-        counted = statements.countMatches(filter, countCap);
-        cache.remember(cacheKey, { total: counted });
-      }
+      const counted = cache.total(cacheKey, () => statements.countMatches(filter, countCap));
       const total = Math.min(counted, countCap);
       const more: { atLeast?: true } = counted > countCap ? { atLeast: true } : {};
       const pageCount = Math.ceil(total / PAGE_SIZE);
