@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseOptions, runCli, UsageError } from '../src/cli';
 import { writeDocSection } from '../src/bench/report';
-import { runBench, type BenchOptions, type BenchResults } from '../src/bench/run';
+import type { BenchResults } from '../src/bench/results';
+import { runBench, type BenchOptions } from '../src/bench/run';
 import { CLASS_NAMES, DEFAULT_SET_SIZES, type ClassName } from '../src/bench/urls';
 
 const USAGE = `node dist/scripts/bench.js [options]

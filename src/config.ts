@@ -9,10 +9,8 @@ export interface Config {
   baseUrl: string;
   /** Passed to Express's "trust proxy" setting; false when not behind a proxy. */
   trustProxy: boolean | number | string;
-  production: boolean;
   /** Render cache size in bytes; 0 disables the cache. */
   cacheBytes: number;
-  timeZone: string;
   /** Build the demo newspaper when the database holds no publication. */
   demoOnEmpty: boolean;
 }
@@ -63,9 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaDir: path.resolve(env.MEDIA_DIR || 'data/media'),
     baseUrl: parseBaseUrl(env.BASE_URL, host, port),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    production: env.NODE_ENV === 'production',
     cacheBytes: parseBytes(env.CACHE_SIZE, 64 * 1024 * 1024),
-    timeZone: env.TZ_DISPLAY || 'Asia/Shanghai',
     demoOnEmpty: env.DEMO_ON_EMPTY !== '0',
   };
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { backupDatabase } from '../scripts/backup';
+import { backupDatabase } from '../src/db/backup';
 import { importIssues } from '../src/importer';
 import { putMediaFile } from '../src/importer/media-store';
 import { validateIssueFolder } from '../src/importer/validate';
@@ -14,7 +14,7 @@ import { SERVER, startServerProcess, type ServerProcess } from './helpers/server
 import { databaseWithSampleIssue, freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 /**
- * Online backup (scripts/backup.ts): a copy taken while imports write and the
+ * Online backup (src/db/backup.ts, run by scripts/backup.ts): a copy taken while imports write and the
  * server reads is intact and consistent (every issue complete, one version per
  * issue), and restoring it by the documented procedure (docs/operations.md)
  * gives a server that serves the same pages byte for byte.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { END_MARKER, START_MARKER, writeDocSection } from '../src/bench/report';
-import type { BenchResults, TargetFigures } from '../src/bench/run';
+import type { BenchResults, TargetFigures } from '../src/bench/results';
 
 /**
  * The benchmark on a tiny corpus, so that it cannot rot: every field of the

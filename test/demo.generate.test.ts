@@ -1,14 +1,17 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { generateCorpus } from '../src/demo/corpus';
-import { DEMO_PUBLICATIONS, generateDemoIssues, type IssueManifest } from '../src/demo/generate';
+import { DEMO_PUBLICATIONS, generateDemoIssues } from '../src/demo/generate';
+import { manifestSchema, type Manifest } from '../src/importer/manifest';
 import { layoutPage, MAX_ARTICLES_PER_PAGE, type Rect } from '../src/demo/layout';
 import { BLOCK_FRAME, PAGE_BACKGROUND } from '../src/demo/page-image';
 import { renderPhoto } from '../src/demo/photo';
 import { Canvas, crc32, decodeRgbPng, encodePng, readPngSize, type Rgb } from '../src/demo/png';
 import { createRng } from '../src/demo/random';
+import { PROJECT_ROOT } from '../src/paths';
 import { allTopics, generateArticleText, PARAGRAPH_MAX_CHARS, PARAGRAPH_MIN_CHARS, TITLE_MAX_CHARS, TITLE_MIN_CHARS } from '../src/demo/text';
 
 const tempDirs: string[] = [];
@@ -21,8 +24,9 @@ afterAll(() => {
   for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function readManifest(folder: string): IssueManifest {
-  return JSON.parse(fs.readFileSync(path.join(folder, 'issue.json'), 'utf8')) as IssueManifest;
+/** A generated issue.json, parsed by the importer's schema (so it must be one the importer accepts). */
+function readManifest(folder: string): Manifest {
+  return manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(folder, 'issue.json'), 'utf8')));
 }
 
 /** Splits a PNG into its chunks, checking each CRC on the way. */
@@ -201,7 +205,7 @@ describe('demo issues', () => {
           expect(article.title.length).toBeGreaterThanOrEqual(8);
           expect(article.title.length).toBeLessThanOrEqual(24);
           expect(article.hotspot).toHaveLength(4);
-          for (const [x, y] of article.hotspot) {
+          for (const [x, y] of article.hotspot ?? []) {
             expect(Number.isInteger(x) && Number.isInteger(y)).toBe(true);
             expect(x >= 0 && x <= 800 && y >= 0 && y <= 1120).toBe(true);
           }
@@ -307,5 +311,27 @@ describe('benchmark corpus', () => {
 
   test('rejects a non-positive article count', async () => {
     await expect(generateCorpus(makeTempDir(), { articles: 0 })).rejects.toThrow(/positive integer/);
+  });
+
+  test('npm run gen (the compiled script) writes the corpus it reports, and answers bad arguments with the usage and exit code 2', () => {
+    const outDir = path.join(makeTempDir(), 'corpus');
+    const gen = (...args: string[]) => spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist/scripts/gen.js'), ...args], { encoding: 'utf8' });
+    const ok = gen('--articles', '120', `--out=${outDir}`, '--seed', '2', '--start', '2020-02-28', '--quiet');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^corpus: 2 issue folders, 120 articles in [\d.]+ s/);
+    expect(fs.readdirSync(path.join(outDir, 'jiangcheng-daily')).sort()).toEqual(['2020-02-28', '2020-02-29']);
+
+    const refusals: [string[], RegExp][] = [
+      [['--out', outDir], /^--articles is required\n/],
+      [['--articles', '0', '--out', outDir], /^--articles must be an integer 1–100000000, got "0"\n/],
+      [['--articles', '5', '--out', outDir, '--start', '2021-02-29'], /^--start must be a real date YYYY-MM-DD, got "2021-02-29"\n/],
+      [['--articles', '5', '--out', outDir, '--pages', '3'], /^unknown argument "--pages"\n/],
+    ];
+    for (const [args, message] of refusals) {
+      const r = gen(...args);
+      expect({ args, status: r.status, stdout: r.stdout }).toEqual({ args, status: 2, stdout: '' });
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toContain('usage: node dist/scripts/gen.js --articles N --out DIR');
+    }
   });
 });

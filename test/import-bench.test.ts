@@ -1,4 +1,4 @@
-import { formatImportBench, runImportBench } from '../scripts/import-bench';
+import { formatImportBench, runImportBench } from '../src/bench/import-bench';
 
 /** The import bench on a tiny generated corpus, so it cannot rot; no timing is asserted. */
 describe('npm run bench:import', () => {

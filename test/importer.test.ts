@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { storedBlockSchema } from '../src/domain/blocks';
 import { importIssues, ImportValidationError } from '../src/importer';
 import { prepareIssue, validationProblems, type Preparer } from '../src/importer/prepare';
 import { validateIssueFolder } from '../src/importer/validate';
@@ -60,11 +61,17 @@ describe('importer: happy path', () => {
       expect(fs.readFileSync(path.join(mediaDir, p.image_path))).toEqual(fs.readFileSync(path.join(folder, `pages/0${p.number}.png`)));
     }
 
-    const articles = db.prepare('SELECT page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path FROM article ORDER BY seq').all() as any[];
+    const articles = db.prepare('SELECT page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count FROM article ORDER BY seq').all() as any[];
     expect(articles.map((a) => [a.page_number, a.position, a.seq])).toEqual([[1, 1, 1], [1, 2, 2], [2, 1, 3]]);
+    // Characters of the body: every text block and every caption.
+    const readableChars = (body: { text?: string; caption?: string }[]) => body.reduce((n, b) => n + [...(b.text ?? b.caption ?? '')].length, 0);
+    expect(articles.map((a) => a.char_count)).toEqual(sampleManifest().pages.flatMap((p: any) => p.articles.map((a: any) => readableChars(a.body))));
+    expect(articles[0].char_count).toBe(37 + 6 + 28 + 7);
     expect(articles[0]).toMatchObject({ kicker: '引题示例', subtitle: '副题示例', byline: '本报记者 林晓' });
     expect(articles[0].lead).toBe('记者从区绿化部门获悉,滨江沿线今年将新增三处口袋公园,预计年底前全部开放。');
     expect(JSON.parse(articles[0].hotspot_json)).toEqual([[10, 10], [190, 10], [190, 120], [10, 120]]);
+    // What is stored is what the domain's stored-block schema describes (the web and the search index read it as that type).
+    for (const a of articles) expect(storedBlockSchema.array().parse(JSON.parse(a.body_json))).toEqual(JSON.parse(a.body_json));
     const body = JSON.parse(articles[0].body_json);
     expect(body[3]).toEqual({ type: 'image', src: articles[0].image_path, caption: '口袋公园效果图', width: 120, height: 80 });
     expect(articles[1]).toMatchObject({ kicker: null, subtitle: null, byline: null, hotspot_json: expect.any(String) });

@@ -1,4 +1,4 @@
-import { formatTable, REQUIRED, runLighthouseAudit, type AuditReport } from '../scripts/lighthouse';
+import { formatTable, REQUIRED, runLighthouseAudit, type AuditReport } from '../src/audit/lighthouse';
 
 /**
  * Lighthouse (driving Debian's Chromium headless) on the four reader views of

@@ -1,4 +1,4 @@
-import { formatSearchBench, queryChars, runSearchBench, SEARCH_BENCH_QUERIES, summarize } from '../scripts/search-bench';
+import { formatSearchBench, queryChars, runSearchBench, SEARCH_BENCH_QUERIES, summarize } from '../src/bench/search-bench';
 import { demoPaths } from './helpers/app';
 
 /** The search bench on the small demo database, so it cannot rot; no timing is asserted. */

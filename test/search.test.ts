@@ -4,12 +4,11 @@ import { demoApp } from './helpers/app';
 import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Block } from '../src/search/blocks';
+import type { Block } from '../src/domain/blocks';
+import { dateOfDayNumber, dayNumber } from '../src/domain/date';
 import { migrate } from '../src/db/migrate';
 import {
   createSearchIndexer,
-  dateOfDayNumber,
-  dayNumber,
   decodeDocKey,
   docKey,
   rebuildSearchIndex,

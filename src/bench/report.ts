@@ -1,7 +1,7 @@
 // Markdown for the bench section of docs/performance.md (between the bench markers; the rest of
 // the file belongs to others and is kept as it is).
 import { writeMarkedSection } from '../doc-section';
-import type { BenchResults, TargetFigures } from './run';
+import type { BenchResults, TargetFigures } from './results';
 
 export const START_MARKER = '<!-- bench:start -->';
 export const END_MARKER = '<!-- bench:end -->';

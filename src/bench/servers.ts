@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../paths';
 import { cpuTimeMs, freePort, get, rssBreakdownOf, rssOf, sleep } from './proc';
 
 export interface RunningServer {
@@ -55,9 +56,52 @@ export interface AppServer extends RunningServer {
   rssBreakdown(): { anon: number | null; file: number | null; shmem: number | null };
 }
 
-/** Starts `node dist/src/server.js` on a free loopback port and measures the time to the first 200. */
-export async function startApp(name: string, opts: AppServerOptions): Promise<AppServer> {
+export interface CompiledServerOptions {
+  databasePath: string;
+  mediaDir: string;
+  /** More environment for the server; undefined removes a variable this process has. */
+  env?: Record<string, string | undefined>;
+  /** Options for node before the script, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+  /** Default: the compiled server of this checkout. */
+  serverScript?: string;
+  /** Polled until it answers 200 (default /healthz). */
+  probePath?: string;
+  /** Between polls (default 50 ms; the bench polls every 5 ms to time the cold start). */
+  pollMs?: number;
+  timeoutMs?: number;
+  /** 'ignore' sends the server's stdout (its request log) to /dev/null instead of keeping its tail. */
+  stdout?: 'keep' | 'ignore';
+}
+
+export interface CompiledServer {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  /** http://127.0.0.1:<port>, also the server's BASE_URL. */
+  origin: string;
+  /** The last 20,000 characters the server wrote. */
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  /** Spawn to the first 200 on the probe path, in ms. */
+  firstAnswerMs: number;
+  /** CPU time the server process had used by then (ms), when /proc tells. */
+  firstAnswerCpuMs: number | null;
+}
+
+const OUTPUT_KEPT_CHARS = 20_000;
+
+/**
+ * The compiled server as a child process on a free port of 127.0.0.1 (production
+ * mode, LOG_LEVEL warn, no demo, BASE_URL its origin, unless `env` says otherwise),
+ * resolved once the probe path answers 200. Killed by its PID when it answers
+ * anything else or nothing in time.
+ */
+export async function startCompiledServer(opts: CompiledServerOptions): Promise<CompiledServer> {
+  const script = opts.serverScript ?? path.join(PROJECT_ROOT, 'dist', 'src', 'server.js');
+  if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
@@ -65,52 +109,84 @@ export async function startApp(name: string, opts: AppServerOptions): Promise<Ap
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     PORT: String(port),
+    BASE_URL: origin,
     DATABASE_PATH: opts.databasePath,
     MEDIA_DIR: opts.mediaDir,
   };
-  delete env.CACHE_SIZE;
-  if (opts.cacheSize !== undefined) env.CACHE_SIZE = opts.cacheSize;
-  const args = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir, opts.serverScript] : [opts.serverScript];
+  for (const [name, value] of Object.entries(opts.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', opts.stdout === 'ignore' ? 'ignore' : 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (c: Buffer) => {
-    output = (output + c.toString('utf8')).slice(-20_000);
+    output = (output + c.toString('utf8')).slice(-OUTPUT_KEPT_CHARS);
   };
-  child.stdout!.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr!.on('data', keep);
+  let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve((exit = { code, signal, at: Date.now() }))));
 
-  let coldStartMs = -1;
-  let coldStartCpuMs: number | null = null;
-  const deadline = Date.now() + 60_000;
+  const probePath = opts.probePath ?? '/healthz';
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name}: server exited with ${child.exitCode}:\n${output}`);
-    try {
-      const r = await get(port, opts.probePath, {}, 10_000);
-      if (r.status === 200) {
-        coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
-        coldStartCpuMs = cpuTimeMs(child.pid);
-        break;
-      }
-      if (r.status !== 0) throw new Error(`${name}: ${opts.probePath} answered ${r.status}`);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw err;
+    if (exit !== null) {
+      const { code, signal } = exit;
+      throw new Error(`the server exited (${code ?? signal}) before it answered:\n${output}`);
     }
-    await sleep(5);
+    let status = 0;
+    try {
+      status = (await get(port, probePath, {}, 10_000)).status;
+    } catch {
+      // not listening yet
+    }
+    if (status === 200) {
+      const firstAnswerMs = Number(process.hrtime.bigint() - started) / 1e6;
+      return { child, pid: child.pid!, port, origin, output: () => output, exited, firstAnswerMs, firstAnswerCpuMs: cpuTimeMs(child.pid) };
+    }
+    if (status !== 0) {
+      child.kill('SIGKILL');
+      throw new Error(`the server answered ${status} on ${probePath}:\n${output}`);
+    }
+    await sleep(opts.pollMs ?? 50);
   }
-  if (coldStartMs < 0) {
-    await stopChild(child, 'SIGKILL');
-    throw new Error(`${name}: no 200 on ${opts.probePath} within 60 s:\n${output}`);
+  child.kill('SIGKILL');
+  throw new Error(`the server did not answer ${probePath} within ${Math.round(timeoutMs / 1000)} s:\n${output}`);
+}
+
+/** Starts the app for the bench and measures the time to its first 200. */
+export async function startApp(name: string, opts: AppServerOptions): Promise<AppServer> {
+  let server: CompiledServer;
+  try {
+    server = await startCompiledServer({
+      serverScript: opts.serverScript,
+      databasePath: opts.databasePath,
+      mediaDir: opts.mediaDir,
+      env: { CACHE_SIZE: opts.cacheSize },
+      nodeArgs: opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [],
+      probePath: opts.probePath,
+      pollMs: 5,
+    });
+  } catch (err) {
+    throw new Error(`${name}: ${(err as Error).message}`);
   }
-  opts.log(`${name}: pid ${child.pid}, port ${port}, first 200 after ${coldStartMs.toFixed(0)} ms (${coldStartCpuMs ?? '–'} ms CPU)`);
+  const { child, port, pid, firstAnswerMs, firstAnswerCpuMs } = server;
+  opts.log(`${name}: pid ${pid}, port ${port}, first 200 after ${firstAnswerMs.toFixed(0)} ms (${firstAnswerCpuMs ?? '–'} ms CPU)`);
   return {
     name,
     port,
-    pid: child.pid,
-    coldStartMs,
-    coldStartCpuMs,
-    rss: () => rssOf(child.pid),
-    rssBreakdown: () => rssBreakdownOf(child.pid),
+    pid,
+    coldStartMs: firstAnswerMs,
+    coldStartCpuMs: firstAnswerCpuMs,
+    rss: () => rssOf(pid),
+    rssBreakdown: () => rssBreakdownOf(pid),
     // SIGINT: the server's graceful stop; V8 writes the CPU profile on exit.
     stop: () => stopChild(child, 'SIGINT'),
   };

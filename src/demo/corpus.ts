@@ -3,17 +3,9 @@
 // hard-linked (or copied) into each folder; no PDFs.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import {
-  addDaysIso,
-  articleManifest,
-  bodyWithPhoto,
-  DEMO_PUBLICATIONS,
-  issueManifestHeader,
-  parseIsoDate,
-  type DemoPublication,
-  type IssueManifest,
-  type ManifestPage,
-} from './generate';
+import { addDays, toIssueDate, type IssueDate } from '../domain/date';
+import type { ManifestInput, ManifestPageInput } from '../importer/manifest';
+import { articleManifest, bodyWithPhoto, DEMO_PUBLICATIONS, issueManifestHeader, type DemoPublication } from './generate';
 import { DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, layoutPage, MAX_ARTICLES_PER_PAGE, rectToHotspot, type PageLayout } from './layout';
 import { renderPageImage } from './page-image';
 import { renderPhoto } from './photo';
@@ -128,7 +120,7 @@ class TemplateStore {
 
 interface PlannedIssue {
   folder: string;
-  manifest: IssueManifest;
+  manifest: ManifestInput;
   pageFiles: Array<{ source: string; target: string }>;
   photoFiles: Map<number, string>;
 }
@@ -140,8 +132,7 @@ export async function generateCorpus(outDir: string, opts: CorpusOptions): Promi
   if (!Number.isInteger(publicationCount) || publicationCount < 1 || publicationCount > CORPUS_PUBLICATIONS.length) {
     throw new Error(`publications must be 1–${CORPUS_PUBLICATIONS.length}, got ${publicationCount}`);
   }
-  const startDate = opts.startDate ?? DEFAULT_START_DATE;
-  parseIsoDate(startDate);
+  const startDate = toIssueDate(opts.startDate ?? DEFAULT_START_DATE);
   const seed = opts.seed ?? DEFAULT_SEED;
   const publications = CORPUS_PUBLICATIONS.slice(0, publicationCount);
 
@@ -158,7 +149,7 @@ export async function generateCorpus(outDir: string, opts: CorpusOptions): Promi
   try {
     while (written < total && failure === undefined) {
       const publication = publications[folders % publicationCount] as DemoPublication;
-      const date = addDaysIso(startDate, Math.floor(folders / publicationCount));
+      const date = addDays(startDate, Math.floor(folders / publicationCount));
       const folder = path.join(outDir, publication.slug, date);
       const { issue, articles } = await planIssue(store, seed, folder, publication, date, total - written);
       written += articles;
@@ -193,11 +184,11 @@ async function planIssue(
   seed: number,
   folder: string,
   publication: DemoPublication,
-  date: string,
+  date: IssueDate,
   budget: number,
 ): Promise<{ issue: PlannedIssue; articles: number }> {
   const rng = createRng(deriveSeed(seed, publication.slug, date));
-  const pages: ManifestPage[] = [];
+  const pages: ManifestPageInput[] = [];
   const pageFiles: PlannedIssue['pageFiles'] = [];
   const photoFiles = new Map<number, string>();
   let remaining = budget;
@@ -229,7 +220,7 @@ async function planIssue(
     remaining -= count;
   }
 
-  const manifest: IssueManifest = { ...issueManifestHeader(publication, date), pages };
+  const manifest: ManifestInput = { ...issueManifestHeader(publication, date), pages };
   return { issue: { folder, manifest, pageFiles, photoFiles }, articles: budget - remaining };
 }
 

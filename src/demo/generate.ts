@@ -2,16 +2,18 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { concatTransformationMatrix, drawObject, PDFDocument, popGraphicsState, pushGraphicsState } from 'pdf-lib';
-import { DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, layoutPage, rectToHotspot, type Point } from './layout';
+import type { ManifestBlock, Point } from '../domain/blocks';
+import { addDays, dateInZone, daysBetween, toIssueDate, type IssueDate } from '../domain/date';
+import type { PublicationInput } from '../domain/publication';
+import type { ManifestArticleInput, ManifestInput, ManifestPageInput } from '../importer/manifest';
+import { DEFAULT_PAGE_HEIGHT, DEFAULT_PAGE_WIDTH, layoutPage, rectToHotspot } from './layout';
 import { pageImageKey, renderPageImage, type PageImageSpec } from './page-image';
 import { renderPhoto } from './photo';
 import { isRgb8Png, pngImageData, readPngSize } from './png';
 import { createRng, deriveSeed, type Rng } from './random';
 import { generateArticleText, PAGE_NAMES, topicsForPage, type ArticleText } from './text';
 
-export interface DemoPublication {
-  slug: string;
-  name: string;
+export interface DemoPublication extends Pick<PublicationInput, 'slug' | 'name'> {
   description: string;
   /** Date of issue No. 1; issue numbers (总第N期) count days from it. */
   firstIssueDate?: string;
@@ -41,40 +43,6 @@ export interface DemoOptions {
   publications?: DemoPublication[];
 }
 
-// ---------------------------------------------------------------------------------------------
-// issue.json shapes (import format v1), shared with the corpus generator.
-
-export type ManifestBlock =
-  | { type: 'paragraph' | 'heading' | 'list' | 'quote'; text: string }
-  | { type: 'image'; src: string; caption?: string };
-
-export interface ManifestArticle {
-  position: number;
-  kicker?: string;
-  title: string;
-  subtitle?: string;
-  byline?: string;
-  hotspot: Point[];
-  body: ManifestBlock[];
-}
-
-export interface ManifestPage {
-  number: number;
-  name: string;
-  image: string;
-  pdf?: string;
-  articles: ManifestArticle[];
-}
-
-export interface IssueManifest {
-  format: 1;
-  publication: { slug: string; name: string; description: string; language: string; timezone: string };
-  date: string;
-  number?: number;
-  publishAt: string;
-  pages: ManifestPage[];
-}
-
 export const DEMO_TIMEZONE = 'Asia/Shanghai';
 const DEFAULT_DAYS = 14;
 const DEFAULT_SEED = 20261120;
@@ -82,7 +50,7 @@ const PHOTO_POOL_SIZE = 24;
 /** PDF points per image pixel: 96 dpi images on 72 dpi PDF pages. */
 const PDF_POINTS_PER_PIXEL = 0.75;
 
-export function issueManifestHeader(publication: DemoPublication, date: string): Omit<IssueManifest, 'pages'> {
+export function issueManifestHeader(publication: DemoPublication, date: IssueDate): Omit<ManifestInput, 'pages'> {
   const number = issueNumber(publication, date);
   return {
     format: 1,
@@ -100,13 +68,13 @@ export function issueManifestHeader(publication: DemoPublication, date: string):
 }
 
 /** Daily papers: issue N appears N-1 days after the first issue. Undefined before the first issue. */
-export function issueNumber(publication: DemoPublication, date: string): number | undefined {
+export function issueNumber(publication: DemoPublication, date: IssueDate): number | undefined {
   if (!publication.firstIssueDate) return undefined;
-  const number = daysBetween(publication.firstIssueDate, date) + 1;
+  const number = daysBetween(toIssueDate(publication.firstIssueDate), date) + 1;
   return number >= 1 ? number : undefined;
 }
 
-export function articleManifest(position: number, text: ArticleText, hotspot: Point[], body: ManifestBlock[]): ManifestArticle {
+export function articleManifest(position: number, text: ArticleText, hotspot: Point[], body: ManifestBlock[]): ManifestArticleInput {
   return {
     position,
     ...(text.kicker !== undefined ? { kicker: text.kicker } : {}),
@@ -120,37 +88,9 @@ export function articleManifest(position: number, text: ArticleText, hotspot: Po
 
 /** Puts the photo after the first paragraph, where papers usually place it. */
 export function bodyWithPhoto(text: ArticleText, photoSrc: string | undefined): ManifestBlock[] {
-  const body: ManifestBlock[] = text.body.map((block) => ({ type: block.type, text: block.text }));
+  const body: ManifestBlock[] = [...text.body];
   if (photoSrc !== undefined) body.splice(1, 0, { type: 'image', src: photoSrc, caption: text.caption });
   return body;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Dates.
-
-const DAY_MS = 86_400_000;
-
-export function parseIsoDate(date: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const time = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
-  if (!match || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date) {
-    throw new Error(`expected a real calendar date YYYY-MM-DD, got "${date}"`);
-  }
-  return time;
-}
-
-export function addDaysIso(date: string, days: number): string {
-  return new Date(parseIsoDate(date) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-function daysBetween(from: string, to: string): number {
-  return Math.round((parseIsoDate(to) - parseIsoDate(from)) / DAY_MS);
-}
-
-export function todayIn(timeZone: string, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -228,15 +168,14 @@ export async function pdfWithImage(png: Buffer): Promise<Uint8Array> {
 export async function generateDemoIssues(outDir: string, opts: DemoOptions = {}): Promise<string[]> {
   const days = opts.days ?? DEFAULT_DAYS;
   if (!Number.isInteger(days) || days < 1) throw new Error(`days must be a positive integer, got ${days}`);
-  const endDate = opts.endDate ?? todayIn(DEMO_TIMEZONE);
-  parseIsoDate(endDate);
+  const endDate = toIssueDate(opts.endDate ?? dateInZone(Date.now(), DEMO_TIMEZONE));
   const seed = opts.seed ?? DEFAULT_SEED;
   const publications = opts.publications ?? DEMO_PUBLICATIONS;
   const cache = new MediaCache(seed);
 
   const folders: string[] = [];
   for (let offset = days - 1; offset >= 0; offset--) {
-    const date = addDaysIso(endDate, -offset);
+    const date = addDays(endDate, -offset);
     for (const publication of publications) {
       const folder = path.join(outDir, publication.slug, date);
       // Seeded per paper and date, so an issue's content does not depend on the requested range.
@@ -247,7 +186,7 @@ export async function generateDemoIssues(outDir: string, opts: DemoOptions = {})
   return folders;
 }
 
-async function writeDemoIssue(folder: string, publication: DemoPublication, date: string, rng: Rng, cache: MediaCache): Promise<void> {
+async function writeDemoIssue(folder: string, publication: DemoPublication, date: IssueDate, rng: Rng, cache: MediaCache): Promise<void> {
   await fsp.mkdir(path.join(folder, 'pages'), { recursive: true });
   await fsp.mkdir(path.join(folder, 'images'), { recursive: true });
   const writes: Array<Promise<void>> = [];
@@ -257,7 +196,7 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
 
   const pageCount = rng.int(4, 8);
   const pageNames = [PAGE_NAMES[0], ...rng.sample(PAGE_NAMES.slice(1), pageCount - 1)];
-  const pages: ManifestPage[] = [];
+  const pages: ManifestPageInput[] = [];
   const photosWritten = new Set<number>();
   // Like real papers: some issues come with a PDF of every page (and so a whole-issue PDF), some with a few, some with none.
   const pdfChance = rng.pick([1, 1, 0.5, 0]);
@@ -285,7 +224,7 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
     });
 
     const { key, png } = cache.pageImage({ layout, pageNumber, photoBlocks });
-    const page: ManifestPage = { number: pageNumber, name, image: `pages/${label}.png`, articles };
+    const page: ManifestPageInput = { number: pageNumber, name, image: `pages/${label}.png`, articles };
     write(page.image, png);
     if (pdfChance === 1 || rng.chance(pdfChance)) {
       page.pdf = `pages/${label}.pdf`;
@@ -294,7 +233,7 @@ async function writeDemoIssue(folder: string, publication: DemoPublication, date
     pages.push(page);
   });
 
-  const manifest: IssueManifest = { ...issueManifestHeader(publication, date), pages };
+  const manifest: ManifestInput = { ...issueManifestHeader(publication, date), pages };
   write('issue.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
   await Promise.all(writes);
 }

@@ -1,4 +1,5 @@
 // Newspaper-like page grids: a header band, a lead story on top and columns of stories below.
+import type { Point } from '../domain/blocks';
 import type { Rng } from './random';
 
 /** Pixel rectangle with exclusive right/bottom edges: it covers x0 ≤ x < x1, y0 ≤ y < y1. */
@@ -8,8 +9,6 @@ export interface Rect {
   x1: number;
   y1: number;
 }
-
-export type Point = [number, number];
 
 export interface PageLayout {
   width: number;

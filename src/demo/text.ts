@@ -1,5 +1,7 @@
 // Original Simplified Chinese news text for a fictional district paper (江城市滨江区), built from
 // phrase banks with slots. Everything here is invented; names, places and numbers are fictional.
+import type { TextBlock } from '../domain/blocks';
+import { addDays, dateParts, toIssueDate, type IssueDate } from '../domain/date';
 import type { Rng } from './random';
 
 export type TopicId =
@@ -18,11 +20,6 @@ export type TopicId =
   | 'health'
   | 'traffic'
   | 'essay';
-
-export interface TextBlock {
-  type: 'paragraph' | 'heading' | 'list' | 'quote';
-  text: string;
-}
 
 export interface ArticleText {
   topic: TopicId;
@@ -862,7 +859,7 @@ export function allTopics(): readonly TopicId[] {
 class ArticleContext {
   private readonly memo = new Map<string, string>();
   private readonly agency: Agency | undefined;
-  private readonly base: Date;
+  private readonly base: IssueDate;
 
   constructor(
     private readonly rng: Rng,
@@ -870,7 +867,7 @@ class ArticleContext {
     date: string,
   ) {
     this.agency = topic.agencies.length > 0 ? rng.pick(topic.agencies) : undefined;
-    this.base = parseIsoDate(date);
+    this.base = toIssueDate(date);
   }
 
   fill(template: string): string {
@@ -946,11 +943,11 @@ class ArticleContext {
       case 'md2':
         return formatMonthDay(addDays(this.base, rng.int(5, 12)));
       case 'year':
-        return String(this.base.getUTCFullYear());
+        return String(dateParts(this.base).year);
       case 'nextyear':
-        return String(this.base.getUTCFullYear() + 1);
+        return String(dateParts(this.base).year + 1);
       case 'month':
-        return String(this.base.getUTCMonth() + 1);
+        return String(dateParts(this.base).month);
       default:
         throw new Error(`unknown text slot {${slot}}`);
     }
@@ -973,18 +970,9 @@ function randomFullName(rng: Rng): string {
   return `${rng.pick(SURNAMES)}${rng.pick(GIVEN_NAMES)}`;
 }
 
-function parseIsoDate(date: string): Date {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!match) throw new Error(`expected a YYYY-MM-DD date, got "${date}"`);
-  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-}
-
-function addDays(date: Date, days: number): Date {
-  return new Date(date.getTime() + days * 86_400_000);
-}
-
-function formatMonthDay(date: Date): string {
-  return `${date.getUTCMonth() + 1}月${date.getUTCDate()}日`;
+function formatMonthDay(date: IssueDate): string {
+  const { month, day } = dateParts(date);
+  return `${month}月${day}日`;
 }
 
 // ---------------------------------------------------------------------------------------------

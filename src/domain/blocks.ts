@@ -1,10 +1,57 @@
+import { z } from 'zod';
+import { optionalText, relativePath, requiredText } from './fields';
+
 /**
  * Article body: structured blocks, never HTML, so nothing an editor types can inject markup.
- * `src` of an image block is a media store path once imported.
+ * Each block type is one schema here. A new type joins bodyBlockSchema (and storedBlockSchema,
+ * with what the importer adds to it), then the places that read bodies: blockTexts() below
+ * (search index, character count), views/article.ejs and, for a file, the importer's media check.
  */
-export type TextBlock = { type: 'paragraph' | 'heading' | 'list' | 'quote'; text: string };
-export type ImageBlock = { type: 'image'; src: string; caption?: string; width?: number; height?: number };
-export type Block = TextBlock | ImageBlock;
 
-export type Point = [number, number];
-export type Polygon = Point[];
+export const textBlockSchema = z.object({
+  type: z.enum(['paragraph', 'heading', 'list', 'quote']),
+  text: requiredText(20000),
+});
+
+/** As written in issue.json: `src` names a file of the issue folder. */
+export const imageBlockSchema = z.object({
+  type: z.literal('image'),
+  src: relativePath,
+  caption: optionalText(500),
+});
+
+export const bodyBlockSchema = z.discriminatedUnion('type', [textBlockSchema, imageBlockSchema]);
+
+/** As stored in article.body_json: `src` is the media store path, with the image's pixel size. */
+export const storedImageBlockSchema = imageBlockSchema.extend({
+  src: z.string(),
+  caption: z.string().optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
+
+export const storedBlockSchema = z.discriminatedUnion('type', [textBlockSchema, storedImageBlockSchema]);
+
+/** A block as an issue.json may write it. */
+export type ManifestBlock = z.input<typeof bodyBlockSchema>;
+export type TextBlock = z.infer<typeof textBlockSchema>;
+/** A block of an imported article. */
+export type Block = z.infer<typeof storedBlockSchema>;
+
+/** A hotspot corner: pixels from the page image's top left. */
+export const pointSchema = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
+/** An article's outline on its page image. */
+export const polygonSchema = z.array(pointSchema).min(3).max(64);
+
+export type Point = z.infer<typeof pointSchema>;
+export type Polygon = z.infer<typeof polygonSchema>;
+
+/** The readable text of each block, in order: text blocks and image captions (what is indexed and counted). */
+export function blockTexts(body: readonly Block[]): string[] {
+  const out: string[] = [];
+  for (const b of body) {
+    const text = b.type === 'image' ? b.caption : b.text;
+    if (typeof text === 'string' && text !== '') out.push(text);
+  }
+  return out;
+}

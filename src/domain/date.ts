@@ -14,6 +14,13 @@ export function parseIssueDate(text: string): IssueDate | null {
   return text as IssueDate;
 }
 
+/** parseIssueDate() for a date the caller was given as valid (an option, a constant): throws when it is not. */
+export function toIssueDate(text: string): IssueDate {
+  const date = parseIssueDate(text);
+  if (date === null) throw new Error(`expected a real calendar date YYYY-MM-DD, got "${text}"`);
+  return date;
+}
+
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
@@ -34,6 +41,46 @@ export function addDays(date: IssueDate, days: number): IssueDate {
   const { year, month, day } = dateParts(date);
   const d = new Date(Date.UTC(year, month - 1, day + days));
   return formatIssueDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IssueDate, to: IssueDate): number {
+  return dayNumber(to)! - dayNumber(from)!;
+}
+
+/** Days since 0000-03-01 of an ISO date (YYYY-MM-DD), or null if not a real date. Pure arithmetic: the search index computes it per article. */
+export function dayNumber(date: string): number | null {
+  const m = ISO_DATE.exec(date);
+  if (!m) return null;
+  let y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
+  if (d > monthDays) return null;
+  // Howard Hinnant's days_from_civil, counted from 0000-03-01; +306 keeps
+  // January and February of year 0 non-negative.
+  if (mo <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe + 306;
+}
+
+/** Inverse of dayNumber. */
+export function dateOfDayNumber(n: number): string {
+  const z = n - 306;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
 }
 
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
@@ -61,6 +108,21 @@ function formatter(cache: Map<string, Intl.DateTimeFormat>, timeZone: string, ma
     cache.set(timeZone, f);
   }
   return f;
+}
+
+// Zones found valid: a DateTimeFormat per manifest cost ~3 % of validating one.
+const knownTimeZones = new Set<string>();
+
+/** Whether `timeZone` is an IANA time zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  if (knownTimeZones.has(timeZone)) return true;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    return false;
+  }
+  knownTimeZones.add(timeZone);
+  return true;
 }
 
 /** Offset of a time zone at an instant, in minutes east of UTC. */

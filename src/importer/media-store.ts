@@ -16,7 +16,3 @@ export function putMediaFile(mediaDir: string, storePath: string, source: string
   else fs.writeFileSync(tmp, source);
   fs.renameSync(tmp, target);
 }
-
-export function mediaFileExists(mediaDir: string, storePath: string): boolean {
-  return fs.existsSync(path.join(mediaDir, storePath));
-}

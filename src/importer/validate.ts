@@ -7,6 +7,7 @@ import { fieldPath, ImportValidationError, type ImportProblem } from './problems
 import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
 import type { Block, Polygon } from '../domain/blocks';
+import type { StoredPublication } from '../domain/publication';
 
 export const MANIFEST_NAME = 'issue.json';
 export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
@@ -44,7 +45,7 @@ export interface ValidatedPage {
 
 export interface ValidatedIssue {
   folder: string;
-  publication: { slug: string; name: string; description: string | null; language: string; timezone: string };
+  publication: StoredPublication;
   date: IssueDate;
   number: number | null;
   publishAt: number;

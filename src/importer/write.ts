@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection';
-import type { Block } from '../domain/blocks';
+import { createImportStatements, type IssueFields } from '../db/import-statements';
+import { blockTexts, type Block } from '../domain/blocks';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
@@ -27,8 +28,9 @@ function leadOf(body: Block[]): string {
   return first.text.length > LEAD_MAX_CHARS ? `${first.text.slice(0, LEAD_MAX_CHARS - 1)}…` : first.text;
 }
 
+/** Characters of readable text: the same texts the search index gets (blockTexts), so a new block type is counted where it is indexed. */
 function charCount(body: Block[]): number {
-  return body.reduce((n, b) => n + (b.type === 'image' ? (b.caption?.length ?? 0) : b.text.length), 0);
+  return blockTexts(body).reduce((n, text) => n + text.length, 0);
 }
 
 /**
@@ -39,44 +41,15 @@ function charCount(body: Block[]): number {
  */
 export function createIssueWriter(db: Db, now: () => number = Date.now) {
   const search = createSearchIndexer(db);
-  const stmt = {
-    upsertPublication: db.prepare(
-      `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
-       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-         language = excluded.language, timezone = excluded.timezone
-       RETURNING id`,
-    ),
-    findIssue: db.prepare('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
-    deletePages: db.prepare('DELETE FROM page WHERE issue_id = ?'),
-    insertIssue: db.prepare(
-      `INSERT INTO issue (publication_id, date, number, publish_at, modified_at, page_count, article_count, pdf_path, pdf_size)
-       VALUES (@publicationId, @date, @number, @publishAt, @modifiedAt, @pageCount, @articleCount, @pdfPath, @pdfSize) RETURNING id`,
-    ),
-    updateIssue: db.prepare(
-      `UPDATE issue SET number = @number, publish_at = @publishAt, modified_at = @modifiedAt, page_count = @pageCount,
-         article_count = @articleCount, pdf_path = @pdfPath, pdf_size = @pdfSize WHERE id = @id`,
-    ),
-    insertPage: db.prepare(
-      `INSERT INTO page (issue_id, number, name, image_path, image_width, image_height, pdf_path)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    ),
-    insertArticle: db.prepare(
-      `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
-       VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
-    ),
-    insertMedia: db.prepare(
-      'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (?, ?, ?, ?, ?)',
-    ),
-    bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
-  };
+  const stmt = createImportStatements(db);
 
   function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
-    const { id: publicationId } = stmt.upsertPublication.get(issue.publication) as { id: number };
-    const existing = stmt.findIssue.get(publicationId, issue.date) as { id: number; modified_at: number } | undefined;
+    const publicationId = stmt.upsertPublication(issue.publication);
+    const existing = stmt.findIssue(publicationId, issue.date);
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
     // Strictly increasing, so two imports within one millisecond still change validators.
-    const modifiedAt = Math.max(now(), (existing?.modified_at ?? 0) + 1);
-    const row = {
+    const modifiedAt = Math.max(now(), (existing?.modifiedAt ?? 0) + 1);
+    const row: IssueFields = {
       publicationId,
       date: issue.date,
       number: issue.number,
@@ -91,24 +64,29 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     if (existing) {
       issueId = existing.id;
       search.removeIssue(issueId);
-      stmt.deletePages.run(issueId); // cascades to articles
-      stmt.updateIssue.run({ ...row, id: issueId });
+      stmt.deletePagesOfIssue(issueId);
+      stmt.updateIssue(issueId, row);
     } else {
-      issueId = (stmt.insertIssue.get(row) as { id: number }).id;
+      issueId = stmt.insertIssue(row);
     }
-    for (const m of issue.media) stmt.insertMedia.run(m.storePath, m.contentType, m.size, m.width ?? null, m.height ?? null);
-    if (pdf) stmt.insertMedia.run(pdf.storePath, 'application/pdf', pdf.size, null, null);
+    for (const m of issue.media) stmt.insertMedia({ path: m.storePath, contentType: m.contentType, size: m.size, width: m.width ?? null, height: m.height ?? null });
+    if (pdf) stmt.insertMedia({ path: pdf.storePath, contentType: 'application/pdf', size: pdf.size, width: null, height: null });
 
     let seq = 0;
     const toIndex: [key: number, text: IndexText][] = [];
     for (const page of issue.pages) {
-      const { id: pageId } = stmt.insertPage.get(
-        issueId, page.number, page.name, page.image.storePath, page.image.width, page.image.height, page.pdf?.storePath ?? null,
-      ) as { id: number };
+      const pageId = stmt.insertPage(issueId, {
+        number: page.number,
+        name: page.name,
+        imagePath: page.image.storePath,
+        imageWidth: page.image.width,
+        imageHeight: page.image.height,
+        pdfPath: page.pdf?.storePath ?? null,
+      });
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
-        stmt.insertArticle.run({
+        stmt.insertArticle({
           issueId,
           pageId,
           pageNumber: page.number,
@@ -132,7 +110,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     // order: FTS5 starts a new segment whenever the rowid goes down, and the
     // search keys fall as seq rises (docs/search.md; 51 vs 167 ms an issue at 1M).
     for (const [key, text] of toIndex.reverse()) search.indexKey(key, text);
-    stmt.bumpContentVersion.run();
+    stmt.bumpContentVersion();
     return { issueId, replaced: existing !== undefined, pages: issue.pages.length, articles: articleCount };
   }
 

@@ -13,7 +13,8 @@
 // first, an issue still reads from its first article.
 
 import type Database from 'better-sqlite3';
-import { type Block, blockTexts } from './blocks';
+import { blockTexts, type Block } from '../domain/blocks';
+import { dateOfDayNumber, dayNumber } from '../domain/date';
 import { decodeIndexTexts, encodeIndexTexts, type IndexedText, type IndexSource } from './tokenize';
 
 const SEQ_BITS = 13;
@@ -26,41 +27,6 @@ const DAY_SPAN = PUB_SPAN * SEQ_SPAN; // keys of one day
 export const ISSUE_SHIFT = SEQ_BITS;
 export const PUB_MASK = PUB_SPAN - 1;
 export const MAX_DOC_KEY = 2 ** 51 - 1;
-
-/** Days since 0000-03-01 of an ISO date (YYYY-MM-DD), or null if not a real date. */
-export function dayNumber(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  let y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1) return null;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]!;
-  if (d > monthDays) return null;
-  // Howard Hinnant's days_from_civil, counted from 0000-03-01; +306 keeps
-  // January and February of year 0 non-negative.
-  if (mo <= 2) y -= 1;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe + 306;
-}
-
-/** Inverse of dayNumber. */
-export function dateOfDayNumber(n: number): string {
-  const z = n - 306;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 /** The issue part of a key (`key >> ISSUE_SHIFT`): day and publication. */
 export function issueKey(date: string, publicationId: number): number {

@@ -2,7 +2,8 @@
 // MatchFilter, every filter expressed on the document key (see indexer.ts).
 // Pure functions: the lookups they need are passed in.
 
-import { ISSUE_SHIFT, MAX_DOC_KEY, dayKeyRange, dayNumber, issueKey } from './indexer';
+import { dayNumber } from '../domain/date';
+import { ISSUE_SHIFT, MAX_DOC_KEY, dayKeyRange, issueKey } from './indexer';
 import type { ParsedQuery } from './tokenize';
 
 export const PAGE_SIZE = 20;

@@ -4,7 +4,7 @@
 // back as plain text with highlight ranges (snippet.ts) for the view to mark up.
 
 import type Database from 'better-sqlite3';
-import { type Block, blockTexts } from './blocks';
+import { blockTexts, type Block } from '../domain/blocks';
 import { createQueryCache } from './cache';
 import {
   PAGE_SIZE,

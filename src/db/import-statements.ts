@@ -1,0 +1,110 @@
+import type { Db } from './connection';
+import type { IssueDate } from '../domain/date';
+import type { StoredPublication } from '../domain/publication';
+
+/**
+ * Every write of an issue import, as named prepared statements built once per
+ * connection (the reads are in queries.ts and sitemap-queries.ts; the search
+ * tables are written by src/search/indexer.ts). The caller runs them inside
+ * its own transaction, one issue at a time.
+ */
+
+export interface IssueFields {
+  publicationId: number;
+  date: IssueDate;
+  number: number | null;
+  publishAt: number;
+  modifiedAt: number;
+  pageCount: number;
+  articleCount: number;
+  pdfPath: string | null;
+  pdfSize: number | null;
+}
+
+export interface PageFields {
+  number: number;
+  name: string;
+  imagePath: string;
+  imageWidth: number;
+  imageHeight: number;
+  pdfPath: string | null;
+}
+
+export interface ArticleFields {
+  issueId: number;
+  pageId: number;
+  pageNumber: number;
+  position: number;
+  seq: number;
+  kicker: string | null;
+  title: string;
+  subtitle: string | null;
+  byline: string | null;
+  lead: string;
+  bodyJson: string;
+  hotspotJson: string | null;
+  imagePath: string | null;
+  charCount: number;
+}
+
+export interface MediaFields {
+  path: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+}
+
+export function createImportStatements(db: Db) {
+  const s = {
+    upsertPublication: db.prepare<StoredPublication, { id: number }>(
+      `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
+       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
+         language = excluded.language, timezone = excluded.timezone
+       RETURNING id`,
+    ),
+    findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
+    deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),
+    insertIssue: db.prepare<IssueFields, { id: number }>(
+      `INSERT INTO issue (publication_id, date, number, publish_at, modified_at, page_count, article_count, pdf_path, pdf_size)
+       VALUES (@publicationId, @date, @number, @publishAt, @modifiedAt, @pageCount, @articleCount, @pdfPath, @pdfSize) RETURNING id`,
+    ),
+    updateIssue: db.prepare<IssueFields & { id: number }>(
+      `UPDATE issue SET number = @number, publish_at = @publishAt, modified_at = @modifiedAt, page_count = @pageCount,
+         article_count = @articleCount, pdf_path = @pdfPath, pdf_size = @pdfSize WHERE id = @id`,
+    ),
+    insertPage: db.prepare<PageFields & { issueId: number }, { id: number }>(
+      `INSERT INTO page (issue_id, number, name, image_path, image_width, image_height, pdf_path)
+       VALUES (@issueId, @number, @name, @imagePath, @imageWidth, @imageHeight, @pdfPath) RETURNING id`,
+    ),
+    insertArticle: db.prepare<ArticleFields>(
+      `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
+       VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
+    ),
+    insertMedia: db.prepare<MediaFields>(
+      'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (@path, @contentType, @size, @width, @height)',
+    ),
+    bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
+  };
+
+  return {
+    /** Inserts the publication or updates its fields; its id either way. */
+    upsertPublication: (p: StoredPublication): number => s.upsertPublication.get(p)!.id,
+    findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
+      const row = s.findIssue.get(publicationId, date);
+      return row && { id: row.id, modifiedAt: row.modified_at };
+    },
+    /** Deletes the issue's pages and, by cascade, its articles (a re-import writes them afresh). */
+    deletePagesOfIssue: (issueId: number): void => void s.deletePages.run(issueId),
+    insertIssue: (issue: IssueFields): number => s.insertIssue.get(issue)!.id,
+    updateIssue: (id: number, issue: IssueFields): void => void s.updateIssue.run({ ...issue, id }),
+    insertPage: (issueId: number, page: PageFields): number => s.insertPage.get({ ...page, issueId })!.id,
+    insertArticle: (article: ArticleFields): void => void s.insertArticle.run(article),
+    /** A media file already stored (same content, same path) is kept as it is. */
+    insertMedia: (media: MediaFields): void => void s.insertMedia.run(media),
+    /** Tells every reader's caches that content changed. */
+    bumpContentVersion: (): void => void s.bumpContentVersion.run(),
+  };
+}
+
+export type ImportStatements = ReturnType<typeof createImportStatements>;
