@@ -322,10 +322,10 @@ describe('benchmark corpus', () => {
     expect(fs.readdirSync(path.join(outDir, 'jiangcheng-daily')).sort()).toEqual(['2020-02-28', '2020-02-29']);
 
     const refusals: [string[], RegExp][] = [
-      [['--out', outDir], /^--articles is required\n/],
-      [['--articles', '0', '--out', outDir], /^--articles must be an integer 1–100000000, got "0"\n/],
-      [['--articles', '5', '--out', outDir, '--start', '2021-02-29'], /^--start must be a real date YYYY-MM-DD, got "2021-02-29"\n/],
-      [['--articles', '5', '--out', outDir, '--pages', '3'], /^unknown argument "--pages"\n/],
+      [['--out', outDir], /^error: --articles is required\n/],
+      [['--articles', '0', '--out', outDir], /^error: --articles must be an integer 1–100000000, got "0"\n/],
+      [['--articles', '5', '--out', outDir, '--start', '2021-02-29'], /^error: --start must be a real date YYYY-MM-DD, got "2021-02-29"\n/],
+      [['--articles', '5', '--out', outDir, '--pages', '3'], /^error: unknown argument "--pages"\n/],
     ];
     for (const [args, message] of refusals) {
       const r = gen(...args);
