@@ -1,6 +1,7 @@
 import type { Db } from './connection';
 import type { IssueDate } from '../domain/date';
 import type { StoredPublication } from '../domain/publication';
+import type { PageDerivatives, RenditionFormat } from '../domain/page-images';
 
 /**
  * Every write of an issue import, as named prepared statements built once per
@@ -55,6 +56,9 @@ export interface MediaFields {
   height: number | null;
 }
 
+/** Media types of the rendition formats, as the media table records them. */
+export const RENDITION_TYPES: Record<RenditionFormat, string> = { webp: 'image/webp', jpeg: 'image/jpeg' };
+
 export function createImportStatements(db: Db) {
   const s = {
     upsertPublication: db.prepare<StoredPublication, { id: number }>(
@@ -81,9 +85,17 @@ export function createImportStatements(db: Db) {
       `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
        VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
     ),
+    insertArticleLayout: db.prepare<[number, number | null, Buffer | null]>('INSERT INTO article_layout (article_id, confidence, boxes) VALUES (?, ?, ?)'),
     insertMedia: db.prepare<MediaFields>(
       'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (@path, @contentType, @size, @width, @height)',
     ),
+    insertPageRendition: db.prepare<{ pageId: number; purpose: string; path: string }>(
+      'INSERT INTO page_rendition (page_id, purpose, path) VALUES (@pageId, @purpose, @path)',
+    ),
+    insertTileSet: db.prepare<{ id: string; width: number; height: number; tileSize: number; files: number; bytes: number }>(
+      'INSERT OR IGNORE INTO tile_set (id, width, height, tile_size, files, bytes) VALUES (@id, @width, @height, @tileSize, @files, @bytes)',
+    ),
+    insertPageTiles: db.prepare<[number, string]>('INSERT INTO page_tiles (page_id, tile_set_id) VALUES (?, ?)'),
     bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
   };
 
@@ -99,9 +111,27 @@ export function createImportStatements(db: Db) {
     insertIssue: (issue: IssueFields): number => s.insertIssue.get(issue)!.id,
     updateIssue: (id: number, issue: IssueFields): void => void s.updateIssue.run({ ...issue, id }),
     insertPage: (issueId: number, page: PageFields): number => s.insertPage.get({ ...page, issueId })!.id,
-    insertArticle: (article: ArticleFields): void => void s.insertArticle.run(article),
+    /** Inserts the article; its id. */
+    insertArticle: (article: ArticleFields): number => Number(s.insertArticle.run(article).lastInsertRowid),
+    /** What the PDF/scan importer found out about an article laid out on its page (migrations/006_article_layout.sql). */
+    insertArticleLayout: (articleId: number, confidence: number | null, boxes: Buffer | null): void =>
+      void s.insertArticleLayout.run(articleId, confidence, boxes),
     /** A media file already stored (same content, same path) is kept as it is. */
     insertMedia: (media: MediaFields): void => void s.insertMedia.run(media),
+    /**
+     * Records a page's renditions (each also a media row) and tile set. The
+     * rows go with the page row: a re-import's deletePagesOfIssue removes them.
+     */
+    insertPageImages: (pageId: number, images: PageDerivatives): void => {
+      for (const r of images.renditions) {
+        s.insertMedia.run({ path: r.path, contentType: RENDITION_TYPES[r.format], size: r.size, width: r.width, height: r.height });
+        s.insertPageRendition.run({ pageId, purpose: r.purpose, path: r.path });
+      }
+      if (images.tiles) {
+        s.insertTileSet.run(images.tiles);
+        s.insertPageTiles.run(pageId, images.tiles.id);
+      }
+    },
     /** Tells every reader's caches that content changed. */
     bumpContentVersion: (): void => void s.bumpContentVersion.run(),
   };

@@ -14,6 +14,10 @@ export const articleSchema = z.object({
   byline: optionalText(200),
   hotspot: polygonSchema.optional().nullable(),
   body: z.array(bodyBlockSchema).min(1).max(2000),
+  /** How sure the PDF/scan importer's segmentation was (0..1); absent for hand-made articles. */
+  confidence: z.number().min(0).max(1).optional().nullable(),
+  /** The article's text boxes on the page image, packed (migrations/006_article_layout.sql) and base64-encoded. */
+  textBoxes: z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text').optional().nullable(),
 });
 
 export const pageSchema = z.object({

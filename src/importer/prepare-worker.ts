@@ -22,7 +22,7 @@ parentPort!.on('message', async (req: PrepareRequest) => {
     if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder) };
     else if (req.kind === 'checkpoint') reply = { id: req.id, checkpoint: checkpoint(req.databasePath) };
     else {
-      const prepared = await prepareIssue(req.folder, req.mediaDir);
+      const prepared = await prepareIssue(req.folder, req.mediaDir, req.images);
       transfer.push(prepared.texts.bytes.buffer as ArrayBuffer);
       reply = { id: req.id, prepared };
     }

@@ -13,6 +13,8 @@ import { articleIndexSource } from '../search/indexer';
 import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, derivePageImages, type PageImageOptions } from './page-images';
+import type { PageDerivatives } from '../domain/page-images';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
@@ -23,17 +25,22 @@ export interface PreparedIssue {
   texts: EncodedIndexTexts;
   /** The whole-issue PDF, when every page has one and the media were staged. */
   pdf: IssuePdf | null;
+  /** Renditions and tiles of each page image, in page order, when the media were staged. */
+  pageImages: PageDerivatives[] | null;
 }
 
 /**
  * Validates an issue folder and computes its index text; with a media
- * folder, also copies its media there and merges the issue PDF (files are
- * content-addressed, so this may run ahead of the issue's transaction).
+ * folder, also copies its media there, merges the issue PDF and makes the
+ * page images' renditions and tiles (files are content-addressed, so this
+ * may run ahead of the issue's transaction).
  */
-export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue> {
+export async function prepareIssue(folder: string, mediaDir: string | null, images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS): Promise<PreparedIssue> {
   const issue = validateIssueFolder(folder);
   const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
-  return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
+  if (mediaDir === null) return { issue, texts, pdf: null, pageImages: null };
+  const pdf = await stageMedia(issue, mediaDir);
+  return { issue, texts, pdf, pageImages: await derivePageImages(issue, mediaDir, images) };
 }
 
 async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {
@@ -58,7 +65,7 @@ export function validationProblems(folder: string): ImportProblem[] {
 
 export type PrepareTask =
   | { kind: 'check'; folder: string }
-  | { kind: 'prepare'; folder: string; mediaDir: string | null }
+  | { kind: 'prepare'; folder: string; mediaDir: string | null; images: PageImageOptions }
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
@@ -113,8 +120,8 @@ export interface Preparer {
 const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
 
 /** Prepares issue folders, staging their media into mediaDir unless it is null (a dry run). */
-export function createPreparer(mediaDir: string | null, parallel = true): Preparer {
-  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir);
+export function createPreparer(mediaDir: string | null, parallel = true, images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir, images);
   const worker = new Worker(WORKER_FILE);
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -145,7 +152,7 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
       return 'problems' in r ? r.problems : [];
     },
     async prepare(folder) {
-      const r = await ask({ kind: 'prepare', folder, mediaDir });
+      const r = await ask({ kind: 'prepare', folder, mediaDir, images });
       if ('problems' in r) throw new ImportValidationError(r.problems);
       if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
       return r.prepared;
@@ -161,11 +168,11 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   };
 }
 
-function inlinePreparer(mediaDir: string | null): Preparer {
+function inlinePreparer(mediaDir: string | null, images: PageImageOptions): Preparer {
   return {
     parallel: false,
     problems: async (folder) => validationProblems(folder),
-    prepare: (folder) => prepareIssue(folder, mediaDir),
+    prepare: (folder) => prepareIssue(folder, mediaDir, images),
     checkpoint: null,
     close: async () => undefined,
   };

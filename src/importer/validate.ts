@@ -7,6 +7,7 @@ import { fieldPath, ImportValidationError, type ImportProblem } from './problems
 import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
 import type { Block, Polygon } from '../domain/blocks';
+import { TEXT_BOX_BYTES } from './pdf/boxes';
 import type { StoredPublication } from '../domain/publication';
 
 export const MANIFEST_NAME = 'issue.json';
@@ -33,6 +34,9 @@ export interface ValidatedArticle {
   byline: string | null;
   hotspot: Polygon | null;
   body: Block[];
+  confidence: number | null;
+  /** Packed text boxes, base64 (src/importer/pdf/boxes.ts). */
+  textBoxes: string | null;
 }
 
 export interface ValidatedPage {
@@ -143,6 +147,9 @@ function readIssueFolder(folder: string, hash: boolean): ValidatedIssue {
           }
         });
       }
+      if (a.textBoxes && Buffer.byteLength(a.textBoxes, 'base64') % TEXT_BOX_BYTES !== 0) {
+        fail(`${field}.textBoxes`, `not a whole number of ${TEXT_BOX_BYTES}-byte text boxes`);
+      }
       const body: Block[] = a.body.map((b, bi) => {
         if (b.type !== 'image') return { type: b.type, text: b.text };
         const photo = loadMedia(b.src, `${field}.body[${bi}].src`, PHOTO);
@@ -156,6 +163,8 @@ function readIssueFolder(folder: string, hash: boolean): ValidatedIssue {
         byline: a.byline || null,
         hotspot: (a.hotspot as Polygon | null | undefined) ?? null,
         body,
+        confidence: a.confidence ?? null,
+        textBoxes: a.textBoxes || null,
       };
     });
     if (image) pages.push({ number: page.number, name: page.name, image: image as ValidatedPage['image'], pdf, articles });

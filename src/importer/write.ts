@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection';
 import { createImportStatements, type IssueFields } from '../db/import-statements';
 import { blockTexts, type Block } from '../domain/blocks';
+import type { PageDerivatives } from '../domain/page-images';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
 import type { ValidatedIssue } from './validate';
@@ -43,7 +44,12 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
   const search = createSearchIndexer(db);
   const stmt = createImportStatements(db);
 
-  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
+  function writeIssue(
+    issue: ValidatedIssue,
+    pdf: IssuePdf | null,
+    texts: readonly IndexText[] | undefined,
+    pageImages: readonly PageDerivatives[] | null | undefined,
+  ): WriteResult {
     const publicationId = stmt.upsertPublication(issue.publication);
     const existing = stmt.findIssue(publicationId, issue.date);
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
@@ -74,7 +80,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
 
     let seq = 0;
     const toIndex: [key: number, text: IndexText][] = [];
-    for (const page of issue.pages) {
+    for (const [pageIndex, page] of issue.pages.entries()) {
       const pageId = stmt.insertPage(issueId, {
         number: page.number,
         name: page.name,
@@ -83,10 +89,12 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
         imageHeight: page.image.height,
         pdfPath: page.pdf?.storePath ?? null,
       });
+      const derived = pageImages?.[pageIndex];
+      if (derived) stmt.insertPageImages(pageId, derived);
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
-        stmt.insertArticle({
+        const articleId = stmt.insertArticle({
           issueId,
           pageId,
           pageNumber: page.number,
@@ -102,6 +110,9 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
         });
+        if (a.confidence !== null || a.textBoxes !== null) {
+          stmt.insertArticleLayout(articleId, a.confidence, a.textBoxes === null ? null : Buffer.from(a.textBoxes, 'base64'));
+        }
         toIndex.push([docKey(issue.date, publicationId, seq), texts?.[seq - 1] ?? articleIndexText(a)]);
       }
     }
@@ -118,9 +129,10 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     /**
      * One IMMEDIATE transaction per issue: the write lock is taken up front,
      * so it cannot fail half-way on a busy lock. `texts` (page by page, in
-     * reading order) is the articles' index text when already computed.
+     * reading order) is the articles' index text when already computed;
+     * `pageImages` (page order) the renditions and tiles made while preparing.
      */
-    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[]): WriteResult =>
-      db.transaction(writeIssue).immediate(issue, pdf, texts),
+    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[], pageImages?: readonly PageDerivatives[] | null): WriteResult =>
+      db.transaction(writeIssue).immediate(issue, pdf, texts, pageImages),
   };
 }
