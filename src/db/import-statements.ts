@@ -61,11 +61,15 @@ export const RENDITION_TYPES: Record<RenditionFormat, string> = { webp: 'image/w
 
 export function createImportStatements(db: Db) {
   const s = {
-    upsertPublication: db.prepare<StoredPublication, { id: number }>(
+    findPublication: db.prepare<[string], StoredPublication & { id: number }>(
+      'SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?',
+    ),
+    insertPublication: db.prepare<StoredPublication, { id: number }>(
       `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
-       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-         language = excluded.language, timezone = excluded.timezone
        RETURNING id`,
+    ),
+    updatePublication: db.prepare<StoredPublication & { id: number }>(
+      'UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone WHERE id = @id',
     ),
     findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),
@@ -100,8 +104,12 @@ export function createImportStatements(db: Db) {
   };
 
   return {
-    /** Inserts the publication or updates its fields; its id either way. */
-    upsertPublication: (p: StoredPublication): number => s.upsertPublication.get(p)!.id,
+    /** The stored paper of a slug, with its id. */
+    findPublication: (slug: string): (StoredPublication & { id: number }) | undefined => s.findPublication.get(slug),
+    /** Creates a paper; its id. */
+    insertPublication: (p: StoredPublication): number => s.insertPublication.get(p)!.id,
+    /** Changes a paper's name, description, language and time zone (its slug stays). */
+    updatePublication: (id: number, p: StoredPublication): void => void s.updatePublication.run({ ...p, id }),
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);
       return row && { id: row.id, modifiedAt: row.modified_at };

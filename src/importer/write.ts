@@ -1,10 +1,14 @@
+import path from 'node:path';
 import type { Db } from '../db/connection';
 import { createImportStatements, type IssueFields } from '../db/import-statements';
 import { blockTexts, type Block } from '../domain/blocks';
+import type { StoredPublication } from '../domain/publication';
 import type { PageDerivatives } from '../domain/page-images';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
-import type { ValidatedIssue } from './validate';
+import { ImportValidationError } from './problems';
+import { publicationMismatches } from './publication';
+import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 
 /** An article's index text, as strings or as UTF-8 bytes from the import worker. */
 type IndexText = IndexedText<string | Buffer>;
@@ -40,9 +44,31 @@ function charCount(body: Block[]): number {
  * issue row (and so its id) and bumping its modified time. Readers on other
  * connections see the old issue or the new one, never a mix (WAL snapshots).
  */
-export function createIssueWriter(db: Db, now: () => number = Date.now) {
+export interface IssueWriterOptions {
+  now?: () => number;
+  /** Let an issue change its paper's identity (name, description, language, time zone); else such an issue is refused. */
+  updatePublication?: boolean;
+}
+
+export function createIssueWriter(db: Db, { now = Date.now, updatePublication = false }: IssueWriterOptions = {}) {
   const search = createSearchIndexer(db);
   const stmt = createImportStatements(db);
+
+  /**
+   * The paper's id: a new paper is created; a stored one is changed only with
+   * updatePublication. Validation refused a mismatch already; this guards
+   * against one stored meanwhile (another import, an earlier issue of this one).
+   */
+  function publicationIdOf(given: StoredPublication, folder: string): number {
+    const stored = stmt.findPublication(given.slug);
+    if (!stored) return stmt.insertPublication(given);
+    const mismatches = publicationMismatches(stored, given);
+    if (mismatches.length > 0) {
+      if (!updatePublication) throw new ImportValidationError(mismatches.map((m) => ({ file: path.join(folder, MANIFEST_NAME), ...m })));
+      stmt.updatePublication(stored.id, given);
+    }
+    return stored.id;
+  }
 
   function writeIssue(
     issue: ValidatedIssue,
@@ -50,7 +76,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     texts: readonly IndexText[] | undefined,
     pageImages: readonly PageDerivatives[] | null | undefined,
   ): WriteResult {
-    const publicationId = stmt.upsertPublication(issue.publication);
+    const publicationId = publicationIdOf(issue.publication, issue.folder);
     const existing = stmt.findIssue(publicationId, issue.date);
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
     // Strictly increasing, so two imports within one millisecond still change validators.
