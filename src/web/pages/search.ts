@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 import { parseIssueDate } from '../../domain/date';
+import { resultPager } from '../../search/pager';
+import { highlightSegments } from '../../search/snippet';
 import { isQueryTooLong, MAX_QUERY_LENGTH, parseSearchQuery } from '../../search/tokenize';
 import { BadRequest } from '../errors';
 import type { AppContext } from '../context';
@@ -46,7 +48,7 @@ export function searchPage(req: Request, ctx: AppContext) {
   const response = parsed ? ctx.searcher.search({ q, paper: paperSlug, from, to, page, sort, now: ctx.now() }) : null;
   const terms = parsed?.terms ?? [];
   const scope = { q, paper: paperSlug, from, to, sort: sort === 'date' ? 'date' : undefined };
-  const pageCount = Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE);
+  const pager = resultPager(page, Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE));
   const fragment = terms.length > 0 ? `#:~:text=${encodeURIComponent(terms[0])}` : '';
   const scopeLabel = [paper?.name, from && to && from === to ? issueDateLabel(parseIssueDate(from)!) : [from, to].filter(Boolean).join(' 至 ')]
     .filter(Boolean)
@@ -66,13 +68,19 @@ export function searchPage(req: Request, ctx: AppContext) {
     page,
     results: (response?.results ?? []).map((r) => ({
       path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
-      titleHtml: r.titleHtml,
-      snippetHtml: r.snippetHtml,
+      title: highlightSegments({ text: r.title, highlights: r.titleHighlights }),
+      snippet: highlightSegments(r.snippet),
       paperName: r.paperName,
       date: issueDateLabel(parseIssueDate(r.date)!),
       pageLabel: pageTitle({ number: r.pageNumber, name: r.pageName }),
     })),
-    pages: Array.from({ length: pageCount }, (_, i) => ({ n: i + 1, path: urls.search({ ...scope, page: i + 1 }), current: i + 1 === page })),
+    pager: {
+      previous: pager.previous === null ? null : urls.search({ ...scope, page: pager.previous }),
+      next: pager.next === null ? null : urls.search({ ...scope, page: pager.next }),
+      items: pager.items.map((item) =>
+        'gap' in item ? { gap: true } : { n: item.page, path: urls.search({ ...scope, page: item.page }), current: item.page === page },
+      ),
+    },
     sortLinks: {
       relevance: urls.search({ ...scope, sort: undefined }),
       date: urls.search({ ...scope, sort: 'date' }),
