@@ -214,8 +214,8 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
       if (/^注入/.test(q)) expect(page).toContain('<mark>');
     }
     const page = await html(`/search?q=${encodeURIComponent('注入标题')}`);
-    // Outside the <mark> elements, the title is exactly the escaped text.
-    const m = /<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>/.exec(page);
+    // Inside its <bdi> and outside the <mark> elements, the title is exactly the escaped text.
+    const m = /<h2><a href="[^"]*"><bdi>([\s\S]*?)<\/bdi><\/a><\/h2>/.exec(page);
     expect(m).not.toBeNull();
     const text = m![1].replace(/<\/?mark>/g, '');
     expect(text).not.toMatch(/[<>"']/);

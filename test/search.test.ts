@@ -674,8 +674,8 @@ describe('search', () => {
       const html = await searchPage('注入');
       const item = /<li>\s*<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>[\s\S]*?<p class="snippet">([\s\S]*?)<\/p>/.exec(html);
       expect(item).not.toBeNull();
-      expect(item![1]).toBe('&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34;');
-      expect(item![2]).toBe('正文里的 &lt;script&gt;alert(1)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34; 与 &lt;b&gt;粗体&lt;/b&gt;。');
+      expect(item![1]).toBe('<bdi>&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34;</bdi>');
+      expect(item![2]).toBe('<bdi>正文里的 &lt;script&gt;alert(1)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34; 与 &lt;b&gt;粗体&lt;/b&gt;。</bdi>');
       expect(html).not.toContain('<script>alert');
       // Quotes and ampersands in the query are matched and escaped the same way.
       expect(await searchPage('"引号" 粗体')).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
