@@ -5,7 +5,7 @@ import { buildDemo, DEMO_PDF_DAYS } from '../src/demo/build';
 
 import { runCli, UsageError } from '../src/cli';
 
-const USAGE = `npm run demo -- [--days N]   (N 1-${DEMO_PDF_DAYS}: the last N days of the typeset demo)`;
+const USAGE = `npm run demo -- [--days N] [--no-tiles]   (N 1-${DEMO_PDF_DAYS}: the last N days of the typeset demo)`;
 
 runCli(async () => {
   const args = process.argv.slice(2);
@@ -16,7 +16,7 @@ runCli(async () => {
   const db = openWritableDatabase(config.databasePath);
   upgradeDatabase(db);
   const started = Date.now();
-  const summary = await buildDemo(db, config.mediaDir, { days });
+  const summary = await buildDemo(db, config.mediaDir, { days, tiles: !args.includes('--no-tiles') });
   db.close();
   console.log(`demo newspaper: ${summary.issues} issues, ${summary.articles} articles in ${((Date.now() - started) / 1000).toFixed(1)} s (${config.databasePath})`);
 }, USAGE);

@@ -44,12 +44,12 @@ export function demoIssueDir(root: string, slug: string, date: string): string {
  * renders and segments into pages, articles and hotspots. `days` takes the last
  * days of the committed demo (at most DEMO_PDF_DAYS).
  */
-export async function buildDemo(db: Db, mediaDir: string, opts: { days?: number; root?: string } = {}): Promise<ImportSummary> {
+export async function buildDemo(db: Db, mediaDir: string, opts: { days?: number; root?: string; tiles?: boolean } = {}): Promise<ImportSummary> {
   const days = opts.days ?? DEMO_PDF_DAYS;
   if (!Number.isInteger(days) || days < 1 || days > DEMO_PDF_DAYS) throw new Error(`days must be an integer 1-${DEMO_PDF_DAYS} (the typeset demo has ${DEMO_PDF_DAYS} days), got ${days}`);
   const root = opts.root ?? DEMO_PDF_ROOT;
   const folders = demoPdfDates().slice(-days).flatMap((date) => DEMO_PUBLICATIONS.map((p) => demoIssueDir(root, p.slug, date)));
   const missing = folders.filter((f) => !fs.existsSync(f));
   if (missing.length > 0) throw new Error(`demo page PDFs missing: ${missing.map((f) => path.relative(PROJECT_ROOT, f)).join(', ')} (run npm run demo:typeset)`);
-  return importIssues(folders, { db, mediaDir });
+  return importIssues(folders, { db, mediaDir, pageImages: { tiles: opts.tiles ?? true } });
 }
