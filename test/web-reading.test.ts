@@ -322,7 +322,7 @@ describe('imported text is bidi-isolated', () => {
   const file = path.join(dir, 'bidi.db');
   db.prepare('VACUUM INTO ?').run(file);
   const writable = new Database(file);
-  const target = writable.prepare('SELECT a.id, a.issue_id, a.page_number, a.position, i.date FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 1 AND a.position = 2').get(paper.id, '2026-01-12') as { id: number; issue_id: number; date: string };
+  const target = writable.prepare('SELECT a.id, a.issue_id, a.page_number, a.position, i.date FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 1 AND a.position = 2').get(paper.id, '2026-01-16') as { id: number; issue_id: number; date: string };
   writable.prepare('UPDATE article SET title = ?, kicker = ?, byline = ?, body_json = ? WHERE id = ?').run(
     `${RLO}标题txt.exe`, `${RLO}引题`, `${RLO}作者`, JSON.stringify([{ type: 'paragraph', text: `${RLO}正文` }, { type: 'image', src: db.prepare('SELECT image_path FROM page LIMIT 1').pluck().get(), caption: `${RLO}图片说明` }]), target.id,
   );

@@ -1082,14 +1082,15 @@ export function generateArticleText(rng: Rng, options: ArticleTextOptions): Arti
 
 /**
  * A subtitle's figures must be the body's: when the body does not already give them, the
- * subtitle's statement joins the first paragraph with room for it. False when none has room.
+ * subtitle's statement joins the first paragraph. False when that has no room for it.
  */
 function stateInBody(body: TextBlock[], subtitle: string): boolean {
   const text = body.map((b) => b.text).join('');
   if ((subtitle.match(/[\d.]+/g) ?? []).every((n) => text.includes(n))) return true;
   const sentence = `据介绍，${subtitle}。`;
-  const paragraph = body.find((b) => b.type === 'paragraph' && b.text.length + sentence.length <= PARAGRAPH_MAX_CHARS);
-  if (!paragraph) return false;
+  // The first paragraph: the one a page always prints, whatever the story's length on it.
+  const paragraph = body[0];
+  if (paragraph?.type !== 'paragraph' || paragraph.text.length + sentence.length > PARAGRAPH_MAX_CHARS) return false;
   paragraph.text += sentence;
   return true;
 }
