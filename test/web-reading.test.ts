@@ -348,10 +348,10 @@ describe('imported text is bidi-isolated', () => {
   }
 
   test.each([
-    ['article', `${base}/2026-01-12/01/2`, 7],
-    ['its neighbour (title attribute and link text)', `${base}/2026-01-12/01/1`, 3],
-    ['page (hotspot label, title list)', `${base}/2026-01-12/01`, 4],
-    ['issue', `${base}/2026-01-12`, 3],
+    ['article', `${base}/2026-01-16/01/2`, 7],
+    ['its neighbour (title attribute and link text)', `${base}/2026-01-16/01/1`, 3],
+    ['page (hotspot label, title list)', `${base}/2026-01-16/01`, 4],
+    ['issue', `${base}/2026-01-16`, 3],
     ['newsstand', '/', 2],
     ['archive', `${base}/archive/2026/01`, 2],
     ['404 naming the paper', `${base}/1999-01-01`, 2],
