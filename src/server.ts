@@ -8,7 +8,7 @@ import { runCli } from './cli';
 import { logger } from './log';
 
 /** Applies pending migrations and, on an empty database, builds the demo newspaper (a fresh clone shows a real e-paper). */
-async function prepareDatabase(config: Config): Promise<void> {
+export async function prepareDatabase(config: Config): Promise<void> {
   const db = openWritableDatabase(config.databasePath);
   try {
     upgradeDatabase(db);
