@@ -4,12 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { END_MARKER, START_MARKER, writeDocSection } from '../src/bench/report';
-import type { BenchResults, TargetFigures } from '../src/bench/results';
+import { ENCODINGS, GENERATOR_BOUND_FRACTION, type BenchResults, type TargetFigures } from '../src/bench/results';
 
 /**
- * The benchmark on a tiny corpus, so that it cannot rot: every field of the
- * results is there and nothing failed. Timings are not asserted (the machine
- * is shared); `npm run bench` is the real measurement.
+ * The benchmark on a tiny corpus, so that it cannot rot: wrk measures the
+ * generator's ceiling against nginx first, then every server (nginx on the
+ * same bytes, the app with the cache on and off in one process and in two)
+ * in both encodings; every field of the results is there and nothing failed.
+ * Timings are not asserted (the machine is shared); `npm run bench` is the
+ * real measurement. Needs wrk and nginx (scripts/install-bench-tools.sh,
+ * which .ci/run calls).
  */
 
 function newestMtime(dir: string): number {
@@ -57,7 +61,10 @@ function expectFigures(f: TargetFigures): void {
   expect(f.non2xx).toBe(0);
   expect(typeof f.ratioToStatic).toBe('number');
   expect(f.runs.length).toBeGreaterThanOrEqual(1);
-  expect(f.runs[0]!.statusCodes['200']).toBeGreaterThan(0);
+  expect(f.runs[0]!.requests).toBeGreaterThan(0);
+  expect(f.runs[0]!.threads).toBeGreaterThanOrEqual(1);
+  expect(f.p99Ms).toBeGreaterThanOrEqual(f.p50Ms);
+  expect(f.generatorBound).toBe(f.ceilingFraction > GENERATOR_BOUND_FRACTION);
 }
 
 describe('npm run bench --smoke', () => {
@@ -77,33 +84,49 @@ describe('npm run bench --smoke', () => {
     expect(files).toHaveLength(1);
     const r = JSON.parse(fs.readFileSync(path.join(dir, 'results', files[0]!), 'utf8')) as BenchResults;
 
-    expect(r.version).toBe(1);
+    expect(r.version).toBe(2);
     expect(r.smoke).toBe(true);
     expect(r.machine.nproc).toBeGreaterThan(0);
     expect(r.machine.memoryBytes).toBeGreaterThan(0);
     expect(r.node).toBe(process.version);
+    expect(r.generator.name).toBe('wrk');
+    expect(r.generator.version).toBeTruthy();
+    // The ceiling is measured first, on nginx serving 1 KB, and printed.
+    expect(r.ceiling.bodyBytes).toBe(1024);
+    expect(r.ceiling.requestsPerSecond).toBeGreaterThan(0);
+    expect(r.ceiling.errors).toBe(0);
+    expect(r.ceiling.runs).toHaveLength(1);
+    expect(output).toMatch(/generator ceiling: [\d,]+ req\/s/);
+    expect(output.indexOf('generator ceiling:')).toBeLessThan(output.indexOf('corpus:'));
     expect(r.corpus.articles).toBe(300);
     expect(r.corpus.import?.articlesPerSecond).toBeGreaterThan(0);
     expect(r.corpus.sizes.databaseBytes).toBeGreaterThan(0);
-    expect(['nginx', 'node']).toContain(r.staticServer.kind);
+    expect(r.staticServer.kind).toBe('nginx');
     expect(r.coldStartMs.cacheOn).toBeGreaterThan(0);
     expect(r.coldStartMs.cacheOff).toBeGreaterThan(0);
     expect(r.capture.non200).toEqual([]);
+    expect(r.encodings).toEqual(['identity', 'gzip']);
+    expect(r.servers.map((s) => s.id)).toEqual(['static', 'app-on-1', 'app-off-1', 'app-on-2', 'app-off-2']);
     expect(r.classes.map((c) => c.name)).toEqual(['article', 'mixed']);
     for (const c of r.classes) {
       expect(c.urls).toBeGreaterThan(0);
-      expect(c.pageBytes.identity).toBeGreaterThan(0);
-      expectFigures(c.cacheOn);
-      expectFigures(c.cacheOff);
-      expectFigures(c.static);
-      expect(typeof c.cacheOn.cacheHitRatio).toBe('number');
-      expect(c.cacheOn.rssBytes).toBeGreaterThan(0);
-      expect(c.cacheOff.rssBytes).toBeGreaterThan(0);
+      expect(c.pageBytes.identity).toBeGreaterThan(c.pageBytes.gzip);
+      for (const e of ENCODINGS) {
+        for (const s of r.servers) expectFigures(c.figures[e][s.id]!);
+        expect(c.figures[e]['app-on-1']!.rssBytes).toBeGreaterThan(0);
+        expect(c.figures[e]['app-on-2']!.rssBytes).toBeGreaterThan(0);
+        expect(c.figures[e].static!.ratioToStatic).toBe(1);
+      }
+      expect(typeof c.figures.identity['app-on-1']!.cacheHitRatio).toBe('number');
+      // gzip was asked for and served: fewer bytes per response than identity, from nginx and from the app alike.
+      for (const id of ['static', 'app-on-1', 'app-off-1', 'app-on-2']) {
+        expect(c.figures.gzip[id]!.bytesPerResponse).toBeLessThan(c.figures.identity[id]!.bytesPerResponse);
+      }
     }
     expect(r.rssAfterMixedBytes.cacheOn).toBeGreaterThan(0);
     expect(r.rssAfterMixedBytes.cacheOff).toBeGreaterThan(0);
     expect(r.errorsTotal).toBe(0);
-    expect(r.targets.map((t) => t.id)).toEqual(expect.arrayContaining(['cached-article', 'cached-mixed', 'uncached-article', 'rss', 'cold-start']));
+    expect(r.targets.map((t) => t.id)).toEqual(expect.arrayContaining(['generator', 'cached-article-identity', 'cached-article-gzip', 'cached-mixed-gzip', 'uncached-article-identity', 'uncached-article-gzip', 'rss', 'cold-start']));
     for (const t of r.targets) expect(typeof t.met).toBe('boolean');
     // The sitemap timing runs when the site has sitemaps.
     if (r.sitemap) {
@@ -112,23 +135,51 @@ describe('npm run bench --smoke', () => {
     }
   }, 240_000);
 
-  it('regenerates only its own section of docs/performance.md', () => {
-    const doc = path.join(dir, 'performance.md');
-    fs.writeFileSync(doc, `# Performance\n\n## Import\n\nkept\n\n${START_MARKER}\nold figures\n${END_MARKER}\n\n## Search\n\nalso kept\n`);
-    const results = {
+  /** A results object with one class: nginx at 90 % of the ceiling, the app at 20 %. */
+  function fakeResults(): BenchResults {
+    const f = (rps: number, ceiling: number) => ({
+      requestsPerSecond: rps, p50Ms: 1, p99Ms: 5, errors: 0, non2xx: 0, bytesPerResponse: 4000, serverCpuUsPerRequest: 50, cacheHitRatio: null, rssBytes: 1 << 20,
+      ratioToStatic: rps / 27_000, cpuRatioToStatic: 1, ceilingFraction: rps / ceiling, generatorBound: rps / ceiling > GENERATOR_BOUND_FRACTION, runs: [],
+    });
+    return {
+      version: 2,
       startedAt: '2026-01-01T00:00:00.000Z',
       machine: { nproc: 2, memoryBytes: 2 ** 30, cpuModel: 'cpu', platform: 'linux x64', kernel: '6' }, loadAverage: { start: 1, end: 1 },
-      node: 'v20', autocannon: '9', staticServer: { kind: 'node', version: 'v20', workers: null },
+      node: 'v20', generator: { name: 'wrk', version: '4.1.0', threads: 2 }, staticServer: { kind: 'nginx', version: 'nginx/1.22.1', workers: 1 },
+      ceiling: { nginxWorkers: 1, bodyBytes: 1024, requestsPerSecond: 30_000, p99Ms: 3, errors: 0, runs: [{}] },
+      servers: [{ id: 'static', label: 'static', kind: 'static', cache: null, processes: 1 }, { id: 'app-on-1', label: 'app, cache on, 1 process', kind: 'app', cache: true, processes: 1 }],
+      encodings: ['identity', 'gzip'],
       corpus: { articles: 10, issues: 1, publications: 1, seed: 1, dir: 'x', import: null, generate: null, sizes: { databaseBytes: 1, ftsBytes: null, articleTableBytes: null, mediaBytes: 0 } },
       options: { connections: 1, duration: 1, warmup: 0, repeat: 1 },
       coldStartMs: { cacheOn: 1, cacheOff: 1 }, coldStartCpuMs: { cacheOn: 1, cacheOff: 1 }, idleRssBytes: { cacheOn: 1, cacheOff: 1 }, rssAfterMixedBytes: { cacheOn: 1, cacheOff: 1 }, rssAfterMixedBreakdown: { cacheOn: { anon: 1, file: 0, shmem: 0 }, cacheOff: { anon: 1, file: 0, shmem: 0 } },
-      classes: [], sitemap: null, targets: [], profiles: [],
+      classes: [{ name: 'article', label: 'random archived articles', urls: 3, pageBytes: { identity: 4000, gzip: 1500 }, figures: {
+        identity: { static: f(27_000, 30_000), 'app-on-1': f(6_000, 30_000) },
+        gzip: { static: f(27_000, 30_000), 'app-on-1': f(6_000, 30_000) },
+      } }],
+      sitemap: null, targets: [], profiles: [],
     } as unknown as BenchResults;
-    writeDocSection(doc, results, 'bench/results/x.json');
+  }
+
+  it('regenerates only its own section of docs/performance.md, with the ceiling and generator-bound figures marked', () => {
+    const doc = path.join(dir, 'performance.md');
+    fs.writeFileSync(doc, `# Performance\n\n## Import\n\nkept\n\n${START_MARKER}\nold figures\n${END_MARKER}\n\n## Search\n\nalso kept\n`);
+    writeDocSection(doc, fakeResults(), 'bench/results/x.json');
     const text = fs.readFileSync(doc, 'utf8');
     expect(text).toContain('## Import\n\nkept');
     expect(text).toContain('## Search\n\nalso kept');
     expect(text).not.toContain('old figures');
     expect(text.split(START_MARKER)).toHaveLength(2);
+    expect(text).toContain('**Generator ceiling:** **30,000 req/s**');
+    const rows = text.split('\n').filter((l) => l.startsWith('| random archived articles') || l.startsWith('|  | app'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('| 27,000 ‡ |');
+    expect(rows[1]).toContain('| 6,000 |');
+    expect(rows[1]).not.toContain('‡');
+  });
+
+  it('refuses to render results of the autocannon bench (version 1)', () => {
+    const doc = path.join(dir, 'performance-v1.md');
+    expect(() => writeDocSection(doc, { ...fakeResults(), version: 1 } as unknown as BenchResults, 'old.json')).toThrow(/version 1/);
+    expect(fs.existsSync(doc)).toBe(false);
   });
 });

@@ -33,6 +33,37 @@ export function cpuTimeMs(pid: number | undefined): number | null {
   }
 }
 
+/** A process's children, from /proc (empty without /proc or when it has none). */
+export function childPids(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A process and its descendants (a cluster's primary and workers). */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const all = [pid];
+  for (let i = 0; i < all.length && all.length < 1000; i += 1) all.push(...childPids(all[i]!));
+  return all;
+}
+
+/** cpuTimeMs summed over a process and its descendants; null when the process itself is not readable. */
+export function treeCpuTimeMs(pid: number | undefined): number | null {
+  const own = cpuTimeMs(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce((n, p) => n + (cpuTimeMs(p) ?? 0), own);
+}
+
+/** rssOf summed over a process and its descendants. */
+export function treeRssOf(pid: number | undefined): number | null {
+  const own = rssOf(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce((n, p) => n + (rssOf(p) ?? 0), own);
+}
+
 function clockTicksPerSecond(): number {
   if (clockTicks === null) {
     const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });

@@ -4,17 +4,40 @@ import type { LoadResult } from './load';
 import type { ProfileSummary } from './profile';
 import type { ClassName, UrlSetSizes } from './urls';
 
-export type Target = 'cacheOn' | 'cacheOff' | 'static';
-export const TARGETS: readonly Target[] = ['cacheOn', 'cacheOff', 'static'];
+/** How the client asks: no compression, or gzip (what nginx's gzip_static serves too). */
+export type Encoding = 'identity' | 'gzip';
+export const ENCODINGS: readonly Encoding[] = ['identity', 'gzip'];
+export const ENCODING_HEADERS: Record<Encoding, Record<string, string>> = {
+  identity: { 'Accept-Encoding': 'identity' },
+  gzip: { 'Accept-Encoding': 'gzip' },
+};
+
+/**
+ * A figure counts as the server's own only when it is at most this share of the
+ * generator's ceiling (wrk against nginx serving a 1 KB file, same connections,
+ * same duration, on the same machine). Above it the load generator, which shares
+ * the CPUs with the server, may be what stopped the count: flagged "generator-bound".
+ */
+export const GENERATOR_BOUND_FRACTION = 1 / 3;
+
+/** One server under test: the static baseline, or the app with the render cache on or off, in 1 or more processes. */
+export interface ServerSpec {
+  /** 'static', or `app-on-<processes>` / `app-off-<processes>`. */
+  id: string;
+  label: string;
+  kind: 'static' | 'app';
+  cache: boolean | null;
+  processes: number;
+}
 
 export interface RunFigures extends LoadResult {
   /**
-   * CPU time the server process used per response, in µs (user + system, from /proc):
-   * unlike req/s it hardly depends on what else the machine runs. 1e6 / this is what one
-   * dedicated core could serve.
+   * CPU time the server's processes used per response, in µs (user + system, from /proc;
+   * a cluster's primary and workers together): unlike req/s it hardly depends on what else
+   * the machine runs. 1e6 / this is what one dedicated core could serve.
    */
   serverCpuUsPerRequest?: number | null;
-  /** Render cache hit ratio during the run (cache-on server only), from /metrics. */
+  /** Render cache hit ratio during the run (one-process cache-on server only), from /metrics. */
   cacheHitRatio?: number | null;
 }
 
@@ -29,12 +52,16 @@ export interface TargetFigures {
   /** Median server CPU µs per response (see RunFigures). */
   serverCpuUsPerRequest: number | null;
   cacheHitRatio: number | null;
-  /** Server RSS after the class's runs, bytes. */
+  /** Server RSS after the class's runs, bytes (all processes of a cluster). */
   rssBytes: number | null;
-  /** requestsPerSecond / the static baseline's on the same URLs. */
+  /** requestsPerSecond / the static baseline's on the same URLs and encoding. */
   ratioToStatic: number | null;
   /** The static baseline's CPU per response / this server's (1 = as cheap as the baseline). */
   cpuRatioToStatic: number | null;
+  /** requestsPerSecond / the generator's ceiling. */
+  ceilingFraction: number;
+  /** ceilingFraction above GENERATOR_BOUND_FRACTION: the figure may be the generator's, not the server's. */
+  generatorBound: boolean;
   runs: RunFigures[];
 }
 
@@ -44,9 +71,19 @@ export interface ClassResult {
   urls: number;
   /** Mean bytes of a captured page (identity / gzip). */
   pageBytes: { identity: number; gzip: number };
-  cacheOn: TargetFigures;
-  cacheOff: TargetFigures;
-  static: TargetFigures;
+  /** Figures by encoding, then by server id. */
+  figures: Record<Encoding, Record<string, TargetFigures>>;
+}
+
+export interface Ceiling {
+  /** nginx serving one 1 KB file, this many workers. */
+  nginxWorkers: number;
+  bodyBytes: number;
+  /** Median req/s over the runs. */
+  requestsPerSecond: number;
+  p99Ms: number;
+  errors: number;
+  runs: LoadResult[];
 }
 
 export interface TargetCheck {
@@ -57,7 +94,7 @@ export interface TargetCheck {
 }
 
 export interface BenchResults {
-  version: 1;
+  version: 2;
   smoke: boolean;
   startedAt: string;
   finishedAt: string;
@@ -65,11 +102,13 @@ export interface BenchResults {
   /** 1-minute load average when the run started and ended: other work on the machine skews the figures. */
   loadAverage: { start: number; end: number };
   node: string;
-  autocannon: string;
-  options: { articles: number; seed: number; duration: number; warmup: number; connections: number; repeat: number; classes: ClassName[]; setSizes: UrlSetSizes; nginxWorkers: number };
+  generator: { name: 'wrk'; version: string; threads: number };
+  options: { articles: number; seed: number; duration: number; warmup: number; connections: number; repeat: number; classes: ClassName[]; setSizes: UrlSetSizes; nginxWorkers: number; processes: number[] };
   corpus: Omit<CorpusInfo, 'dir' | 'databasePath' | 'mediaDir'> & { dir: string };
   staticServer: { kind: 'nginx' | 'node'; version: string; workers: number | null };
-  headers: { app: Record<string, string>; static: Record<string, string> };
+  ceiling: Ceiling;
+  servers: ServerSpec[];
+  encodings: Encoding[];
   coldStartMs: { cacheOn: number; cacheOff: number };
   /** CPU time (user + system) the server had used at its first 200. */
   coldStartCpuMs: { cacheOn: number | null; cacheOff: number | null };
