@@ -20,7 +20,7 @@ const USAGE = `node dist/scripts/bench.js [options]
   --threads T         wrk threads (default: one per CPU)
   --static KIND       auto | nginx | node (default auto: nginx when installed)
   --nginx-workers W   nginx worker processes of the same-bytes baseline (default 1, like one app process)
-  --ceiling-workers W nginx workers serving the ceiling's 1 KB file (default 1, like the baseline)
+  --ceiling-workers L nginx worker counts serving the ceiling's 1 KB file, the highest count wins (default 1,<CPUs>)
   --no-profile        skip the CPU profiles
   --no-doc            do not regenerate docs/performance.md
   --corpus-root DIR   where corpora are built and reused (default bench/corpus)
@@ -31,6 +31,13 @@ Needs wrk and nginx: bash scripts/install-bench-tools.sh installs them (Debian).
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const DIST_DIR = path.resolve(__dirname, '..');
+
+/** A comma-separated list of counts 1-64, sorted, without repeats. */
+function workerList(raw: string, name: string): number[] {
+  const list = [...new Set(raw.split(',').map((p) => Number(p.trim())))].sort((a, b) => a - b);
+  if (list.some((p) => !Number.isInteger(p) || p < 1 || p > 64)) throw new UsageError(`${name} must list integers 1-64, got "${raw}"`);
+  return list;
+}
 
 export function parseBenchArgs(argv: readonly string[], log: (line: string) => void = console.log): BenchOptions {
   const { flags, values, number: num } = parseOptions(argv, {
@@ -43,9 +50,7 @@ export function parseBenchArgs(argv: readonly string[], log: (line: string) => v
   for (const c of classes) if (!CLASS_NAMES.includes(c)) throw new UsageError(`unknown class "${c}" (expected ${CLASS_NAMES.join(', ')})`);
   const staticKind = values.get('--static') ?? 'auto';
   if (!['auto', 'nginx', 'node'].includes(staticKind)) throw new UsageError('--static must be auto, nginx or node');
-  const processesRaw = values.get('--processes') ?? '1,2';
-  const processes = [...new Set(processesRaw.split(',').map((p) => Number(p.trim())))].sort((a, b) => a - b);
-  if (processes.some((p) => !Number.isInteger(p) || p < 1 || p > 64)) throw new UsageError(`--processes must list integers 1-64, got "${processesRaw}"`);
+  const processes = workerList(values.get('--processes') ?? '1,2', '--processes');
   const cpus = os.availableParallelism();
   const tmp = smoke ? path.join(os.tmpdir(), `epaper-bench-smoke-${process.pid}`) : null;
   return {
@@ -59,7 +64,7 @@ export function parseBenchArgs(argv: readonly string[], log: (line: string) => v
     setSizes: smoke ? { article: 100, issue: 20, mixed: 200 } : DEFAULT_SET_SIZES,
     staticKind: staticKind as BenchOptions['staticKind'],
     nginxWorkers: num('--nginx-workers', 1, 1, 64),
-    ceilingWorkers: num('--ceiling-workers', 1, 1, 64),
+    ceilingWorkers: workerList(values.get('--ceiling-workers') ?? `1,${cpus}`, '--ceiling-workers'),
     threads: num('--threads', cpus, 1, 64),
     processes,
     profile: smoke ? flags.has('--profile') : !flags.has('--no-profile'),
@@ -92,7 +97,7 @@ if (require.main === module) {
       if (tempCorpus) fs.rmSync(tempCorpus, { recursive: true, force: true });
     });
     console.log('');
-    console.log(`generator ceiling (wrk ${results.generator.version}, ${results.generator.threads} threads, nginx ${results.ceiling.nginxWorkers} workers, 1 KB): ${results.ceiling.requestsPerSecond} req/s`);
+    console.log(`generator ceiling (wrk ${results.generator.version}, ${results.generator.threads} threads, nginx ${results.ceiling.nginxWorkers} worker(s), 1 KB): ${results.ceiling.requestsPerSecond} req/s`);
     for (const c of results.classes) {
       for (const e of results.encodings) {
         for (const s of results.servers) {

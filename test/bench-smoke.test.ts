@@ -95,7 +95,10 @@ describe('npm run bench --smoke', () => {
     expect(r.ceiling.bodyBytes).toBe(1024);
     expect(r.ceiling.requestsPerSecond).toBeGreaterThan(0);
     expect(r.ceiling.errors).toBe(0);
-    expect(r.ceiling.runs).toHaveLength(1);
+    // One nginx worker and one per CPU; the ceiling is the higher of the two.
+    expect(r.ceiling.configs.map((c) => c.nginxWorkers)).toEqual([...new Set([1, r.machine.nproc])]);
+    for (const c of r.ceiling.configs) expect(c.runs).toHaveLength(1);
+    expect(r.ceiling.requestsPerSecond).toBe(Math.max(...r.ceiling.configs.map((c) => c.requestsPerSecond)));
     expect(output).toMatch(/generator ceiling: [\d,]+ req\/s/);
     expect(output.indexOf('generator ceiling:')).toBeLessThan(output.indexOf('corpus:'));
     expect(r.corpus.articles).toBe(300);
@@ -146,7 +149,7 @@ describe('npm run bench --smoke', () => {
       startedAt: '2026-01-01T00:00:00.000Z',
       machine: { nproc: 2, memoryBytes: 2 ** 30, cpuModel: 'cpu', platform: 'linux x64', kernel: '6' }, loadAverage: { start: 1, end: 1 },
       node: 'v20', generator: { name: 'wrk', version: '4.1.0', threads: 2 }, staticServer: { kind: 'nginx', version: 'nginx/1.22.1', workers: 1 },
-      ceiling: { nginxWorkers: 1, bodyBytes: 1024, requestsPerSecond: 30_000, p99Ms: 3, errors: 0, runs: [{}] },
+      ceiling: { nginxWorkers: 2, bodyBytes: 1024, requestsPerSecond: 30_000, p99Ms: 3, errors: 0, configs: [{ nginxWorkers: 1, requestsPerSecond: 25_000, p99Ms: 3, runs: [{}] }, { nginxWorkers: 2, requestsPerSecond: 30_000, p99Ms: 3, runs: [{}] }] },
       servers: [{ id: 'static', label: 'static', kind: 'static', cache: null, processes: 1 }, { id: 'app-on-1', label: 'app, cache on, 1 process', kind: 'app', cache: true, processes: 1 }],
       encodings: ['identity', 'gzip'],
       corpus: { articles: 10, issues: 1, publications: 1, seed: 1, dir: 'x', import: null, generate: null, sizes: { databaseBytes: 1, ftsBytes: null, articleTableBytes: null, mediaBytes: 0 } },

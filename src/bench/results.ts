@@ -75,15 +75,28 @@ export interface ClassResult {
   figures: Record<Encoding, Record<string, TargetFigures>>;
 }
 
-export interface Ceiling {
-  /** nginx serving one 1 KB file, this many workers. */
+/** wrk against nginx serving one 1 KB file with a given number of workers. */
+export interface CeilingConfig {
   nginxWorkers: number;
-  bodyBytes: number;
   /** Median req/s over the runs. */
   requestsPerSecond: number;
   p99Ms: number;
-  errors: number;
   runs: LoadResult[];
+}
+
+export interface Ceiling {
+  /**
+   * The highest median over the configurations: on a machine with few CPUs, one nginx
+   * worker may be the limit of its own configuration, while more workers take CPU from wrk.
+   */
+  requestsPerSecond: number;
+  /** The configuration that reached it. */
+  nginxWorkers: number;
+  p99Ms: number;
+  bodyBytes: number;
+  /** Errors and non-2xx over every ceiling run. */
+  errors: number;
+  configs: CeilingConfig[];
 }
 
 export interface TargetCheck {
