@@ -65,6 +65,9 @@ function expectFigures(f: TargetFigures): void {
   expect(f.runs[0]!.threads).toBeGreaterThanOrEqual(1);
   expect(f.p99Ms).toBeGreaterThanOrEqual(f.p50Ms);
   expect(f.generatorBound).toBe(f.ceilingFraction > GENERATOR_BOUND_FRACTION);
+  // /proc is there on Linux: the server's CPU per response, split into user space and kernel.
+  expect(f.serverCpuUsPerRequest).toBeGreaterThan(0);
+  expect(Math.abs(f.serverUserUsPerRequest! + f.serverSystemUsPerRequest! - f.serverCpuUsPerRequest!)).toBeLessThanOrEqual(2);
 }
 
 describe('npm run bench --smoke', () => {
@@ -141,7 +144,7 @@ describe('npm run bench --smoke', () => {
   /** A results object with one class: nginx at 90 % of the ceiling, the app at 20 %. */
   function fakeResults(): BenchResults {
     const f = (rps: number, ceiling: number) => ({
-      requestsPerSecond: rps, p50Ms: 1, p99Ms: 5, errors: 0, non2xx: 0, bytesPerResponse: 4000, serverCpuUsPerRequest: 50, cacheHitRatio: null, rssBytes: 1 << 20,
+      requestsPerSecond: rps, p50Ms: 1, p99Ms: 5, errors: 0, non2xx: 0, bytesPerResponse: 4000, serverCpuUsPerRequest: 50, serverUserUsPerRequest: 40, serverSystemUsPerRequest: 10, cacheHitRatio: null, rssBytes: 1 << 20,
       ratioToStatic: rps / 27_000, cpuRatioToStatic: 1, ceilingFraction: rps / ceiling, generatorBound: rps / ceiling > GENERATOR_BOUND_FRACTION, runs: [],
     });
     return {
@@ -177,6 +180,7 @@ describe('npm run bench --smoke', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('| 27,000 ‡ |');
     expect(rows[1]).toContain('| 6,000 |');
+    expect(rows[1]).toContain('| 50 (40 + 10) / 50 (40 + 10) |');
     expect(rows[1]).not.toContain('‡');
   });
 

@@ -14,7 +14,8 @@ const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1).replace(/\.0$/
 const rps = (f: TargetFigures) => `${n(f.requestsPerSecond)}${f.generatorBound ? ' ‡' : ''}`;
 const ratio = (f: TargetFigures) => (f.ratioToStatic === null ? '–' : f.ratioToStatic.toFixed(2));
 const lat = (f: TargetFigures) => `${ms(f.p50Ms)} / ${ms(f.p99Ms)}`;
-const cpu = (f: TargetFigures) => (f.serverCpuUsPerRequest === null ? '–' : n(f.serverCpuUsPerRequest));
+const cpu = (f: TargetFigures) => (f.serverCpuUsPerRequest === null ? '–'
+  : `${n(f.serverCpuUsPerRequest)}${f.serverUserUsPerRequest == null || f.serverSystemUsPerRequest == null ? '' : ` (${n(f.serverUserUsPerRequest)} + ${n(f.serverSystemUsPerRequest)})`}`);
 
 function row(cls: string, label: string, id: TargetFigures, gz: TargetFigures): string {
   const hits = id.cacheHitRatio === null ? '' : ` (${Math.round(id.cacheHitRatio * 100)}% / ${Math.round((gz.cacheHitRatio ?? 0) * 100)}% hits)`;
@@ -46,7 +47,7 @@ export function benchMarkdown(r: BenchResults, resultsFile: string): string {
   lines.push(`- **Load:** ${r.options.connections} connections, ${r.options.duration} s per run after ${r.options.warmup} s of unrecorded warm-up, ${r.options.repeat} round(s), each running every server with \`Accept-Encoding: identity\` and \`gzip\` in turn (interleaved); figures are medians (errors and non-2xx: sums; non-2xx counts statuses ≥ 400, as wrk does). Several processes: \`node dist/src/cluster.js\` with \`WEB_CONCURRENCY\` workers (docs/deploy.md); their CPU and RSS are the primary's and the workers' together.`);
   lines.push(`- **Static baseline:** ${staticName}, serving the very bytes the app rendered for the same URLs (identity and gzip).`);
   lines.push('');
-  lines.push('| class | server | identity req/s | × static | p50 / p99 ms | gzip req/s | × static | p50 / p99 ms | server CPU µs/req (identity / gzip) | errors / non-2xx | RSS after |');
+  lines.push('| class | server | identity req/s | × static | p50 / p99 ms | gzip req/s | × static | p50 / p99 ms | server CPU µs/req, (user + kernel), identity / gzip | errors / non-2xx | RSS after |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const k of r.classes) {
     let first = true;

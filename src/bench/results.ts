@@ -37,6 +37,9 @@ export interface RunFigures extends LoadResult {
    * the machine runs. 1e6 / this is what one dedicated core could serve.
    */
   serverCpuUsPerRequest?: number | null;
+  /** The same split: user space and kernel (the kernel's share is the sockets' work, much the same for every server). */
+  serverUserUsPerRequest?: number | null;
+  serverSystemUsPerRequest?: number | null;
   /** Render cache hit ratio during the run (one-process cache-on server only), from /metrics. */
   cacheHitRatio?: number | null;
 }
@@ -51,6 +54,9 @@ export interface TargetFigures {
   bytesPerResponse: number;
   /** Median server CPU µs per response (see RunFigures). */
   serverCpuUsPerRequest: number | null;
+  /** Medians of the user-space and kernel parts. */
+  serverUserUsPerRequest: number | null;
+  serverSystemUsPerRequest: number | null;
   cacheHitRatio: number | null;
   /** Server RSS after the class's runs, bytes (all processes of a cluster). */
   rssBytes: number | null;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureCorpus } from './corpus';
 import { requireWrk, runLoad, type LoadResult } from './load';
-import { decoded, get, median, rssOf, treeCpuTimeMs } from './proc';
+import { decoded, get, median, rssOf, treeCpuSplitMs } from './proc';
 import { newestProfile, summariseProfile } from './profile';
 import { hasNginx, startApp, startStatic, type AppServer, type StaticFile, type StaticServer } from './servers';
 import { buildUrlSets, CLASS_LABELS, CLASS_NAMES, DEFAULT_SET_SIZES, largestMonth, type ClassName, type UrlSetSizes } from './urls';
@@ -66,6 +66,11 @@ async function cacheCounters(port: number): Promise<{ hits: number; misses: numb
   }
 }
 
+function medianOf(runs: RunFigures[], pick: (r: RunFigures) => number | null | undefined): number | null {
+  const m = median(runs.map(pick).filter((v): v is number => typeof v === 'number'));
+  return m === null ? null : Math.round(m);
+}
+
 function figures(runs: RunFigures[], rssBytes: number | null, ceiling: number): TargetFigures {
   const ratios = runs.map((r) => r.cacheHitRatio).filter((v): v is number => typeof v === 'number');
   const requestsPerSecond = Math.round(median(runs.map((r) => r.requestsPerSecond)) ?? 0);
@@ -77,7 +82,9 @@ function figures(runs: RunFigures[], rssBytes: number | null, ceiling: number): 
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
     bytesPerResponse: Math.round(median(runs.map((r) => r.bytesPerResponse)) ?? 0),
-    serverCpuUsPerRequest: ((m) => (m === null ? null : Math.round(m)))(median(runs.map((r) => r.serverCpuUsPerRequest).filter((v): v is number => typeof v === 'number'))),
+    serverCpuUsPerRequest: medianOf(runs, (r) => r.serverCpuUsPerRequest),
+    serverUserUsPerRequest: medianOf(runs, (r) => r.serverUserUsPerRequest),
+    serverSystemUsPerRequest: medianOf(runs, (r) => r.serverSystemUsPerRequest),
     cacheHitRatio: ratios.length ? Math.round((median(ratios) ?? 0) * 1000) / 1000 : null,
     rssBytes,
     ratioToStatic: null,
@@ -329,10 +336,14 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
             if (opts.warmup > 0) await runLoad({ port, urls: list, connections: opts.connections, duration: opts.warmup, headers, threads });
             const hitCounting = spec.id === serverId(true, 1);
             const before = hitCounting ? await cacheCounters(port) : null;
-            const cpuBefore = treeCpuTimeMs(pid);
+            const cpuBefore = treeCpuSplitMs(pid);
             const load: RunFigures = await runLoad({ port, urls: list, connections: opts.connections, duration: opts.duration, headers, threads });
-            const cpuAfter = treeCpuTimeMs(pid);
-            load.serverCpuUsPerRequest = cpuBefore !== null && cpuAfter !== null && load.requests > 0 ? Math.round(((cpuAfter - cpuBefore) * 1000) / load.requests) : null;
+            const cpuAfter = treeCpuSplitMs(pid);
+            const perRequest = (ms: number) => Math.round((ms * 1000) / load.requests);
+            const measured = cpuBefore !== null && cpuAfter !== null && load.requests > 0;
+            load.serverUserUsPerRequest = measured ? perRequest(cpuAfter.user - cpuBefore.user) : null;
+            load.serverSystemUsPerRequest = measured ? perRequest(cpuAfter.system - cpuBefore.system) : null;
+            load.serverCpuUsPerRequest = measured ? perRequest(cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) : null;
             if (before) {
               const after = await cacheCounters(port);
               const hits = after ? after.hits - before.hits : 0;
@@ -342,7 +353,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
             runs[e][spec.id]!.push(load);
             const flag = load.requestsPerSecond > bound ? ' [generator-bound]' : '';
             log(`${c} #${rep + 1} ${e} ${spec.label}: ${fmt(Math.round(load.requestsPerSecond))} req/s${flag}, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, errors ${load.errors}, non-2xx ${load.non2xx}`
-              + `, server CPU ${load.serverCpuUsPerRequest ?? '–'} µs/req`
+              + `, server CPU ${load.serverCpuUsPerRequest ?? '–'} µs/req (user ${load.serverUserUsPerRequest ?? '–'} + kernel ${load.serverSystemUsPerRequest ?? '–'})`
               + (load.cacheHitRatio !== undefined ? `, cache hits ${((load.cacheHitRatio ?? 0) * 100).toFixed(0)}%` : ''));
           }
         }
