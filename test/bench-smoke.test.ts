@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
+import { shortUrl } from '../src/bench/profile';
 import { END_MARKER, START_MARKER, writeDocSection } from '../src/bench/report';
 import { ENCODINGS, GENERATOR_BOUND_FRACTION, type BenchResults, type TargetFigures } from '../src/bench/results';
 
@@ -182,6 +183,14 @@ describe('npm run bench --smoke', () => {
     expect(rows[1]).toContain('| 6,000 |');
     expect(rows[1]).toContain('| 50 (40 + 10) / 50 (40 + 10) |');
     expect(rows[1]).not.toContain('‡');
+  });
+
+  it('names profiled code without the machine\'s paths (the section is committed)', () => {
+    expect(shortUrl(`file://${PROJECT_ROOT}/dist/src/web/fast-path.js`, PROJECT_ROOT)).toBe('dist/src/web/fast-path.js');
+    expect(shortUrl(`"${PROJECT_ROOT}/views/article.ejs"`, PROJECT_ROOT)).toBe('views/article.ejs');
+    // node_modules may be a link to another checkout: its real path is cut at node_modules/.
+    expect(shortUrl('file:///elsewhere/checkout/node_modules/ejs/lib/cjs/utils.js', PROJECT_ROOT)).toBe('node_modules/ejs/lib/cjs/utils.js');
+    expect(shortUrl('node:zlib', PROJECT_ROOT)).toBe('node:zlib');
   });
 
   it('refuses to render results of the autocannon bench (version 1)', () => {

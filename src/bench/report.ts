@@ -79,12 +79,20 @@ export function benchMarkdown(r: BenchResults, resultsFile: string): string {
     lines.push('');
     lines.push(`### CPU profile: ${p.label}`);
     lines.push('');
-    const warm = p.label.startsWith('cache on') ? ' It covers the server\'s whole life, so it includes start-up and the first pass over the URL list, which misses the cache (render and gzip).' : ' It covers the server\'s whole life, start-up included.';
-    lines.push(`\`node --cpu-prof\` on the one-process server during ${Math.max(1, r.options.warmup)} s of warm-up and one ${r.options.duration} s run with \`Accept-Encoding: gzip\` (${p.summary.file}, kept locally, git-ignored).${warm} Busy ${p.summary.busyPercent}% of ${n(p.summary.totalMs)} ms. Self time by area: ${p.summary.byArea.map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}.`);
+    const w = p.summary.window;
+    const scope = w
+      ? `only the samples of the measured run (${n(w.ms)} ms${w.requests ? `, ${n(w.requests)} responses, ${w.busyUsPerRequest} µs of busy main thread per response` : ''})${p.label.startsWith('cache on') ? '; every URL was in the cache before it, so these are hits' : ''}`
+      : 'the server\'s whole life, start-up included';
+    lines.push(`\`node --cpu-prof\` on the one-process server, warm-up then one ${r.options.duration} s run with \`Accept-Encoding: gzip\` (${p.summary.file}, kept locally, git-ignored); summarised: ${scope}. Busy ${p.summary.busyPercent}%. Self time by area: ${p.summary.byArea.map((a) => `${a.area} ${a.selfPercent}%`).join(', ')}. The profiler samples wall time on the main thread: time the process waited for a CPU (shared with wrk and nginx here) counts for the function that was running, so a share (notably \`writev\`'s) can exceed the CPU it costs; the user/kernel CPU split in the table above is the measure of cost.`);
     lines.push('');
-    lines.push('| self % | function | where |');
-    lines.push('|---:|---|---|');
-    for (const e of p.summary.top.slice(0, 12)) lines.push(`| ${e.selfPercent} | \`${e.name.replace(/\|/g, '\\|')}\` | ${e.where ? `\`${e.where}\`` : ''} |`);
+    const perReq = p.summary.top.some((e) => e.selfUsPerRequest !== undefined);
+    lines.push(perReq ? '| self % | µs/response | function | where |' : '| self % | function | where |');
+    lines.push(perReq ? '|---:|---:|---|---|' : '|---:|---|---|');
+    for (const e of p.summary.top.slice(0, 12)) {
+      const fn = `\`${e.name.replace(/\|/g, '\\|')}\``;
+      const where = e.where ? `\`${e.where}\`` : '';
+      lines.push(perReq ? `| ${e.selfPercent} | ${e.selfUsPerRequest ?? ''} | ${fn} | ${where} |` : `| ${e.selfPercent} | ${fn} | ${where} |`);
+    }
   }
   return lines.join('\n');
 }
