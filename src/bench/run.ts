@@ -186,7 +186,8 @@ function checkTargets(r: Omit<BenchResults, 'targets' | 'errorsTotal' | 'finishe
       checks.push({
         id: `cached-${c.name}-${e}`,
         target: `${c.label}, ${e}, cache on, 1 process: ≥ 0.5× static req/s, p99 ≤ 20 ms, 0 errors`,
-        measured: `${on.ratioToStatic?.toFixed(2) ?? '–'}× static (${fmt(on.requestsPerSecond)} vs ${fmt(st.requestsPerSecond)} req/s), p99 ${on.p99Ms} ms, ${on.errors} errors, ${on.non2xx} non-2xx${boundNote(st, 'static')}${boundNote(on, 'app')}`,
+        measured: `${on.ratioToStatic?.toFixed(2) ?? '–'}× static (${fmt(on.requestsPerSecond)} vs ${fmt(st.requestsPerSecond)} req/s), p99 ${on.p99Ms} ms, ${on.errors} errors, ${on.non2xx} non-2xx${boundNote(st, 'static')}${boundNote(on, 'app')}`
+          + (on.cpuRatioToStatic === null ? '' : `; by server CPU per response ${on.cpuRatioToStatic.toFixed(2)}× (${on.serverCpuUsPerRequest} vs ${st.serverCpuUsPerRequest} µs)`),
         met: (on.ratioToStatic ?? 0) >= 0.5 && on.p99Ms <= 20 && on.errors === 0 && on.non2xx === 0 && !st.generatorBound && !on.generatorBound,
       });
     }
