@@ -1,6 +1,6 @@
 // Online backup of the database: npm run backup -- [--force] [--no-verify] FILE (src/db/backup.ts makes the copy).
 import path from 'node:path';
-import { UsageError } from '../src/cli';
+import { runCli, UsageError } from '../src/cli';
 import { loadConfig } from '../src/config';
 import { backupDatabase } from '../src/db/backup';
 
@@ -33,15 +33,4 @@ async function main(): Promise<void> {
   );
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\nusage: ${USAGE}\n`);
-      process.exitCode = 2;
-    } else {
-      // Every failure is one line; there is nothing a stack trace would add for an operator.
-      process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`.replace(/\n(?!$)/g, ' '));
-      process.exitCode = 1;
-    }
-  });
-}
+if (require.main === module) runCli(main, USAGE);

@@ -25,6 +25,7 @@ runCli(async () => {
     mediaDir: config.mediaDir,
     dryRun,
     parallel: !serial,
+    onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onIssue: (issue, result) => {
       if (quiet) return;
       const articles = issue.pages.reduce((n, p) => n + p.articles.length, 0);

@@ -1,35 +1,59 @@
-import { ConfigError } from './config';
-import { DatabaseUnavailableError, isDamaged } from './db/connection';
+import { isDamaged } from './db/connection';
+import { describeSystemFault, ExitCode, Fault } from './faults';
 import { ImportValidationError } from './importer/problems';
+import { logger } from './log';
 
-/** Thrown for wrong command-line usage; printed with the usage text, exit code 2. */
-export class UsageError extends Error {}
+/** Thrown for wrong command-line usage; printed with the usage text. */
+export class UsageError extends Fault {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+
+/** What a failed command prints on stderr, and its exit status. */
+export interface CliAnswer {
+  text: string;
+  exitCode: ExitCode;
+}
+
+const oneLine = (message: string): string => message.replace(/\s*\n\s*/g, ' ');
 
 /**
- * Runs a command-line entry point: expected failures print a clear message and
- * exit non-zero without a stack trace; only real bugs show one.
+ * The one mapping from an error to what the operator reads: a Fault's own
+ * line, a file-system error explained with its path, damage with the advice
+ * to restore; anything else is a bug, reported in one line with the stack in
+ * the debug log. Invalid import folders list every problem, one per line.
+ */
+export function cliAnswer(err: unknown, usage?: string): CliAnswer {
+  if (err instanceof UsageError) return { text: `error: ${oneLine(err.message)}\n${usage ? `usage: ${usage}\n` : ''}`, exitCode: ExitCode.usage };
+  if (err instanceof ImportValidationError) return { text: `import failed, nothing was written:\n${err.message}\n`, exitCode: ExitCode.invalidInput };
+  if (err instanceof Fault) return { text: `error: ${oneLine(err.message)}\n`, exitCode: err.exitCode };
+  const message = err instanceof Error ? err.message : String(err);
+  if (isDamaged(err)) {
+    // Corruption found past the header (a migration or a query read a bad page).
+    return { text: `error: the database is damaged (${oneLine(message)}): restore it from a backup (see docs/operations.md) or move it away to start afresh\n`, exitCode: ExitCode.database };
+  }
+  const file = (err as { path?: unknown } | null)?.path;
+  const system = typeof file === 'string' ? describeSystemFault(err, { path: file }) : null;
+  if (system) return { text: `error: ${system}\n`, exitCode: ExitCode.environment };
+  return {
+    text: `error: ${oneLine(message)} (unexpected: run again with LOG_LEVEL=debug for the stack trace, and report it)\n`,
+    exitCode: ExitCode.unexpected,
+  };
+}
+
+/**
+ * Runs a command-line entry point: a failure prints one line on stderr (see
+ * cliAnswer) and sets the exit status; the stack goes to the debug log only.
  */
 export function runCli(main: () => Promise<void> | void, usage?: string): void {
   Promise.resolve()
     .then(main)
     .catch((err: unknown) => {
-      if (err instanceof UsageError) {
-        process.stderr.write(`${err.message}\n${usage ? `usage: ${usage}\n` : ''}`);
-        process.exitCode = 2;
-      } else if (err instanceof ImportValidationError) {
-        process.stderr.write(`import failed, nothing was written:\n${err.message}\n`);
-        process.exitCode = 1;
-      } else if (err instanceof ConfigError || err instanceof DatabaseUnavailableError) {
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exitCode = 1;
-      } else if (isDamaged(err)) {
-        // Corruption found past the header (a migration or a query read a bad page).
-        process.stderr.write(`error: the database is damaged (${(err as Error).message}): restore it from a backup (see docs/operations.md) or move it away to start afresh\n`);
-        process.exitCode = 1;
-      } else {
-        process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-        process.exitCode = 1;
-      }
+      logger.debug({ err }, 'command failed');
+      const answer = cliAnswer(err, usage);
+      process.stderr.write(answer.text);
+      process.exitCode = answer.exitCode;
     });
 }
 

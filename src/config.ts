@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ExitCode, Fault } from './faults';
 
 export interface Config {
   port: number;
@@ -15,7 +16,12 @@ export interface Config {
   demoOnEmpty: boolean;
 }
 
-export class ConfigError extends Error {}
+/** An invalid environment variable; the message names it and what it must be. */
+export class ConfigError extends Fault {
+  constructor(message: string) {
+    super(message, ExitCode.invalidInput);
+  }
+}
 
 function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;

@@ -5,14 +5,20 @@ import { openReadOnlyDatabase, openWritableDatabase } from './db/connection';
 import { upgradeDatabase } from './db/upgrade';
 import { createApp } from './web/app';
 import { runCli } from './cli';
+import { describeListenFault } from './faults';
 import { logger } from './log';
 
-/** Applies pending migrations and, on an empty database, builds the demo newspaper (a fresh clone shows a real e-paper). */
+/**
+ * Applies pending migrations and, on an empty database, builds the demo
+ * newspaper (a fresh clone shows a real e-paper). With DEMO_ON_EMPTY=0 a
+ * missing database file is an error, not a new empty site.
+ */
 export async function prepareDatabase(config: Config): Promise<void> {
-  const db = openWritableDatabase(config.databasePath);
+  const db = openWritableDatabase(config.databasePath, { create: config.demoOnEmpty });
   try {
     upgradeDatabase(db);
     const { n } = db.prepare('SELECT count(*) AS n FROM publication').get() as { n: number };
+    if (n === 0 && !config.demoOnEmpty) logger.warn({ database: config.databasePath }, 'the database holds no publication yet: the site is empty until issues are imported');
     if (n === 0 && config.demoOnEmpty) {
       const { buildDemo } = await import('./demo/build');
       logger.info('empty database: building the demo newspaper…');
@@ -39,10 +45,15 @@ export async function startServer(config: Config = loadConfig()): Promise<Server
     app(req, res);
   });
   server.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    db.close();
+    throw describeListenFault(err, config.host, config.port) ?? err;
+  }
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,22 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { openReadOnlyDatabase } from '../src/db/connection';
+import { encodePng } from '../src/demo/png';
+import { cliAnswer, UsageError } from '../src/cli';
+import { ExitCode, Fault } from '../src/faults';
 import { importIssues } from '../src/importer';
 import { putMediaFile } from '../src/importer/media-store';
 import { validateIssueFolder } from '../src/importer/validate';
 import { createIssueWriter } from '../src/importer/write';
+import { readMigrations } from '../src/db/migrate';
 import { PROJECT_ROOT } from '../src/paths';
 import * as webApp from '../src/web/app';
 import { testConfig } from './helpers/app';
 import { SERVER, startServerProcess } from './helpers/server-process';
 import { databaseWithSampleIssue, freshDatabase, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
-import { freePort } from '../src/ports';
 
 /**
  * Faults: the importer killed at random moments while the real server answers
@@ -27,6 +31,9 @@ import { freePort } from '../src/ports';
  */
 
 const IMPORTER = path.join(PROJECT_ROOT, 'dist/scripts/import.js');
+const MIGRATE = path.join(PROJECT_ROOT, 'dist/scripts/migrate.js');
+const BACKUP = path.join(PROJECT_ROOT, 'dist/scripts/backup.js');
+const DEMO = path.join(PROJECT_ROOT, 'dist/scripts/demo.js');
 const SEED = Number(process.env.FAULTS_SEED ?? 7);
 const KILLS = 20;
 const OLD = '旧版';
@@ -40,10 +47,46 @@ afterAll(() => {
 });
 
 beforeAll(() => {
-  for (const f of [SERVER, IMPORTER]) {
+  for (const f of [SERVER, IMPORTER, MIGRATE, BACKUP, DEMO]) {
     if (!fs.existsSync(f)) throw new Error(`${path.relative(PROJECT_ROOT, f)} is missing: run "npm run build" before this suite`);
   }
 });
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A compiled entry point run to its end (killed after `timeoutMs`), as an operator runs it. */
+function runNode(script: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [script, ...args], { env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(proc);
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The server's environment on a database, with no demo to build; a fixed port only where a test needs one. */
+function serverEnv(databasePath: string, mediaDir: string, port = 0): Record<string, string> {
+  return { DATABASE_PATH: databasePath, MEDIA_DIR: mediaDir, DEMO_ON_EMPTY: '0', HOST: '127.0.0.1', PORT: String(port) };
+}
+
+/** The run failed with exactly this line on stderr and this exit status, and no stack trace anywhere. */
+function expectOneLine(r: Run, exitCode: number, line: string | RegExp): void {
+  expect(`${r.stderr}${r.stdout}`).not.toContain('    at ');
+  expect(r.stderr).toMatch(/^[^\n]+\n$/);
+  expect(r.stderr.trimEnd()).toEqual(typeof line === 'string' ? line : expect.stringMatching(line));
+  expect(r.code).toBe(exitCode);
+}
 
 /** mulberry32: a small seeded generator, so the kill moments are the same on every run. */
 function rng(seed: number): () => number {
@@ -300,19 +343,39 @@ describe('(b) the server serves from a read-only connection', () => {
 });
 
 describe('(c) a missing or corrupt database at start', () => {
-  test('a missing database folder is created, the schema migrated, and the server starts empty', async () => {
+  test('DEMO_ON_EMPTY=0 and no database file: one line naming the path and how to create one, exit 4, nothing created', async () => {
     const dir = tempDir('epaper-missing-');
     const file = path.join(dir, 'not', 'yet', 'there', 'epaper.db');
+    const r = await runNode(SERVER, [], serverEnv(file, path.join(dir, 'media')));
+    expectOneLine(r, ExitCode.database, `error: database ${file} does not exist (nor does its folder ${path.dirname(file)}): correct DATABASE_PATH, or create a new database on purpose with "npm run migrate" and import issues into it`);
+    expect(fs.existsSync(path.join(dir, 'not'))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a database created on purpose is logged (migrate, demo); an existing empty one starts with a warning', async () => {
+    const dir = tempDir('epaper-new-');
+    const file = path.join(dir, 'data', 'epaper.db');
+    const migrated = await runNode(MIGRATE, [], { DATABASE_PATH: file, LOG_LEVEL: 'info' });
+    expect(migrated.code).toBe(0);
+    expect(migrated.stdout).toContain(`"database":"${file}","msg":"new database created"`);
+    const again = await runNode(MIGRATE, [], { DATABASE_PATH: file, LOG_LEVEL: 'info' });
+    expect(again.stdout).not.toContain('new database created');
+    expect(again.stdout).toContain('schema up to date');
+
+    // An existing but empty database still starts (the operator made it), with a warning in the log.
     const server = await startServerProcess({ DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') }, children);
     try {
-      expect(fs.existsSync(file)).toBe(true);
-      expect((await get(server.port, '/')).status).toBe(200);
-      expect((await get(server.port, '/no-such-paper')).status).toBe(404);
+      expect((await get(server.port, '/healthz')).status).toBe(200);
+      expect(server.output()).toContain('the database holds no publication yet');
     } finally {
       expect(await server.stop()).toEqual({ code: 0, signal: null });
     }
+    const demoFile = path.join(dir, 'demo', 'epaper.db');
+    const demo = await runNode(DEMO, ['--days', '1'], { DATABASE_PATH: demoFile, MEDIA_DIR: path.join(dir, 'demo-media'), LOG_LEVEL: 'info' });
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain(`"database":"${demoFile}","msg":"new database created"`);
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   const corruptions: [string, (file: string) => void][] = [
     ['random bytes', (f) => fs.writeFileSync(f, crypto.randomBytes(64 * 1024))],
@@ -323,24 +386,8 @@ describe('(c) a missing or corrupt database at start', () => {
     const dir = tempDir('epaper-corrupt-');
     const file = path.join(dir, 'epaper.db');
     corrupt(file);
-    const port = await freePort();
-    const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
-      const proc = spawn(process.execPath, [SERVER], {
-        env: { ...process.env, DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media'), DEMO_ON_EMPTY: '0', PORT: String(port), HOST: '127.0.0.1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      let stdout = '';
-      proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-      proc.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr, stdout });
-      });
-    });
-    expect(result.code).not.toBe(0);
-    expect(result.code).not.toBeNull();
+    const result = await runNode(SERVER, [], serverEnv(file, path.join(dir, 'media')));
+    expect(result.code).toBe(ExitCode.database);
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(file);
@@ -447,3 +494,291 @@ describe('(e) SIGTERM under keep-alive load', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 });
+
+/**
+ * Why a small or read-only file system cannot be made here (not root, or the
+ * kernel refuses the mount), or null. The disk-full and read-only tests
+ * mount their own tmpfs and are skipped, with this reason printed, where not.
+ */
+function tmpfsUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'not running as root (mount -t tmpfs needs it)';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-tmpfs-probe-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status === 0) spawnSync('umount', [dir]);
+  fs.rmdirSync(dir);
+  return r.status === 0 ? null : `mount -t tmpfs refused: ${(r.stderr || r.error?.message || `status ${r.status}`).trim()}`;
+}
+
+const TMPFS_UNAVAILABLE = tmpfsUnavailable();
+if (TMPFS_UNAVAILABLE) process.stdout.write(`faults: disk-full and read-only volume tests skipped: ${TMPFS_UNAVAILABLE}\n`);
+const onTmpfs = TMPFS_UNAVAILABLE ? test.skip : test;
+
+/** Mounts a tmpfs of `size` on a new folder `dir`; umount() in a finally. */
+function mountTmpfs(dir: string, size: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mount tmpfs on ${dir}: ${r.stderr}`);
+}
+
+function remountReadOnly(dir: string): void {
+  const r = spawnSync('mount', ['-o', 'remount,ro', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`remount ${dir} read-only: ${r.stderr}`);
+}
+
+function umount(dir: string): void {
+  if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
+}
+
+/** Free bytes on the file system holding `dir`. */
+function freeBytes(dir: string): number {
+  const s = fs.statfsSync(dir);
+  return s.bavail * s.bsize;
+}
+
+/** Issue folders for consecutive dates of one paper; with `uniquePhotoBytes`, each carries a photo of random (incompressible) pixels of about that size. */
+async function issueFolders(dir: string, count: number, articlesPerPage: number, uniquePhotoBytes = 0): Promise<string[]> {
+  const folders: string[] = [];
+  for (let k = 1; k <= count; k += 1) {
+    const m = versionedManifest(OLD, articlesPerPage, 8);
+    m.date = `2026-01-${String(k).padStart(2, '0')}`;
+    const folder = await writeIssueFolder(path.join(dir, `issue-${m.date}`), m);
+    if (uniquePhotoBytes > 0) {
+      const side = Math.ceil(Math.sqrt(uniquePhotoBytes / 3));
+      fs.mkdirSync(path.join(folder, 'images'), { recursive: true });
+      fs.writeFileSync(path.join(folder, 'images', 'park.png'), encodePng(side, side, crypto.randomBytes(side * side * 3), 0));
+      m.pages[0].articles[0].body.push({ type: 'image', src: 'images/park.png', caption: '现场照片' });
+      fs.writeFileSync(path.join(folder, 'issue.json'), JSON.stringify(m));
+    }
+    folders.push(folder);
+  }
+  return folders;
+}
+
+/** How the importer reports the issues committed before a fault (all of them, for up to 10). */
+function committedBefore(labels: string[]): string {
+  if (labels.length === 0) return 'no issue was committed';
+  return `${labels.length === 1 ? '1 issue was committed before it and stays' : `${labels.length} issues were committed before it and stay`}: ${labels.join(', ')}`;
+}
+
+const ISSUE_LABEL = (folder: string) => `test-daily ${path.basename(folder).slice('issue-'.length)}`;
+
+/** Which issues a database holds, as the importer labels them. */
+function committedIssues(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT p.slug || ' ' || i.date FROM issue i JOIN publication p ON p.id = i.publication_id ORDER BY i.date").pluck().all() as string[]);
+  } finally {
+    db.close();
+  }
+}
+
+describe('(f) disk full during an import', () => {
+  onTmpfs('the database volume fills up: the failing issue named, the committed ones listed, exit 3, the file intact', async () => {
+    const dir = tempDir('epaper-full-db-');
+    const volume = path.join(dir, 'volume');
+    const folders = await issueFolders(path.join(dir, 'in'), 6, 20);
+    // How much one issue takes, measured on the ordinary disk: the small volume holds about two of them.
+    const reference = freshDatabase(path.join(dir, 'reference'));
+    const before = fs.statSync(reference.file).size;
+    await importIssues([folders[0]!], { db: reference.db, mediaDir: reference.mediaDir });
+    reference.db.close();
+    const perIssue = fs.statSync(reference.file).size - before;
+    mountTmpfs(volume, String(Math.ceil((4 * perIssue) / 4096) * 4096));
+    try {
+      const file = path.join(volume, 'epaper.db');
+      expect((await runNode(MIGRATE, [], { DATABASE_PATH: file })).code).toBe(0);
+      const r = await runNode(IMPORTER, ['--quiet', path.join(dir, 'in')], { DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') });
+      const kept = committedIssues(file);
+      expect(kept.length).toBeGreaterThanOrEqual(1);
+      expect(kept.length).toBeLessThan(folders.length);
+      expect(kept).toEqual(folders.slice(0, kept.length).map(ISSUE_LABEL));
+      const failed = folders[kept.length]!;
+      const n = kept.length;
+      expectOneLine(
+        r,
+        ExitCode.environment,
+        `error: import stopped at ${failed} (${ISSUE_LABEL(failed)}): the disk holding ${file} is full: free space or grow the volume, then run again; ` +
+          `${committedBefore(kept)}; ${folders.length - n} of ${folders.length} not written (run the same import again: committed issues are rewritten unchanged)`,
+      );
+      const check = new Database(file, { readonly: true });
+      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+      check.close();
+    } finally {
+      umount(volume);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  onTmpfs('the media volume fills up while copying photos: one line naming the issue and MEDIA_DIR, exit 3, no partial file left', async () => {
+    const dir = tempDir('epaper-full-media-');
+    const mediaDir = path.join(dir, 'media');
+    const folders = await issueFolders(path.join(dir, 'in'), 6, 2, 300_000);
+    mountTmpfs(mediaDir, '1m');
+    try {
+      const { file } = freshDatabase(path.join(dir, 'db'));
+      const r = await runNode(IMPORTER, ['--quiet', path.join(dir, 'in')], { DATABASE_PATH: file, MEDIA_DIR: mediaDir });
+      const kept = committedIssues(file);
+      expect(kept.length).toBeLessThan(folders.length);
+      expect(kept).toEqual(folders.slice(0, kept.length).map(ISSUE_LABEL));
+      const n = kept.length;
+      // The worker stages media ahead of the writer, so the failing folder is the first one not committed.
+      expectOneLine(
+        r,
+        ExitCode.environment,
+        new RegExp(
+          `^error: import stopped at ${escape(folders[n]!)}: the disk holding ${escape(mediaDir)} is full: free space or grow the volume, then run again; ` +
+            `${escape(committedBefore(kept))}; ${folders.length - n} of ${folders.length} not written`,
+        ),
+      );
+      const leftovers = (fs.readdirSync(mediaDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'));
+      expect(leftovers).toEqual([]);
+    } finally {
+      umount(mediaDir);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  onTmpfs('the final WAL checkpoint fails after every issue committed: a one-line warning, exit 0, the issue readable', async () => {
+    const dir = tempDir('epaper-full-wal-');
+    const volume = path.join(dir, 'volume');
+    const [folder] = await issueFolders(path.join(dir, 'in'), 1, 20);
+    const reference = freshDatabase(path.join(dir, 'reference'));
+    const before = fs.statSync(reference.file).size;
+    await importIssues([folder!], { db: reference.db, mediaDir: reference.mediaDir });
+    reference.db.close();
+    const growth = fs.statSync(reference.file).size - before;
+    mountTmpfs(volume, '64m');
+    try {
+      const file = path.join(volume, 'epaper.db');
+      expect((await runNode(MIGRATE, [], { DATABASE_PATH: file })).code).toBe(0);
+      // Room for the issue in the WAL (about `growth`), not for copying it into the database as well.
+      fs.writeFileSync(path.join(volume, 'filler'), Buffer.alloc(freeBytes(volume) - Math.round(1.5 * growth)));
+      const r = await runNode(IMPORTER, [folder!], { DATABASE_PATH: file, MEDIA_DIR: path.join(dir, 'media') });
+      expect(r.stdout).toMatch(/imported 1 issues, 40 articles/);
+      expect(r.stderr).toBe(
+        `warning: the WAL checkpoint of ${file} failed (the disk holding ${file} is full: free space or grow the volume, then run again); ` +
+          `every issue imported so far is committed and safe in ${file}-wal, and the next checkpoint copies it into the database\n`,
+      );
+      expect(r.code).toBe(0);
+      expect(committedIssues(file)).toEqual([ISSUE_LABEL(folder!)]);
+    } finally {
+      umount(volume);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
+
+describe('(g) a read-only volume, a path under a file, a missing folder, a port in use: one line each', () => {
+  onTmpfs('a read-only volume: server, migrate, import, demo and backup each say so in one line, exit 3; never "restore from a backup"', async () => {
+    const dir = tempDir('epaper-ro-volume-');
+    const volume = path.join(dir, 'volume');
+    mountTmpfs(volume, '16m');
+    try {
+      const file = path.join(volume, 'epaper.db');
+      const mediaDir = path.join(volume, 'media');
+      expect((await runNode(MIGRATE, [], { DATABASE_PATH: file })).code).toBe(0);
+      const issue = await writeIssueFolder(path.join(dir, 'issue'));
+      remountReadOnly(volume);
+      const readOnly = `error: ${file} is on a read-only file system: remount it read-write (or set DATABASE_PATH to another place)`;
+      expectOneLine(await runNode(SERVER, [], serverEnv(file, mediaDir)), ExitCode.environment, readOnly);
+      expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: file }), ExitCode.environment, readOnly);
+      expectOneLine(await runNode(IMPORTER, [issue], { DATABASE_PATH: file, MEDIA_DIR: mediaDir }), ExitCode.environment, readOnly);
+      expectOneLine(await runNode(DEMO, ['--days', '1'], { DATABASE_PATH: file, MEDIA_DIR: mediaDir }), ExitCode.environment, readOnly);
+      const fresh = path.join(volume, 'new', 'epaper.db');
+      expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: fresh }), ExitCode.environment, `error: ${fresh} is on a read-only file system: remount it read-write (or set DATABASE_PATH to another place)`);
+
+      // The database elsewhere, the media store on the read-only volume.
+      const { file: writable } = freshDatabase(path.join(dir, 'db'));
+      const media = await runNode(IMPORTER, [issue], { DATABASE_PATH: writable, MEDIA_DIR: mediaDir });
+      expectOneLine(media, ExitCode.environment, `error: import stopped at ${issue}: ${mediaDir} is on a read-only file system: remount it read-write (or set MEDIA_DIR to another place); no issue was committed; 1 of 1 not written (run the same import again: committed issues are rewritten unchanged)`);
+      expect(committedIssues(writable)).toEqual([]);
+
+      const backup = await runNode(BACKUP, [path.join(volume, 'copy.db')], { DATABASE_PATH: writable });
+      expectOneLine(backup, ExitCode.environment, `error: backup of ${writable} to ${path.join(volume, 'copy.db')} failed (${path.join(volume, 'copy.db')} is on a read-only file system: remount it read-write)`);
+      for (const r of [media, backup]) expect(r.stderr).not.toMatch(/restore it from a backup/);
+    } finally {
+      umount(volume);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  test('a path under a regular file (database or media store): one line with the setting to correct, exit 3, nothing written', async () => {
+    const dir = tempDir('epaper-paths-');
+    const regular = path.join(dir, 'a-file');
+    fs.writeFileSync(regular, 'not a folder');
+    const under = path.join(regular, 'epaper.db');
+    const underFile = `error: ${under} lies under ${regular}, which is a file, not a folder: correct the path in DATABASE_PATH`;
+    expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: under }), ExitCode.environment, underFile);
+    expectOneLine(await runNode(SERVER, [], { ...serverEnv(under, path.join(dir, 'media')), DEMO_ON_EMPTY: '1' }), ExitCode.environment, underFile);
+    const issue = await writeIssueFolder(path.join(dir, 'issue'));
+    expectOneLine(await runNode(IMPORTER, [issue], { DATABASE_PATH: under, MEDIA_DIR: path.join(dir, 'media') }), ExitCode.environment, underFile);
+    // The media store under a file: the import stops before writing anything.
+    const { file } = freshDatabase(path.join(dir, 'db'));
+    const media = await runNode(IMPORTER, [issue], { DATABASE_PATH: file, MEDIA_DIR: path.join(regular, 'media') });
+    expectOneLine(media, ExitCode.environment, new RegExp(`^error: import stopped at ${escape(issue)}: .* lies under ${escape(regular)}, which is a file, not a folder: correct the path in MEDIA_DIR; no issue was committed;`));
+    expect(committedIssues(file)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a port in use: one line naming the port and what to do, exit 3; the stack only in the debug log', async () => {
+    const { dir, file, mediaDir } = await databaseWithSampleIssue('epaper-port-');
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const r = await runNode(SERVER, [], serverEnv(file, mediaDir, port));
+      expectOneLine(r, ExitCode.environment, `error: port ${port} on 127.0.0.1 is already in use by another process: stop that process or set PORT to a free port`);
+      // The stack is there for whoever asks: in the debug log (JSON on stdout), never on stderr.
+      const debug = await runNode(SERVER, [], { ...serverEnv(file, mediaDir, port), LOG_LEVEL: 'debug' });
+      expect({ code: debug.code, stderr: debug.stderr }).toEqual({ code: ExitCode.environment, stderr: r.stderr });
+      const logged = debug.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string; err?: { stack: string } });
+      expect(logged.find((l) => l.msg === 'command failed')).toMatchObject({ level: 'debug', err: { stack: expect.stringContaining('caused by: Error: listen EADDRINUSE') } });
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(h) a database the code cannot read', () => {
+  const latest = readMigrations().at(-1)!.version;
+
+  test('a schema version newer than the code: server, migrate and import refuse in one line naming both versions, exit 4, the file untouched', async () => {
+    const { dir, file, mediaDir } = await databaseWithSampleIssue('epaper-newer-');
+    const db = new Database(file);
+    db.pragma(`user_version = ${latest + 3}`);
+    db.close();
+    const before = fs.readFileSync(file);
+    const line = `error: database ${file} has schema version ${latest + 3}, newer than this code knows (version ${latest}): run the release that wrote it, or point DATABASE_PATH at a database of this release`;
+    expectOneLine(await runNode(SERVER, [], serverEnv(file, mediaDir)), ExitCode.database, line);
+    expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: file }), ExitCode.database, line);
+    const issue = await writeIssueFolder(path.join(dir, 'issue'), sampleManifest({ date: '2026-01-09' }));
+    expectOneLine(await runNode(IMPORTER, [issue], { DATABASE_PATH: file, MEDIA_DIR: mediaDir }), ExitCode.database, line);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a renamed column: one line naming it, exit 4, no stack trace', async () => {
+    const { dir, file, mediaDir } = await databaseWithSampleIssue('epaper-renamed-');
+    const db = new Database(file);
+    db.exec('ALTER TABLE article RENAME COLUMN title TO headline');
+    db.close();
+    const line = `error: database ${file} lacks column article.title of schema version ${latest}: it was changed outside the migrations; undo that change, or restore a backup (see docs/operations.md)`;
+    expectOneLine(await runNode(SERVER, [], serverEnv(file, mediaDir)), ExitCode.database, line);
+    expectOneLine(await runNode(MIGRATE, [], { DATABASE_PATH: file }), ExitCode.database, line);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('(i) the one fault-to-message mapping of every entry point', () => {
+  test('a bug is one line with its message and exit 70; a file-system error names its path; usage prints the usage', () => {
+    const bug = cliAnswer(new TypeError("Cannot read properties of undefined (reading 'x')"));
+    expect(bug).toEqual({ text: "error: Cannot read properties of undefined (reading 'x') (unexpected: run again with LOG_LEVEL=debug for the stack trace, and report it)\n", exitCode: ExitCode.unexpected });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/srv/out/x.json' });
+    expect(cliAnswer(full)).toEqual({ text: 'error: the disk holding /srv/out/x.json is full: free space or grow the volume, then run again\n', exitCode: ExitCode.environment });
+    expect(cliAnswer(new UsageError('no issue folder given'), 'npm run import -- <folder>')).toEqual({ text: 'error: no issue folder given\nusage: npm run import -- <folder>\n', exitCode: ExitCode.usage });
+    expect(cliAnswer(new Fault('two\nlines', ExitCode.database)).text).toBe('error: two lines\n');
+  });
+});
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openWritableDatabase } from '../src/db/connection';
 import { migrate, readMigrations, schemaVersion } from '../src/db/migrate';
-import { upgradeDatabase } from '../src/db/upgrade';
+import { upgradeDatabase, verifySchema } from '../src/db/upgrade';
+import { DatabaseUnavailableError } from '../src/db/connection';
+import { ExitCode } from '../src/faults';
 import { createSearcher } from '../src/search/searcher';
 import { tempDir } from './helpers/fixtures';
 
@@ -72,5 +74,34 @@ describe('migration runner', () => {
       expect(searcher.search({ q, page: 1, sort: 'relevance', now: Date.now() })!.results.map((r) => r.title)).toEqual(['老城区雨污分流改造完工']);
     }
     expect(upgradeDatabase(db)).toEqual({ applied: [], reindexed: null });
+  });
+
+  test('a database newer than the migrations is refused, naming both versions, and left as it was', () => {
+    const file = path.join(tempDir(), 'newer.db');
+    const db = openWritableDatabase(file);
+    migrate(db);
+    const latest = readMigrations().at(-1)!.version;
+    db.pragma(`user_version = ${latest + 1}`);
+    const attempt = () => migrate(db);
+    expect(attempt).toThrow(DatabaseUnavailableError);
+    expect(attempt).toThrow(`database ${file} has schema version ${latest + 1}, newer than this code knows (version ${latest})`);
+    expect(schemaVersion(db)).toBe(latest + 1);
+    let thrown: unknown = null;
+    try {
+      upgradeDatabase(db);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ exitCode: ExitCode.database });
+  });
+
+  test('verifySchema names a renamed column and a dropped table; extra tables and columns are allowed', () => {
+    const file = path.join(tempDir(), 'changed.db');
+    const db = openWritableDatabase(file);
+    upgradeDatabase(db);
+    db.exec('CREATE TABLE operator_notes (x TEXT); ALTER TABLE issue ADD COLUMN note TEXT;');
+    expect(() => verifySchema(db)).not.toThrow();
+    db.exec('ALTER TABLE page RENAME COLUMN name TO title; DROP TABLE site_meta;');
+    expect(() => verifySchema(db)).toThrow(`database ${file} lacks column page.name, table site_meta of schema version ${schemaVersion(db)}: it was changed outside the migrations`);
   });
 });

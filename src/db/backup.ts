@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { describeSystemFault, ExitCode, Fault } from '../faults';
 
 /**
  * A consistent online copy of the database while the server serves and
@@ -19,7 +20,8 @@ import Database from 'better-sqlite3';
 
 const FIRST_STEP_PAGES = 1024; // 4 MiB with 4 KiB pages
 
-export class BackupError extends Error {}
+/** A backup that cannot be made, in one line; the exit status says whose fault (docs/operations.md). */
+export class BackupError extends Fault {}
 
 export interface BackupResult {
   file: string;
@@ -40,11 +42,11 @@ export interface BackupOptions {
 
 /** Copies the database at `source` to `target` online; throws BackupError with a one-line message. */
 export async function backupDatabase(source: string, target: string, opts: BackupOptions = {}): Promise<BackupResult> {
-  if (!fs.existsSync(source)) throw new BackupError(`database ${source} does not exist (set DATABASE_PATH)`);
-  if (path.resolve(source) === path.resolve(target)) throw new BackupError('the backup file must not be the database itself');
-  if (fs.existsSync(target) && !opts.force) throw new BackupError(`${target} already exists: refusing to overwrite it (use --force, or choose another name)`);
+  if (!fs.existsSync(source)) throw new BackupError(`database ${source} does not exist (set DATABASE_PATH)`, ExitCode.database);
+  if (path.resolve(source) === path.resolve(target)) throw new BackupError('the backup file must not be the database itself', ExitCode.usage);
+  if (fs.existsSync(target) && !opts.force) throw new BackupError(`${target} already exists: refusing to overwrite it (use --force, or choose another name)`, ExitCode.usage);
   const dir = path.dirname(target);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new BackupError(`folder ${dir} does not exist: create it first`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new BackupError(`folder ${dir} does not exist: create it first`, ExitCode.environment);
 
   const started = process.hrtime.bigint();
   let db: Database.Database;
@@ -54,7 +56,7 @@ export async function backupDatabase(source: string, target: string, opts: Backu
     const n = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'article'").pluck().get() as number;
     if (n !== 1) throw new Error('no epaper schema in it');
   } catch (err) {
-    throw new BackupError(`database ${source} cannot be read (${(err as Error).message})`);
+    throw new BackupError(`database ${source} cannot be read (${(err as Error).message})`, ExitCode.database);
   }
 
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.partial`);
@@ -85,7 +87,7 @@ export async function backupDatabase(source: string, target: string, opts: Backu
       copy.pragma('journal_mode = DELETE');
       if (opts.verify !== false) {
         const result = copy.pragma('quick_check', { simple: true });
-        if (result !== 'ok') throw new BackupError(`the copy failed its check (${String(result)}); the database itself may be damaged`);
+        if (result !== 'ok') throw new BackupError(`the copy failed its check (${String(result)}); the database itself may be damaged`, ExitCode.database);
       }
     } finally {
       copy.close();
@@ -96,7 +98,8 @@ export async function backupDatabase(source: string, target: string, opts: Backu
     if (db.open) db.close();
     for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true });
     if (err instanceof BackupError) throw err;
-    throw new BackupError(`backup of ${source} to ${target} failed (${(err as Error).message})`);
+    const system = describeSystemFault(err, { path: target });
+    throw new BackupError(`backup of ${source} to ${target} failed (${system ?? (err as Error).message})`, system ? ExitCode.environment : ExitCode.unexpected);
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return { file: target, bytes: fs.statSync(target).size, pages, ms, restarts };

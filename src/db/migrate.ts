@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from './connection';
+import { DatabaseUnavailableError, type Db } from './connection';
 import { MIGRATIONS_DIR } from '../paths';
-
 
 export interface Migration {
   version: number;
@@ -32,6 +31,7 @@ export function migrate(db: Db, migrations: Migration[] = readMigrations()): str
     if (seen.has(m.version)) throw new Error(`two migrations share version ${m.version}`);
     seen.add(m.version);
   }
+  refuseNewerSchema(db, migrations);
   const applied: string[] = [];
   for (const m of migrations) {
     if (m.version <= schemaVersion(db)) continue;
@@ -42,4 +42,19 @@ export function migrate(db: Db, migrations: Migration[] = readMigrations()): str
     applied.push(m.name);
   }
   return applied;
+}
+
+/**
+ * A database migrated by a newer release has tables and meanings this code
+ * does not know: serving, importing or "migrating" it would misread or damage
+ * it, so every entry point stops here (they all migrate first).
+ */
+function refuseNewerSchema(db: Db, migrations: Migration[]): void {
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const version = schemaVersion(db);
+  if (version > known) {
+    throw new DatabaseUnavailableError(
+      `database ${db.name} has schema version ${version}, newer than this code knows (version ${known}): run the release that wrote it, or point DATABASE_PATH at a database of this release`,
+    );
+  }
 }

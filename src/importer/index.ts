@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../db/connection';
+import { isDamaged, type Db } from '../db/connection';
+import { describeSystemFault, ExitCode, Fault, type Place } from '../faults';
+import { logger } from '../log';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
 import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
@@ -47,6 +49,8 @@ export interface ImportOptions {
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
+  /** One line each: the import goes on, but the operator should know (a failed WAL checkpoint). Logged at warn when absent. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ImportSummary {
@@ -94,6 +98,11 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
   const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
+  const summary: ImportSummary = { issues: 0, articles: 0 };
+  const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
+  const committed: string[] = [];
+  // The folder being prepared or written when a fault strikes (null while validating several).
+  let current: Stage | null = folders.length === 1 ? { folder: folders[0]!, issue: null } : null;
   try {
     // One folder (the daily import): validated and prepared once, here.
     const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
@@ -102,7 +111,6 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
       if (problems.length > 0) throw new ImportValidationError(problems);
     }
 
-    const summary: ImportSummary = { issues: 0, articles: 0 };
     const writer = opts.dryRun ? null : createIssueWriter(opts.db);
     const checkpoint = writer && preparer.checkpoint;
     if (writer) {
@@ -121,22 +129,111 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     };
     fill();
     for (let i = 0; i < folders.length; i++) {
+      current = { folder: folders[i]!, issue: null };
       const { issue, texts, pdf } = single ?? (await ahead.shift()!);
+      current.issue = issue;
       fill();
       const articleTexts = decodeIndexTexts(texts);
       const result = writer ? writer.write(issue, pdf, articleTexts) : null;
+      if (writer) committed.push(issueLabel(issue));
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);
         checkpointed.catch(() => undefined); // a failure surfaces when awaited
-        if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await checkpointed;
+        if ((i + 1) % CHECKPOINT_WAIT_EVERY === 0) await settleCheckpoint(checkpointed, opts.db.name, warn);
       }
       summary.issues += 1;
       summary.articles += articleTexts.length;
       opts.onIssue?.(issue, result);
     }
-    await checkpointed;
+    if (writer) {
+      // Every issue is committed: a checkpoint that fails now (a full disk) loses nothing.
+      await settleCheckpoint(checkpoint ? checkpointed : checkpointHere(opts.db), opts.db.name, warn);
+    }
     return summary;
+  } catch (err) {
+    if (err instanceof ImportValidationError && committed.length === 0) throw err;
+    throw interruptedImport(err, current, committed, folders.length, opts);
   } finally {
     await preparer.close();
   }
+}
+
+interface Stage {
+  folder: string;
+  issue: ValidatedIssue | null;
+}
+
+/** Without a worker, the writer's own connection copies the WAL in (what closing it would do, but with an answer). */
+async function checkpointHere(db: Db): Promise<void> {
+  db.pragma('wal_checkpoint(PASSIVE)');
+}
+
+/** The same warning once, however often its cause repeats. */
+function onceEach(warn: (message: string) => void): (message: string) => void {
+  const said = new Set<string>();
+  return (message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    warn(message);
+  };
+}
+
+function issueLabel(issue: ValidatedIssue): string {
+  return `${issue.publication.slug} ${issue.date}`;
+}
+
+/**
+ * Waits for a WAL checkpoint; a failure becomes a warning. Committed issues
+ * are safe in the WAL file whether or not it was copied into the database,
+ * and the next checkpoint (the next import, or SQLite's own) copies them.
+ */
+async function settleCheckpoint(checkpointed: Promise<unknown>, databasePath: string, warn: (message: string) => void): Promise<void> {
+  try {
+    await checkpointed;
+  } catch (err) {
+    const cause = describeSystemFault(err, { path: databasePath, setting: 'DATABASE_PATH' }) ?? (err instanceof Error ? err.message : String(err));
+    warn(`the WAL checkpoint of ${databasePath} failed (${cause}); every issue imported so far is committed and safe in ${databasePath}-wal, and the next checkpoint copies it into the database`);
+  }
+}
+
+/**
+ * Where a fault struck: errno errors name their file (a copy names its
+ * target as dest), and one in the media store is reported as MEDIA_DIR;
+ * SQLite errors name none and are the database's.
+ */
+function placeOf(err: unknown, opts: ImportOptions): Place {
+  const { path: file, dest } = (err ?? {}) as { path?: unknown; dest?: unknown };
+  const inMedia = (p: unknown): boolean => typeof p === 'string' && !path.relative(opts.mediaDir, p).startsWith('..');
+  if (inMedia(dest) || inMedia(file)) return { path: opts.mediaDir, setting: 'MEDIA_DIR' };
+  if (typeof file === 'string') return { path: file };
+  return { path: opts.db.name, setting: 'DATABASE_PATH' };
+}
+
+/** Lists issues in one line: all of a few, the first and last of many (they were imported in this order). */
+function listIssues(labels: string[]): string {
+  return labels.length <= 10 ? labels.join(', ') : `${labels.slice(0, 5).join(', ')}, … ${labels.at(-1)}`;
+}
+
+/**
+ * An import that stopped part-way: which issue failed and why, which were
+ * committed before it (they stay; issues are written one transaction each),
+ * and what to do. A fault of the machine (disk full, read-only volume) exits
+ * with its own status, not the one for invalid input.
+ */
+function interruptedImport(err: unknown, at: Stage | null, committed: string[], total: number, opts: ImportOptions): Fault {
+  const message = err instanceof Error ? err.message : String(err);
+  const system = describeSystemFault(err, placeOf(err, opts));
+  const cause = system ?? (isDamaged(err) ? `the database is damaged (${message}): restore it from a backup (see docs/operations.md)` : message);
+  const exitCode = system ? ExitCode.environment : isDamaged(err) ? ExitCode.database : ExitCode.unexpected;
+  const where = at === null ? 'while reading the issue folders' : `at ${at.folder}${at.issue ? ` (${issueLabel(at.issue)})` : ''}`;
+  const kept =
+    committed.length === 0
+      ? 'no issue was committed'
+      : `${committed.length === 1 ? '1 issue was committed before it and stays' : `${committed.length} issues were committed before it and stay`}: ${listIssues(committed)}`;
+  const left = total - committed.length;
+  return new Fault(
+    `import stopped ${where}: ${cause}; ${kept}; ${left} of ${total} not written (run the same import again: committed issues are rewritten unchanged)`,
+    exitCode,
+    { cause: err },
+  );
 }

@@ -12,7 +12,12 @@ export function putMediaFile(mediaDir: string, storePath: string, source: string
   if (fs.existsSync(target)) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  if (typeof source === 'string') fs.copyFileSync(source, tmp);
-  else fs.writeFileSync(tmp, source);
-  fs.renameSync(tmp, target);
+  try {
+    if (typeof source === 'string') fs.copyFileSync(source, tmp);
+    else fs.writeFileSync(tmp, source);
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true }); // a partial copy (disk full) must not stay in the store
+    throw err;
+  }
 }

@@ -3,7 +3,7 @@
 // writing thread neither copies pages nor waits for fsync.
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { openWritableDatabase, type Db } from '../db/connection';
-import { prepareIssue, validationProblems, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
+import { prepareIssue, validationProblems, workerError, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
 import { ImportValidationError } from './problems';
 
 const connections = new Map<string, Db>();
@@ -30,7 +30,7 @@ parentPort!.on('message', async (req: PrepareRequest) => {
     reply =
       err instanceof ImportValidationError
         ? { id: req.id, problems: err.problems }
-        : { id: req.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+        : { id: req.id, error: workerError(err) };
   }
   parentPort!.postMessage(reply, transfer);
 });

@@ -65,7 +65,27 @@ export type PrepareReply =
   | { id: number; prepared: PreparedIssue }
   | { id: number; problems: ImportProblem[] }
   | { id: number; checkpoint: WalCheckpoint }
-  | { id: number; error: string };
+  | { id: number; error: WorkerError };
+
+/**
+ * An error crossing from the worker: its errno code, syscall and path travel
+ * with it, so a full disk while staging media is reported as one, not as a
+ * stack trace inside a message.
+ */
+export interface WorkerError {
+  message: string;
+  stack?: string;
+  code?: string;
+  syscall?: string;
+  path?: string;
+  dest?: string;
+}
+
+export function workerError(err: unknown): WorkerError {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const { code, syscall, path: file, dest } = err as NodeJS.ErrnoException & { dest?: string };
+  return { message: err.message, stack: err.stack, code, syscall, path: file, dest };
+}
 
 /** What `PRAGMA wal_checkpoint` reports: frames in the WAL and frames copied into the database. */
 export interface WalCheckpoint {
@@ -115,7 +135,7 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...task, id } satisfies PrepareRequest);
     });
-    if ('error' in reply) throw new Error(reply.error);
+    if ('error' in reply) throw Object.assign(new Error(reply.error.message), reply.error);
     return reply;
   };
   return {
