@@ -47,7 +47,7 @@ export function benchMarkdown(r: BenchResults, resultsFile: string): string {
   lines.push(`- **Load:** ${r.options.connections} connections, ${r.options.duration} s per run after ${r.options.warmup} s of unrecorded warm-up, ${r.options.repeat} round(s), each running every server with \`Accept-Encoding: identity\` and \`gzip\` in turn (interleaved); figures are medians (errors and non-2xx: sums; non-2xx counts statuses ≥ 400, as wrk does). Several processes: \`node dist/src/cluster.js\` with \`WEB_CONCURRENCY\` workers (docs/deploy.md); their CPU and RSS are the primary's and the workers' together.`);
   lines.push(`- **Static baseline:** ${staticName}, serving the very bytes the app rendered for the same URLs (identity and gzip).`);
   lines.push('');
-  lines.push('| class | server | identity req/s | × static | p50 / p99 ms | gzip req/s | × static | p50 / p99 ms | server CPU µs/req, (user + kernel), identity / gzip | errors / non-2xx | RSS after |');
+  lines.push('| class | server | identity req/s | × static | p50 / p99 ms | gzip req/s | × static | p50 / p99 ms | server CPU µs/req (user + kernel), identity / gzip | errors / non-2xx | RSS after |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const k of r.classes) {
     let first = true;
