@@ -45,7 +45,7 @@ async function runPrimary(): Promise<void> {
       listening.set(worker.id, worker.process.pid);
       if (!announced && listening.size === workers) {
         announced = true;
-        logger.info({ workers: [...listening.values()], pid: process.pid, url: `http://${config.host}:${config.port}` }, 'epaper cluster listening');
+        logger.info({ workers: [...listening.values()], url: `http://${config.host}:${config.port}` }, 'epaper cluster listening');
       }
     });
     return worker;
@@ -82,13 +82,13 @@ async function runPrimary(): Promise<void> {
     const now = Date.now();
     while (restarts.length > 0 && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
     if (restarts.length >= MAX_RESTARTS) {
-      logger.fatal({ pid: worker.process.pid, code, signal, restarts: restarts.length, windowMs: RESTART_WINDOW_MS }, 'worker died again: too many restarts, stopping the cluster');
+      logger.fatal({ worker: worker.process.pid, code, signal, restarts: restarts.length, windowMs: RESTART_WINDOW_MS }, 'worker died again: too many restarts, stopping the cluster');
       stopAll(1, 'crash loop');
       return;
     }
     restarts.push(now);
     const replacement = fork();
-    logger.error({ pid: worker.process.pid, code, signal, replacement: replacement.process.pid }, 'worker died; started a replacement');
+    logger.error({ worker: worker.process.pid, code, signal, replacement: replacement.process.pid }, 'worker died; started a replacement');
   });
 
   process.on('SIGTERM', () => stopAll(0, 'SIGTERM'));
@@ -97,7 +97,15 @@ async function runPrimary(): Promise<void> {
 }
 
 async function runWorker(): Promise<void> {
-  const server = await startServer(loadConfig());
+  let server;
+  try {
+    server = await startServer(loadConfig());
+  } catch (err) {
+    // The channel to the primary would keep this process alive: exit once runCli (a
+    // microtask away) has printed the reason, so that the primary sees a failed worker.
+    setImmediate(() => process.exit(1));
+    throw err;
+  }
   // Before the app's own listener, so that the header is set before any answer is written.
   server.prependListener('request', (_req, res) => {
     res.setHeader(WORKER_PID_HEADER, String(process.pid));

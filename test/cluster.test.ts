@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
 import { freePort } from '../src/ports';
@@ -71,8 +72,8 @@ interface Cluster {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-async function startCluster(workers: string): Promise<Cluster> {
-  const port = await freePort();
+async function startCluster(workers: string, fixedPort?: number): Promise<Cluster> {
+  const port = fixedPort ?? (await freePort());
   const proc = spawn(process.execPath, [CLUSTER], {
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), DEMO_ON_EMPTY: '0', DATABASE_PATH: database.file, MEDIA_DIR: database.mediaDir, WEB_CONCURRENCY: workers },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,6 +100,33 @@ describe('WEB_CONCURRENCY', () => {
     expect(code).toBe(1);
     expect(c.output()).toMatch(/WEB_CONCURRENCY must be an integer/);
   });
+});
+
+describe('a cluster whose workers cannot start', () => {
+  it('a port already taken: the workers say why and exit, the primary gives up with exit 1, no process left', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const c = await startCluster('2', port);
+      const primary = c.proc.pid!;
+      const seen = new Set<number>();
+      let done = false;
+      void c.exited.then(() => (done = true));
+      while (!done) {
+        for (const p of childPids(primary)) seen.add(p);
+        await sleep(20);
+      }
+      const { code } = await c.exited;
+      expect(code).toBe(1);
+      expect(c.output()).toMatch(new RegExp(`port ${port} on 127.0.0.1 is already in use`));
+      expect(c.output()).toMatch(/"code":1,.*worker died; started a replacement/);
+      expect(c.output()).toMatch(/too many restarts/);
+      for (const pid of [primary, ...seen]) expect(alive(pid)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
 });
 
 describe('node dist/src/cluster.js with 2 workers', () => {
