@@ -131,7 +131,7 @@ async function warmCaches(port: number, urls: string[], processes: number, log: 
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  log(`warmed the ${processes} workers' caches: ${urls.length} URLs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`render cache${processes > 1 ? `s of ${processes} processes` : ''} filled: ${urls.length} URLs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 async function sitemapTiming(port: number, databasePath: string, log: (l: string) => void): Promise<BenchResults['sitemap']> {
