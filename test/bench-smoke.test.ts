@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../src/paths';
+import { runLoad } from '../src/bench/load';
 import { shortUrl } from '../src/bench/profile';
 import { END_MARKER, START_MARKER, writeDocSection } from '../src/bench/report';
 import { ENCODINGS, GENERATOR_BOUND_FRACTION, type BenchResults, type TargetFigures } from '../src/bench/results';
@@ -198,4 +200,42 @@ describe('npm run bench --smoke', () => {
     expect(() => writeDocSection(doc, { ...fakeResults(), version: 1 } as unknown as BenchResults, 'old.json')).toThrow(/version 1/);
     expect(fs.existsSync(doc)).toBe(false);
   });
+});
+
+describe('runLoad (wrk and its Lua script)', () => {
+  it('walks the whole URL list with the given headers, and counts responses, 4xx and latency as the server saw them', async () => {
+    const seen = new Map<string, number>();
+    const encodings = new Set<string>();
+    let answered = 0;
+    const server = http.createServer((req, res) => {
+      seen.set(req.url!, (seen.get(req.url!) ?? 0) + 1);
+      encodings.add(String(req.headers['accept-encoding']));
+      answered += 1;
+      if (req.url === '/missing') res.writeHead(404).end('no');
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(100));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const urls = [...Array.from({ length: 9 }, (_, i) => `/page/${i}?q=%E7%A4%BE%E5%8C%BA`), '/missing'];
+    try {
+      const r = await runLoad({ port, urls, connections: 4, duration: 1, headers: { 'Accept-Encoding': 'gzip' }, threads: 2 });
+      expect([...seen.keys()].sort()).toEqual([...urls].sort());
+      expect([...encodings]).toEqual(['gzip']);
+      expect(r.threads).toBe(2);
+      expect(r.requests).toBeGreaterThan(100);
+      // Requests still in flight when wrk stops reach the server but are not counted.
+      expect(answered).toBeGreaterThanOrEqual(r.requests);
+      expect(answered).toBeLessThanOrEqual(r.requests + 4);
+      // One URL in ten answers 404: wrk counts it as non-2xx (status >= 400).
+      expect(r.non2xx / r.requests).toBeGreaterThan(0.05);
+      expect(r.non2xx / r.requests).toBeLessThan(0.15);
+      expect(r.errors).toBe(0);
+      expect(Math.abs(r.requestsPerSecond * r.durationSeconds - r.requests) / r.requests).toBeLessThan(0.01);
+      expect(r.latencyMs.p99).toBeGreaterThanOrEqual(r.latencyMs.p50);
+      expect(r.bytesPerResponse).toBeGreaterThan(100);
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  }, 30_000);
 });
