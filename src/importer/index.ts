@@ -1,12 +1,16 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isDamaged, type Db } from '../db/connection';
 import { describeSystemFault, ExitCode, Fault, type Place } from '../faults';
 import { logger } from '../log';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, type PageImageOptions } from './page-images';
+import { checkFolder, createPreparer, prepareIssue, type PreparedIssue, type Preparer } from './prepare';
+import { conflictingPublications, readStoredPublications, type StoredPublications } from './publication';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
+import { deriveIssueFolder, isPageSourceFolder, type LowConfidencePage } from './pdf/derive';
 import { createIssueWriter, type WriteResult } from './write';
 
 export { ImportValidationError, formatProblem } from './problems';
@@ -48,6 +52,10 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
+  /** Let issues change their paper's name, description, language or time zone (else such an issue is refused). */
+  updatePublication?: boolean;
+  /** Renditions and tiles of the page images (docs/import-format.md, "Renditions and tiles"); tiles are on unless turned off here. */
+  pageImages?: Partial<PageImageOptions>;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
   /** One line each: the import goes on, but the operator should know (a failed WAL checkpoint). Logged at warn when absent. */
   onWarning?: (message: string) => void;
@@ -56,6 +64,62 @@ export interface ImportOptions {
 export interface ImportSummary {
   issues: number;
   articles: number;
+  /** Pages derived from PDFs or scans whose least sure article is below the review threshold (absent when there are none). */
+  lowConfidence?: LowConfidencePage[];
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Folders of page PDFs or scans given on the command line, derived into
+ * ordinary issue folders in a staging folder (docs/import-format.md), so that
+ * validation, the transaction and the search index work on them as on any
+ * issue folder. Every source is derived before anything is imported.
+ */
+async function stagePageFolders(paths: string[], staging: () => string): Promise<{ paths: string[]; lowConfidence: LowConfidencePage[] }> {
+  const out: string[] = [];
+  const lowConfidence: LowConfidencePage[] = [];
+  const problems: ImportProblem[] = [];
+  for (const p of paths) {
+    if (!isFolder(p) || !isPageSourceFolder(p)) {
+      out.push(p);
+      continue;
+    }
+    try {
+      const derived = await deriveIssueFolder(p, fs.mkdtempSync(path.join(staging(), 'issue-')));
+      out.push(derived.folder);
+      lowConfidence.push(...derived.lowConfidence);
+    } catch (err) {
+      if (!(err instanceof ImportValidationError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (problems.length > 0) throw new ImportValidationError(problems);
+  return { paths: out, lowConfidence };
+}
+
+/**
+ * `--review OUT`: derives the issue folder from a folder of page PDFs or
+ * scans into OUT (issue.json with each article's confidence, page images,
+ * photos) with an overlay of the found articles per page (OUT/overlays/NN.png),
+ * and imports nothing: an editor corrects issue.json and imports OUT.
+ */
+export async function reviewPageFolder(dir: string, out: string): Promise<{ pages: number; articles: number; lowConfidence: LowConfidencePage[] }> {
+  if (!isFolder(dir) || !isPageSourceFolder(dir)) {
+    throw new ImportValidationError([{ file: dir, field: '', message: 'expected a folder of page PDFs or page scans with ALTO XML' }]);
+  }
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
+    throw new ImportValidationError([{ file: out, field: '', message: 'not empty: expected a new or empty folder for the review' }]);
+  }
+  const derived = await deriveIssueFolder(dir, out, { overlays: true });
+  const articles = derived.manifest.pages.reduce((n, p) => n + p.articles.length, 0);
+  return { pages: derived.manifest.pages.length, articles, lowConfidence: derived.lowConfidence };
 }
 
 /**
@@ -82,10 +146,15 @@ const CHECKPOINT_WAIT_EVERY = 16;
 /** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
 const LOOKAHEAD = 4;
 
-/** Problems of every folder, in folder order; with a worker, this thread validates every other folder meanwhile. */
-async function validateAll(folders: string[], preparer: Preparer): Promise<ImportProblem[]> {
-  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder)));
-  return (await Promise.all(results)).flat();
+/**
+ * Problems of every folder, in folder order, and issues stating another
+ * identity for a paper than an earlier folder of the same import; with a
+ * worker, this thread validates every other folder meanwhile.
+ */
+async function validateAll(folders: string[], preparer: Preparer, stored: StoredPublications | null): Promise<ImportProblem[]> {
+  const checks = await Promise.all(folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.check(folder) : checkFolder(folder, stored))));
+  const stated = folders.map((folder, i) => ({ file: path.join(folder, MANIFEST_NAME), publication: checks[i]!.publication }));
+  return [...checks.flatMap((c) => c.problems), ...conflictingPublications(stated)];
 }
 
 /**
@@ -94,10 +163,24 @@ async function validateAll(folders: string[], preparer: Preparer): Promise<Impor
  * written in its own transaction, while a worker thread prepares the next.
  */
 export async function importIssues(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
+  let stagingDir: string | null = null;
+  const staging = (): string => (stagingDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-import-')));
+  try {
+    const staged = await stagePageFolders(paths, staging);
+    const summary = await importIssueFolders(staged.paths, opts);
+    return staged.lowConfidence.length > 0 ? { ...summary, lowConfidence: staged.lowConfidence } : summary;
+  } finally {
+    if (stagingDir) fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+}
+
+async function importIssueFolders(paths: string[], opts: ImportOptions): Promise<ImportSummary> {
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
-  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
+  const stored = opts.updatePublication ? null : readStoredPublications(opts.db);
+  const images: PageImageOptions = { ...DEFAULT_PAGE_IMAGE_OPTIONS, ...opts.pageImages };
+  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1, images, stored);
   const summary: ImportSummary = { issues: 0, articles: 0 };
   const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
   const committed: string[] = [];
@@ -105,13 +188,13 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
   let current: Stage | null = folders.length === 1 ? { folder: folders[0]!, issue: null } : null;
   try {
     // One folder (the daily import): validated and prepared once, here.
-    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
+    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir, images, stored) : null;
     if (!single) {
-      const problems = await validateAll(folders, preparer);
+      const problems = await validateAll(folders, preparer, stored);
       if (problems.length > 0) throw new ImportValidationError(problems);
     }
 
-    const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    const writer = opts.dryRun ? null : createIssueWriter(opts.db, { updatePublication: opts.updatePublication });
     const checkpoint = writer && preparer.checkpoint;
     if (writer) {
       opts.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
@@ -130,11 +213,11 @@ export async function importIssues(paths: string[], opts: ImportOptions): Promis
     fill();
     for (let i = 0; i < folders.length; i++) {
       current = { folder: folders[i]!, issue: null };
-      const { issue, texts, pdf } = single ?? (await ahead.shift()!);
+      const { issue, texts, pdf, pageImages } = single ?? (await ahead.shift()!);
       current.issue = issue;
       fill();
       const articleTexts = decodeIndexTexts(texts);
-      const result = writer ? writer.write(issue, pdf, articleTexts) : null;
+      const result = writer ? writer.write(issue, pdf, articleTexts, pageImages) : null;
       if (writer) committed.push(issueLabel(issue));
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);

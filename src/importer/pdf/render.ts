@@ -1,0 +1,53 @@
+import sharp from 'sharp';
+import type { PdfDocument, PdfPage } from './engine';
+
+/** Long side of a page master in pixels: enough to read 6-point type when zoomed (docs/import-format.md). */
+export const MASTER_LONG_SIDE_PX = 2400;
+/** JPEG quality of page masters: text edges stay clean; a broadsheet page is ~1 MB. */
+export const MASTER_JPEG_QUALITY = 82;
+
+export interface RenderedPage {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+  /** Pixels per PDF point. */
+  scale: number;
+}
+
+/**
+ * Renders a page with pdf.js onto an @napi-rs/canvas canvas (pdf.js's
+ * canvas factory for Node) with a long side of `longSide` pixels, and
+ * encodes it as JPEG with sharp.
+ */
+export async function renderPage(doc: PdfDocument, page: PdfPage, longSide = MASTER_LONG_SIDE_PX): Promise<RenderedPage> {
+  const unit = page.getViewport({ scale: 1 });
+  const scale = longSide / Math.max(unit.width, unit.height);
+  const viewport = page.getViewport({ scale });
+  const width = Math.round(viewport.width);
+  const height = Math.round(viewport.height);
+  const factory = doc.canvasFactory as CanvasFactory;
+  const { canvas, context } = factory.create(width, height);
+  try {
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, width, height);
+    await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise;
+    const pixels = context.getImageData(0, 0, width, height).data;
+    const jpeg = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 4 } })
+      .removeAlpha()
+      .jpeg({ quality: MASTER_JPEG_QUALITY, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+    return { jpeg, width, height, scale };
+  } finally {
+    factory.destroy({ canvas, context });
+  }
+}
+
+interface CanvasFactory {
+  create(width: number, height: number): { canvas: unknown; context: CanvasContext };
+  destroy(entry: { canvas: unknown; context: CanvasContext }): void;
+}
+interface CanvasContext {
+  fillStyle: string;
+  fillRect(x: number, y: number, w: number, h: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
