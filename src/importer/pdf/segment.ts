@@ -69,7 +69,8 @@ export function segmentPage(content: PageContent): AnalysedPage {
   let lines = buildLines(content.runs, gutterTest(content.runs)).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
-  const masthead = findMasthead(lines, content.heightPt);
+  // The 报头 heads the front page only: on another page the largest line at the top is a headline.
+  const masthead = header.fields.number === null || header.fields.number === 1 ? findMasthead(lines, content.heightPt) : [];
   lines = lines.filter((l) => !masthead.includes(l));
   const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
   if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
@@ -319,7 +320,8 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     if (used.has(h)) continue;
     used.add(h);
     const touching = (b: TextBlock, above: boolean): boolean => {
-      if (used.has(b) || (b.kind !== 'display' && b.kind !== 'headline') || b.size >= h.size || b.ocr !== undefined) return false;
+      if (used.has(b) || b.size >= h.size || b.ocr !== undefined) return false;
+      if (b.kind !== 'display' && b.kind !== 'headline' && !(above && isSectionLabel(b, h))) return false;
       const gap = above ? h.y - (b.y + b.h) : b.y - (h.y + h.h);
       return gap > -0.3 * b.size && gap < 1.2 * h.size && xOverlap(b, h) > 0.3 * Math.min(b.w, h.w);
     };
@@ -390,6 +392,25 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
   const withBody = stories.filter((s) => s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
   for (const s of stories) if (!withBody.includes(s)) orphans.push(...[s.kicker, s.headline!, s.subtitle, ...s.elements].filter((b): b is TextBlock | Photo => !!b));
   return [...withBody, ...orphanStories(orphans, bodySize)].sort(readingOrder(bodySize));
+}
+
+/** Longest 栏目 label (滨江笔会, 城市记忆) taken as a kicker although set at body size. */
+const SECTION_LABEL_MAX_CHARS = 8;
+
+/**
+ * A column label set at body size right above a headline, flush with its
+ * left edge (滨江笔会 on a 副刊 page): one short line without sentence
+ * punctuation, so that a paragraph's last line above is not taken for one.
+ */
+function isSectionLabel(b: TextBlock, h: TextBlock): boolean {
+  const text = b.lines[0]!.text.replace(/\s/g, '');
+  return (
+    b.kind === 'body' &&
+    b.lines.length === 1 &&
+    text.length <= SECTION_LABEL_MAX_CHARS &&
+    !/[，。：；！？、,.:;!?]/.test(text) &&
+    Math.abs(b.x - h.x) < b.size
+  );
 }
 
 /** Two blocks that start on the same line a column gap apart: columns of one row. */
