@@ -9,6 +9,7 @@ import { openReadOnlyDatabase, openWritableDatabase, type Db } from '../src/db/c
 import { upgradeDatabase } from '../src/db/upgrade';
 import type { Block } from '../src/domain/blocks';
 import { unpackTextBoxes } from '../src/importer/pdf/boxes';
+import { normaliseRunText } from '../src/importer/pdf/extract';
 import { articleText } from '../src/importer/pdf/layout';
 import { createApp } from '../src/web/app';
 import { launchBrowser } from './e2e/helpers';
@@ -345,4 +346,9 @@ describe('bad input gets one clear message naming the file, and nothing is writt
       db.close();
     }
   }, 60_000);
+});
+
+test('radicals a Chinese font shares with ideographs read as those ideographs; full-width punctuation stays', () => {
+  // Chromium's ToUnicode names 户 by the Kangxi radical ⼾, which NFKC would turn into the traditional 戶.
+  expect(normaliseRunText('入⼾走访：⽉⻔⾭')).toBe('入户走访：月门青');
 });
