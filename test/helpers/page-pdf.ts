@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: they need the DOM types.
+import { PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
 import type { Browser } from 'playwright-core';
 import { pngBytes } from './fixtures';
 
@@ -113,4 +114,34 @@ export async function typesetPage(browser: Browser, page: TestPage): Promise<{ p
   } finally {
     await tab.close();
   }
+}
+
+/**
+ * Adds article threads to a one-page PDF, as layout systems export them
+ * (PDF 32000-1 §12.4.3): per thread, a ring of beads whose /R rectangles are
+ * the given regions (CSS px, as MeasuredBoxes gives them).
+ */
+export async function withThreads(pdf: Buffer, threads: { x: number; y: number; w: number; h: number }[][]): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf);
+  const page = doc.getPage(0);
+  const ctx = doc.context;
+  const heightPt = page.getHeight();
+  const allBeads: PDFRef[] = [];
+  const threadRefs = threads.map((regions) => {
+    const threadRef = ctx.nextRef();
+    const beads = regions.map(() => ctx.nextRef());
+    regions.forEach((r, i) => {
+      const [x1, x2] = [r.x * PT_PER_PX, (r.x + r.w) * PT_PER_PX];
+      const [y1, y2] = [heightPt - (r.y + r.h) * PT_PER_PX, heightPt - r.y * PT_PER_PX];
+      const next = beads[(i + 1) % beads.length]!;
+      const prev = beads[(i + beads.length - 1) % beads.length]!;
+      ctx.assign(beads[i]!, ctx.obj({ Type: 'Bead', T: threadRef, P: page.ref, R: [x1, y1, x2, y2], N: next, V: prev }));
+    });
+    ctx.assign(threadRef, ctx.obj({ Type: 'Thread', F: beads[0]! }));
+    allBeads.push(...beads);
+    return threadRef;
+  });
+  doc.catalog.set(PDFName.of('Threads'), ctx.obj(threadRefs));
+  page.node.set(PDFName.of('B'), ctx.obj(allBeads));
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
 }

@@ -14,6 +14,7 @@ import { extractPage } from './extract';
 import type { AnalysedArticle, AnalysedPage, Box } from './layout';
 import { MASTER_JPEG_QUALITY, MASTER_LONG_SIDE_PX, renderPage } from './render';
 import { segmentPage } from './segment';
+import { readThreads } from './threads';
 
 /** The optional file beside page PDFs for what a PDF cannot say (docs/import-format.md). */
 export const META_NAME = 'issue.meta.json';
@@ -181,11 +182,13 @@ async function pdfPages(file: string, alto: string | null): Promise<SourcePage[]
     if (alto && doc.numPages !== 1) throw new SourceError(`has ${doc.numPages} pages and an ALTO file beside it; expected one page per ALTO file`);
     const pdfjs = await loadPdfjs();
     const split = doc.numPages > 1 ? await PDFDocument.load(data, { updateMetadata: false }) : null;
+    const threads = alto ? null : await readThreads(data);
     const pages: SourcePage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const where = doc.numPages > 1 ? `page ${n}` : 'page';
       const content = await extractPage(pdfjs, page);
+      content.threads = threads?.get(n);
       checkPageSize(content.widthPt, content.heightPt, n);
       const analysed = alto
         ? analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: content.widthPt, heightPt: content.heightPt }, alto)

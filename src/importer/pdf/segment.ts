@@ -79,7 +79,8 @@ export function segmentPage(content: PageContent): AnalysedPage {
   const blocks = content.ocrBlocks ? ocrTextBlocks(content.ocrBlocks, bodySize) : buildBlocks(lines, bodySize);
   const photos = findPhotos(content, blocks, bodySize);
   const columnWidth = columnWidths(blocks, bodySize);
-  const stories = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
+  const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
+  const stories = content.threads ? followThreads(grouped, content.threads).sort(readingOrder(bodySize)) : grouped;
   const articles = stories.map((s) => toArticle(s, bodySize, columnWidth));
   scoreOverlaps(articles);
   return { ...base, articles };
@@ -442,6 +443,40 @@ function columnBoxes(elements: (TextBlock | Photo)[], columnWidth: (x: number) =
     const box = elementBox(e);
     return isPhoto(e) ? box : { ...box, w: Math.max(box.w, columnWidth(box.x)) };
   });
+}
+
+/** Whether a box's centre lies in one of a thread's beads (a point of slack for rounding). */
+function inBeads(box: Box, beads: Box[]): boolean {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  return beads.some((b) => cx >= b.x - 1 && cx <= b.x + b.w + 1 && cy >= b.y - 1 && cy <= b.y + b.h + 1);
+}
+
+/**
+ * The PDF's article threads, where it has them, override the layout rules:
+ * every block and photo inside one thread's beads goes to one story (the
+ * first in reading order whose headline is in a bead, else the first with a
+ * block there). A headline taken from another story (a sub-head set large)
+ * joins as a heading with its kicker and subtitle; a story left with no
+ * headline and no blocks is dropped, one left with blocks only is untitled.
+ */
+function followThreads(stories: Story[], threads: Box[][]): Story[] {
+  for (const beads of threads) {
+    const owner =
+      stories.find((s) => s.headline && inBeads(s.headline, beads)) ?? stories.find((s) => s.elements.some((e) => inBeads(elementBox(e), beads)));
+    if (!owner) continue;
+    for (const s of stories) {
+      if (s === owner) continue;
+      if (s.headline && inBeads(s.headline, beads)) {
+        owner.elements.push(...[s.kicker, s.headline, s.subtitle].filter((b): b is TextBlock => !!b));
+        Object.assign(s, { headline: null, kicker: null, subtitle: null, orphan: true });
+      }
+      const moving = s.elements.filter((e) => inBeads(elementBox(e), beads));
+      owner.elements.push(...moving);
+      s.elements = s.elements.filter((e) => !moving.includes(e));
+    }
+  }
+  return stories.filter((s) => s.headline || s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
 }
 
 /** Two blocks that start on the same line a column gap apart: columns of one row. */
