@@ -4,7 +4,7 @@ import { upgradeDatabase } from '../src/db/upgrade';
 import { buildDemo } from '../src/demo/build';
 import { runCli, UsageError } from '../src/cli';
 
-const USAGE = 'npm run demo -- [--days N] [--end YYYY-MM-DD]';
+const USAGE = 'npm run demo -- [--days N] [--end YYYY-MM-DD] [--no-tiles]';
 
 runCli(async () => {
   const args = process.argv.slice(2);
@@ -20,7 +20,7 @@ runCli(async () => {
   const db = openWritableDatabase(config.databasePath);
   upgradeDatabase(db);
   const started = Date.now();
-  const summary = await buildDemo(db, config.mediaDir, { days, endDate });
+  const summary = await buildDemo(db, config.mediaDir, { days, endDate, tiles: !args.includes('--no-tiles') });
   db.close();
   console.log(`demo newspaper: ${summary.issues} issues, ${summary.articles} articles in ${((Date.now() - started) / 1000).toFixed(1)} s (${config.databasePath})`);
 }, USAGE);

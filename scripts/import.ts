@@ -3,13 +3,15 @@ import { openWritableDatabase } from '../src/db/connection';
 import { upgradeDatabase } from '../src/db/upgrade';
 import { importIssues, reviewPageFolder } from '../src/importer';
 import type { LowConfidencePage } from '../src/importer/pdf/derive';
+import { UPDATE_PUBLICATION_FLAG } from '../src/importer/publication';
 import { runCli, UsageError } from '../src/cli';
 
 const USAGE =
-  'npm run import -- [--dry-run] [--quiet] [--serial] <issue folder, tree, or folder of page PDFs or scans>...\n' +
+  'npm run import -- [--dry-run] [--quiet] [--serial] [--update-publication] <issue folder, tree, or folder of page PDFs or scans>...\n' +
   '       npm run import -- --review OUT <folder of page PDFs or scans>\n' +
-  '  --serial  validate and tokenize on the writing thread (no worker; for comparisons)\n' +
-  '  --review  write the derived issue folder and an overlay per page to OUT, import nothing';
+  '  --serial              validate and tokenize on the writing thread (no worker; for comparisons)\n' +
+  "  --update-publication  let the issues change their paper's name, description, language or time zone\n" +
+  '  --review              write the derived issue folder and an overlay per page to OUT, import nothing';
 
 function printLowConfidence(pages: LowConfidencePage[]): void {
   for (const p of pages) console.log(`low confidence: page ${p.page} (${p.file}): ${p.confidence.toFixed(2)}; check it with --review`);
@@ -29,7 +31,8 @@ runCli(async () => {
   const dryRun = args.includes('--dry-run');
   const quiet = args.includes('--quiet');
   const serial = args.includes('--serial');
-  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial'].includes(a));
+  const updatePublication = args.includes(UPDATE_PUBLICATION_FLAG);
+  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial', UPDATE_PUBLICATION_FLAG].includes(a));
   if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) throw new UsageError('no issue folder given');
@@ -43,6 +46,7 @@ runCli(async () => {
     mediaDir: config.mediaDir,
     dryRun,
     parallel: !serial,
+    updatePublication,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onIssue: (issue, result) => {
       if (quiet) return;

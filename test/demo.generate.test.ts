@@ -6,6 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { generateCorpus } from '../src/demo/corpus';
 import { DEMO_PUBLICATIONS, generateDemoIssues } from '../src/demo/generate';
 import { manifestSchema, type Manifest } from '../src/importer/manifest';
+import { validationProblems } from '../src/importer/prepare';
 import { layoutPage, MAX_ARTICLES_PER_PAGE, type Rect } from '../src/demo/layout';
 import { BLOCK_FRAME, PAGE_BACKGROUND } from '../src/demo/page-image';
 import { renderPhoto } from '../src/demo/photo';
@@ -171,6 +172,7 @@ describe('demo issues', () => {
     const numbers = new Map<string, number[]>();
 
     for (const folder of folders) {
+      expect(validationProblems(folder)).toEqual([]); // the strict importer accepts it
       const manifest = readManifest(folder);
       expect(manifest.format).toBe(1);
       expect(manifest.publication.slug).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -295,6 +297,8 @@ describe('benchmark corpus', () => {
 
     let articles = 0;
     for (const folder of issueFolders) {
+      // The strict importer accepts it: no unknown key, no refused character.
+      expect(validationProblems(folder)).toEqual([]);
       const manifest = readManifest(folder);
       for (const page of manifest.pages) {
         expect(page.pdf).toBeUndefined();

@@ -2,32 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { storedBlockSchema } from '../src/domain/blocks';
-import { importIssues, ImportValidationError } from '../src/importer';
+import { importIssues } from '../src/importer';
 import { prepareIssue, validationProblems, type Preparer } from '../src/importer/prepare';
 import { validateIssueFolder } from '../src/importer/validate';
 import { PROJECT_ROOT } from '../src/paths';
 import { articleIndexText } from '../src/search/indexer';
 import { decodeIndexTexts } from '../src/search/tokenize';
-import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
+import { freshDatabase, importRefused, sampleManifest, snapshot, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
 async function importExpectingProblems(manifest: ManifestJson, prepare?: (folder: string) => void) {
-  const dir = tempDir();
-  const folder = await writeIssueFolder(path.join(dir, 'issue'), manifest);
-  prepare?.(folder);
-  const { db, mediaDir } = freshDatabase(dir);
-  const before = snapshot(db);
-  let error: unknown;
-  try {
-    await importIssues([folder], { db, mediaDir });
-  } catch (err) {
-    error = err;
-  }
-  expect(error).toBeInstanceOf(ImportValidationError);
-  expect(snapshot(db)).toBe(before); // nothing written
-  expect(fs.existsSync(mediaDir)).toBe(false); // no media copied either
-  // The first pass of a multi-folder import, which reads only the start of media files, finds the same problems.
-  expect(validationProblems(folder)).toEqual((error as ImportValidationError).problems);
-  return { folder, message: (error as Error).message };
+  const { folder, error } = await importRefused(manifest, prepare);
+  return { folder, message: error.message };
 }
 
 /** A JPEG of the given size whose frame header (SOF0) comes after `paddingSegments` full-size APP1 segments. */
@@ -124,7 +109,7 @@ describe('importer: happy path', () => {
       expect(decodeIndexTexts(prepared.texts)).toEqual(articles.map(articleIndexText));
       expect(prepared.pdf).toMatchObject({ storePath: expect.stringMatching(/\.pdf$/) });
       expect(fs.readdirSync(path.join(dir, 'worker-media'), { recursive: true }).sort()).toEqual(fs.readdirSync(path.join(dir, 'inline-media'), { recursive: true }).sort());
-      expect(await preparer.problems(folder)).toEqual([]);
+      expect(await preparer.check(folder)).toEqual({ problems: [], publication: inline.issue.publication });
 
       // The worker checkpoints a database's WAL on its own connection: every committed frame copied.
       const target = freshDatabase(path.join(dir, 'checkpointed'));

@@ -9,10 +9,11 @@ import { freshDatabase, sampleManifest, snapshot, tempDir, writeIssueFolder, typ
 
 /**
  * Imported content is data, never markup: an issue whose every text field
- * carries HTML, script-closing sequences, javascript: URLs, bidi overrides and
- * zero-width characters renders as escaped text on every page type, in JSON-LD
- * and in XML. And a manifest cannot reach files outside its folder or smuggle in
- * an oversized or fake image.
+ * carries HTML, script-closing sequences, javascript: URLs and zero-width
+ * characters renders as escaped text on every page type, in JSON-LD and in
+ * XML (the zero-width characters removed at the door). Bidi overrides, control
+ * characters, noncharacters and lone surrogates are refused. And a manifest
+ * cannot reach files outside its folder or smuggle in an oversized or fake image.
  */
 
 const IMG = '<img src=x onerror=alert(1)>';
@@ -20,10 +21,12 @@ const SCRIPT = '</script><script>alert(1)</script>';
 const JS_URL = 'javascript:alert(1)';
 const RTL = '\u202Egpj.exe';
 const ZERO_WIDTH = '零\u200B宽\u200C字\u200D符\uFEFF';
+/** ZERO_WIDTH as the importer stores it: zero-width characters between Chinese characters removed. */
+const ZERO_WIDTH_STORED = '零宽字符';
 const QUOTES = `"双引号" '单引号' & 和号 &amp; &lt;b&gt;`;
 const EXTRA = '<!-- ]]> <%= process.env %> {{7*7}} ${7*7} <svg/onload=alert(1)> <a href="javascript:alert(1)">x</a>';
 /** Every hostile piece, with a word the search can find (注入). */
-const hostile = (label: string) => `注入${label} ${IMG} ${SCRIPT} ${JS_URL} ${RTL} ${ZERO_WIDTH} ${QUOTES} ${EXTRA}`;
+const hostile = (label: string) => `注入${label} ${IMG} ${SCRIPT} ${JS_URL} ${ZERO_WIDTH} ${QUOTES} ${EXTRA}`;
 
 /** ejs's escaping, to know what escaped text looks like. */
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
@@ -55,20 +58,23 @@ function hostileManifest(): ManifestJson {
     { type: 'image', src: 'images/park.png', caption: hostile('图片说明') },
   ];
   m.pages[0].articles[1].title = `${JS_URL}`;
-  m.pages[1].articles[0].title = `${SCRIPT}${RTL}`;
+  m.pages[1].articles[0].title = `${SCRIPT}${ZERO_WIDTH}`;
   m.pages[1].articles[0].body = [{ type: 'paragraph', text: `注入 ${SCRIPT} ${ZERO_WIDTH}` }];
   return m;
 }
 
 const dir = tempDir('epaper-inject-');
 const { db: writable, file, mediaDir } = freshDatabase(dir);
+/** The manifest with its strings as the importer stores them: what the pages must show. */
 let manifest: ManifestJson;
+let given: ManifestJson;
 let app: ReturnType<typeof demoApp>['app'];
 let db: ReturnType<typeof openReadOnlyDatabase>;
 
 beforeAll(async () => {
-  manifest = hostileManifest();
-  const folder = await writeIssueFolder(path.join(dir, 'issue'), manifest);
+  given = hostileManifest();
+  manifest = JSON.parse(JSON.stringify(given).replaceAll(ZERO_WIDTH, ZERO_WIDTH_STORED));
+  const folder = await writeIssueFolder(path.join(dir, 'issue'), given);
   await importIssues([folder], { db: writable, mediaDir });
   writable.close();
   db = openReadOnlyDatabase(file);
@@ -134,7 +140,7 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     expect(() => assertOnlyOurTags(`<p title="${escapeHtml(' onclick=alert(1)')}">`, 'x')).not.toThrow();
   });
 
-  test('the importer stored the strings unchanged', () => {
+  test('the importer stored the strings unchanged but for the zero-width characters between words', () => {
     const row = db.prepare('SELECT kicker, title, subtitle, byline, body_json FROM article WHERE page_number = 1 AND position = 1').get() as any;
     const a = manifest.pages[0].articles[0];
     expect(row.title).toBe(a.title);
@@ -142,8 +148,10 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     expect(row.subtitle).toBe(a.subtitle);
     expect(row.byline).toBe(a.byline);
     expect(JSON.parse(row.body_json)[0].text).toBe(a.body[0].text);
-    expect(row.title).toContain(RTL);
-    expect(row.title).toContain(ZERO_WIDTH.slice(0, 3));
+    expect(given.pages[0].articles[0].title).toContain(ZERO_WIDTH);
+    expect(row.title).toContain(ZERO_WIDTH_STORED);
+    expect(row.title).toContain(SCRIPT);
+    expect(row.body_json).not.toMatch(/[\u200b-\u200d\u2060\ufeff]/);
   });
 
   test('article page: every field escaped, JSON-LD parses and holds the original strings', async () => {
@@ -159,8 +167,8 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     expect(page).toContain(`<figcaption>${escapeHtml(a.body[4].caption)}</figcaption>`);
     expect(page).toContain(`alt="${escapeHtml(a.body[4].caption)}"`);
     expect(page).toContain(`<title>${escapeHtml(a.title)}`);
-    expect(page).toContain(escapeHtml(RTL)); // text survives; bidi and zero-width characters are not markup
-    expect(page).toContain(ZERO_WIDTH);
+    expect(page).toContain(ZERO_WIDTH_STORED); // the words, without the invisible characters that split them
+    expect(page).not.toContain(ZERO_WIDTH);
 
     const blocks = jsonLdBlocks(page);
     expect(blocks.length).toBeGreaterThanOrEqual(2);
@@ -180,8 +188,8 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     expect(page).toContain(`title="${escapeHtml(prevTitle)}"`);
     expect(page).toContain(`<h1>${escapeHtml(JS_URL)}</h1>`);
     const last = await html(`/${SLUG}/${DATE}/02/1`);
-    expect(last).toContain(`<h1>${escapeHtml(SCRIPT + RTL)}</h1>`);
-    expect(jsonLdBlocks(last).find((b) => b['@type'] === 'NewsArticle').headline).toBe(SCRIPT + RTL);
+    expect(last).toContain(`<h1>${escapeHtml(SCRIPT + ZERO_WIDTH_STORED)}</h1>`);
+    expect(jsonLdBlocks(last).find((b) => b['@type'] === 'NewsArticle').headline).toBe(SCRIPT + ZERO_WIDTH_STORED);
   });
 
   test('issue page, both pages (hotspot labels), archive and home', async () => {
@@ -280,6 +288,24 @@ describe('manifests cannot reach outside their folder or bring in bad files', ()
     });
     expect(linked).toMatch(/pages\[0\]\.articles\[0\]\.body\[3\]\.src: (file )?"images\/park\.png" (points outside the issue folder|not found)/);
     fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  test('a bidi control, a control character, a noncharacter or a lone surrogate in any text field is refused with field and code point', async () => {
+    const m = sampleManifest();
+    m.pages[0].articles[0].title = `报道${RTL}`;
+    m.pages[0].articles[0].kicker = '引题\u0007';
+    m.pages[0].name = '要闻\uFFFE';
+    m.publication.description = '简介\u2066隔离\u2069';
+    m.pages[0].articles[0].body[3].caption = '图\u0085说';
+    m.pages[1].articles[0].body[0].text = '正文\ud800'; // JSON.stringify writes it as the escape "\ud800"
+    const message = await expectProblems(m);
+    expect(message).toContain('pages[0].articles[0].title: U+202E at character 3 is a bidi embedding, override or isolate control, which can reorder what readers see; remove it');
+    expect(message).toContain('pages[0].articles[0].kicker: U+0007 at character 3 is a control character; remove it');
+    expect(message).toContain('pages[0].name: U+FFFE at character 3 is a noncharacter; remove it');
+    expect(message).toContain('publication.description: U+2066 at character 3 is a bidi embedding, override or isolate control, which can reorder what readers see; remove it (and 1 more in this field)');
+    expect(message).toContain('pages[0].articles[0].body[3].caption: U+0085 at character 2 is a control character; remove it');
+    expect(message).toContain('pages[1].articles[0].body[0].text: U+D800 at character 3 is an unpaired surrogate (not a character: the text is not valid Unicode); remove it');
+    expect(message.split('\n')).toHaveLength(6);
   });
 
   test('a hotspot cannot be negative, fractional or point off the page', async () => {

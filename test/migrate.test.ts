@@ -5,6 +5,7 @@ import { migrate, readMigrations, schemaVersion } from '../src/db/migrate';
 import { upgradeDatabase, verifySchema } from '../src/db/upgrade';
 import { DatabaseUnavailableError } from '../src/db/connection';
 import { ExitCode } from '../src/faults';
+import { docKey } from '../src/search/indexer';
 import { createSearcher } from '../src/search/searcher';
 import { tempDir } from './helpers/fixtures';
 
@@ -54,6 +55,28 @@ describe('migration runner', () => {
   test('two migrations with the same number are refused', () => {
     const db = openWritableDatabase(path.join(tempDir(), 'dup.db'));
     expect(() => migrate(db, [{ version: 1, name: '001_a.sql', sql: '' }, { version: 1, name: '001_b.sql', sql: '' }])).toThrow(/share version 1/);
+  });
+
+  test('migration 005 re-indexes text stored with zero-width characters, which the old index split', () => {
+    const db = openWritableDatabase(path.join(tempDir(), 'v4.db'));
+    migrate(db, readMigrations().filter((m) => m.version <= 4));
+    db.exec(`
+      INSERT INTO publication (id, slug, name) VALUES (1, 'old-paper', '旧报');
+      INSERT INTO issue (id, publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (1, 1, '2025-06-01', 0, 0, 1, 1);
+      INSERT INTO page (id, issue_id, number, name, image_path, image_width, image_height) VALUES (1, 1, 1, '要闻', 'x.png', 1, 1);
+      INSERT INTO article (issue_id, page_id, page_number, position, seq, title, body_json)
+        VALUES (1, 1, 1, 1, 1, '杨‍浦新闻', '[{"type":"paragraph","text":"滨江​步道。"}]');
+    `);
+    // The index as the tokenizer before 005 made it: the zero-width characters separated the words.
+    const key = docKey('2025-06-01', 1, 1);
+    db.prepare('INSERT INTO article_fts (rowid, body, title) VALUES (?, ?, ?)').run(key, '滨江 江 步道 道', '杨 浦新 新闻 闻');
+    db.prepare('INSERT INTO article_chars (rowid, chars) VALUES (?, ?)').run(key, '杨 浦 新 闻 滨 江 步 道');
+    db.prepare('INSERT INTO article_titles (rowid, title) VALUES (?, ?)').run(key, '杨 浦新 新闻 闻');
+    const titles = (q: string) => createSearcher(db).search({ q, page: 1, sort: 'relevance', now: Date.now() })!.results.map((r) => r.title);
+    expect(titles('杨浦')).toEqual([]);
+    expect(upgradeDatabase(db)).toEqual({ applied: ['005_search_zero_width.sql', ...readMigrations().filter((m) => m.version > 5).map((m) => m.name)], reindexed: 1 });
+    expect(titles('杨浦')).toEqual(['杨‍浦新闻']);
+    expect(titles('江步道')).toEqual(['杨‍浦新闻']);
   });
 
   test('upgrading a database from before the search tables re-indexes its articles once', () => {

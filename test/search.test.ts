@@ -502,6 +502,27 @@ describe('search', () => {
     expect(search('汐')!.total).toBe(0);
   });
 
+  test('zero-width characters are ignored in the text and in queries: 杨\u200d浦 is found by 杨浦; full-width Latin and digits fold', () => {
+    // Stored with the invisible characters, as an article imported before the importer removed them.
+    const issueId = addOnePageIssue('2026-08-01', '城区', [
+      { title: '杨\u200d浦滨江步道贯通', body: [p('步道全长5.5公里，２０２６年底前\u200b全线开放，沿线设ＲＣＥＰ主题展。')] },
+    ]);
+    const day = { from: '2026-08-01', to: '2026-08-01' };
+    expect(tokenizeForIndex('杨\u200d浦\ufeff区')).toBe('杨浦 浦区 区');
+    expect(normalizeForSearch('Ｒ\u200bＣＥＰ ２０２６')).toBe('rcep 2026');
+    for (const q of ['杨浦', '杨浦滨江', '杨\u200b浦', '杨\u200d浦', '前全线', '浦']) {
+      expect([q, titlesFor(q, day)]).toEqual([q, ['杨\u200d浦滨江步道贯通']]);
+    }
+    for (const q of ['RCEP主题展', 'ＲＣＥＰ', 'rcep', '2026', '２０２６年', '2026年底']) {
+      expect([q, titlesFor(q, day)]).toEqual([q, ['杨\u200d浦滨江步道贯通']]);
+    }
+    env.db.transaction(() => {
+      env.indexer.removeIssue(issueId);
+      env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
+    })();
+    expect(search('杨浦')!.total).toBe(0);
+  });
+
   test('a word followed by one CJK character is matched as written', () => {
     expect(titlesFor('20号')).toEqual(['地铁20号线今日开通运营']);
     expect(titlesFor('２０号')).toEqual(['地铁20号线今日开通运营']);

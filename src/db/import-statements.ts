@@ -1,6 +1,7 @@
 import type { Db } from './connection';
 import type { IssueDate } from '../domain/date';
 import type { StoredPublication } from '../domain/publication';
+import type { PageDerivatives, RenditionFormat } from '../domain/page-images';
 
 /**
  * Every write of an issue import, as named prepared statements built once per
@@ -55,13 +56,20 @@ export interface MediaFields {
   height: number | null;
 }
 
+/** Media types of the rendition formats, as the media table records them. */
+export const RENDITION_TYPES: Record<RenditionFormat, string> = { webp: 'image/webp', jpeg: 'image/jpeg' };
+
 export function createImportStatements(db: Db) {
   const s = {
-    upsertPublication: db.prepare<StoredPublication, { id: number }>(
+    findPublication: db.prepare<[string], StoredPublication & { id: number }>(
+      'SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?',
+    ),
+    insertPublication: db.prepare<StoredPublication, { id: number }>(
       `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
-       ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description,
-         language = excluded.language, timezone = excluded.timezone
        RETURNING id`,
+    ),
+    updatePublication: db.prepare<StoredPublication & { id: number }>(
+      'UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone WHERE id = @id',
     ),
     findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),
@@ -85,12 +93,23 @@ export function createImportStatements(db: Db) {
     insertMedia: db.prepare<MediaFields>(
       'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (@path, @contentType, @size, @width, @height)',
     ),
+    insertPageRendition: db.prepare<{ pageId: number; purpose: string; path: string }>(
+      'INSERT INTO page_rendition (page_id, purpose, path) VALUES (@pageId, @purpose, @path)',
+    ),
+    insertTileSet: db.prepare<{ id: string; width: number; height: number; tileSize: number; files: number; bytes: number }>(
+      'INSERT OR IGNORE INTO tile_set (id, width, height, tile_size, files, bytes) VALUES (@id, @width, @height, @tileSize, @files, @bytes)',
+    ),
+    insertPageTiles: db.prepare<[number, string]>('INSERT INTO page_tiles (page_id, tile_set_id) VALUES (?, ?)'),
     bumpContentVersion: db.prepare("UPDATE site_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'content_version'"),
   };
 
   return {
-    /** Inserts the publication or updates its fields; its id either way. */
-    upsertPublication: (p: StoredPublication): number => s.upsertPublication.get(p)!.id,
+    /** The stored paper of a slug, with its id. */
+    findPublication: (slug: string): (StoredPublication & { id: number }) | undefined => s.findPublication.get(slug),
+    /** Creates a paper; its id. */
+    insertPublication: (p: StoredPublication): number => s.insertPublication.get(p)!.id,
+    /** Changes a paper's name, description, language and time zone (its slug stays). */
+    updatePublication: (id: number, p: StoredPublication): void => void s.updatePublication.run({ ...p, id }),
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);
       return row && { id: row.id, modifiedAt: row.modified_at };
@@ -107,6 +126,20 @@ export function createImportStatements(db: Db) {
       void s.insertArticleLayout.run(articleId, confidence, boxes),
     /** A media file already stored (same content, same path) is kept as it is. */
     insertMedia: (media: MediaFields): void => void s.insertMedia.run(media),
+    /**
+     * Records a page's renditions (each also a media row) and tile set. The
+     * rows go with the page row: a re-import's deletePagesOfIssue removes them.
+     */
+    insertPageImages: (pageId: number, images: PageDerivatives): void => {
+      for (const r of images.renditions) {
+        s.insertMedia.run({ path: r.path, contentType: RENDITION_TYPES[r.format], size: r.size, width: r.width, height: r.height });
+        s.insertPageRendition.run({ pageId, purpose: r.purpose, path: r.path });
+      }
+      if (images.tiles) {
+        s.insertTileSet.run(images.tiles);
+        s.insertPageTiles.run(pageId, images.tiles.id);
+      }
+    },
     /** Tells every reader's caches that content changed. */
     bumpContentVersion: (): void => void s.bumpContentVersion.run(),
   };

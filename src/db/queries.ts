@@ -1,5 +1,6 @@
 import type { Db } from './connection';
 import type { IssueDate } from '../domain/date';
+import { createPageImageQueries } from './page-image-queries';
 
 /**
  * Every read the site does, as named prepared statements built once per
@@ -140,6 +141,7 @@ export function createQueries(db: Db) {
     contentVersion: (): string => s.contentVersion.get() as string,
     /** The next instant at which an embargoed issue becomes visible, or null. */
     nextEmbargoEnd: (now: number): number | null => s.nextEmbargoEnd.get(now) as number | null,
+    ...createPageImageQueries(db),
   };
 }
 

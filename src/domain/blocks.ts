@@ -8,13 +8,14 @@ import { optionalText, relativePath, requiredText } from './fields';
  * (search index, character count), views/article.ejs and, for a file, the importer's media check.
  */
 
-export const textBlockSchema = z.object({
+// Strict: an unknown key (a typo such as captoin) is an error, not a field dropped.
+export const textBlockSchema = z.strictObject({
   type: z.enum(['paragraph', 'heading', 'list', 'quote']),
-  text: requiredText(20000),
+  text: requiredText(20000, 'multiline'),
 });
 
 /** As written in issue.json: `src` names a file of the issue folder. */
-export const imageBlockSchema = z.object({
+export const imageBlockSchema = z.strictObject({
   type: z.literal('image'),
   src: relativePath,
   caption: optionalText(500),

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { isTimeZone } from './date';
-import { optionalText, requiredText } from './fields';
+import { checkedString, optionalText, requiredText } from './fields';
 
 /** A newspaper as an issue's manifest names it; the slug is its URL segment and its identity. */
-export const publicationSchema = z.object({
-  slug: z
-    .string()
+export const publicationSchema = z.strictObject({
+  slug: checkedString()
     .max(64)
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lowercase letters, digits and single hyphens, e.g. jiangcheng-daily'),
   name: requiredText(100),
   description: optionalText(500),
-  language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as zh-CN').optional(),
-  timezone: z.string().refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' }).optional(),
+  language: checkedString().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as zh-CN').optional(),
+  timezone: checkedString().refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' }).optional(),
 });
 
 /** A publication as an issue.json may write it. */

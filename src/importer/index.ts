@@ -6,7 +6,9 @@ import { describeSystemFault, ExitCode, Fault, type Place } from '../faults';
 import { logger } from '../log';
 import { decodeIndexTexts } from '../search/tokenize';
 import { ImportValidationError, type ImportProblem } from './problems';
-import { createPreparer, prepareIssue, validationProblems, type PreparedIssue, type Preparer } from './prepare';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, type PageImageOptions } from './page-images';
+import { checkFolder, createPreparer, prepareIssue, type PreparedIssue, type Preparer } from './prepare';
+import { conflictingPublications, readStoredPublications, type StoredPublications } from './publication';
 import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 import { deriveIssueFolder, isPageSourceFolder, type LowConfidencePage } from './pdf/derive';
 import { createIssueWriter, type WriteResult } from './write';
@@ -50,6 +52,10 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
+  /** Let issues change their paper's name, description, language or time zone (else such an issue is refused). */
+  updatePublication?: boolean;
+  /** Renditions and tiles of the page images (docs/import-format.md, "Renditions and tiles"); tiles are on unless turned off here. */
+  pageImages?: Partial<PageImageOptions>;
   onIssue?: (issue: ValidatedIssue, result: WriteResult | null) => void;
   /** One line each: the import goes on, but the operator should know (a failed WAL checkpoint). Logged at warn when absent. */
   onWarning?: (message: string) => void;
@@ -140,10 +146,15 @@ const CHECKPOINT_WAIT_EVERY = 16;
 /** Issues prepared ahead of the one being written: bounds the memory a large import holds. */
 const LOOKAHEAD = 4;
 
-/** Problems of every folder, in folder order; with a worker, this thread validates every other folder meanwhile. */
-async function validateAll(folders: string[], preparer: Preparer): Promise<ImportProblem[]> {
-  const results = folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.problems(folder) : validationProblems(folder)));
-  return (await Promise.all(results)).flat();
+/**
+ * Problems of every folder, in folder order, and issues stating another
+ * identity for a paper than an earlier folder of the same import; with a
+ * worker, this thread validates every other folder meanwhile.
+ */
+async function validateAll(folders: string[], preparer: Preparer, stored: StoredPublications | null): Promise<ImportProblem[]> {
+  const checks = await Promise.all(folders.map((folder, i) => (preparer.parallel && i % 2 === 1 ? preparer.check(folder) : checkFolder(folder, stored))));
+  const stated = folders.map((folder, i) => ({ file: path.join(folder, MANIFEST_NAME), publication: checks[i]!.publication }));
+  return [...checks.flatMap((c) => c.problems), ...conflictingPublications(stated)];
 }
 
 /**
@@ -167,7 +178,9 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
   const folders = findIssueFolders(paths);
   // No worker thread for one folder: there is nothing to overlap.
   const mediaDir = opts.dryRun ? null : opts.mediaDir;
-  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1);
+  const stored = opts.updatePublication ? null : readStoredPublications(opts.db);
+  const images: PageImageOptions = { ...DEFAULT_PAGE_IMAGE_OPTIONS, ...opts.pageImages };
+  const preparer = createPreparer(mediaDir, (opts.parallel ?? true) && folders.length > 1, images, stored);
   const summary: ImportSummary = { issues: 0, articles: 0 };
   const warn = onceEach(opts.onWarning ?? ((message) => logger.warn(message)));
   const committed: string[] = [];
@@ -175,13 +188,13 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
   let current: Stage | null = folders.length === 1 ? { folder: folders[0]!, issue: null } : null;
   try {
     // One folder (the daily import): validated and prepared once, here.
-    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir) : null;
+    const single = folders.length === 1 ? await prepareIssue(folders[0]!, mediaDir, images, stored) : null;
     if (!single) {
-      const problems = await validateAll(folders, preparer);
+      const problems = await validateAll(folders, preparer, stored);
       if (problems.length > 0) throw new ImportValidationError(problems);
     }
 
-    const writer = opts.dryRun ? null : createIssueWriter(opts.db);
+    const writer = opts.dryRun ? null : createIssueWriter(opts.db, { updatePublication: opts.updatePublication });
     const checkpoint = writer && preparer.checkpoint;
     if (writer) {
       opts.db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
@@ -200,11 +213,11 @@ async function importIssueFolders(paths: string[], opts: ImportOptions): Promise
     fill();
     for (let i = 0; i < folders.length; i++) {
       current = { folder: folders[i]!, issue: null };
-      const { issue, texts, pdf } = single ?? (await ahead.shift()!);
+      const { issue, texts, pdf, pageImages } = single ?? (await ahead.shift()!);
       current.issue = issue;
       fill();
       const articleTexts = decodeIndexTexts(texts);
-      const result = writer ? writer.write(issue, pdf, articleTexts) : null;
+      const result = writer ? writer.write(issue, pdf, articleTexts, pageImages) : null;
       if (writer) committed.push(issueLabel(issue));
       if (checkpoint) {
         checkpointed = checkpoint(opts.db.name);

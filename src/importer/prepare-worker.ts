@@ -3,7 +3,7 @@
 // writing thread neither copies pages nor waits for fsync.
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { openWritableDatabase, type Db } from '../db/connection';
-import { prepareIssue, validationProblems, workerError, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
+import { checkFolder, prepareIssue, workerError, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
 import { ImportValidationError } from './problems';
 
 const connections = new Map<string, Db>();
@@ -19,10 +19,10 @@ parentPort!.on('message', async (req: PrepareRequest) => {
   let reply: PrepareReply;
   const transfer: TransferListItem[] = [];
   try {
-    if (req.kind === 'check') reply = { id: req.id, problems: validationProblems(req.folder) };
+    if (req.kind === 'check') reply = { id: req.id, check: checkFolder(req.folder, req.stored) };
     else if (req.kind === 'checkpoint') reply = { id: req.id, checkpoint: checkpoint(req.databasePath) };
     else {
-      const prepared = await prepareIssue(req.folder, req.mediaDir);
+      const prepared = await prepareIssue(req.folder, req.mediaDir, req.images, req.stored);
       transfer.push(prepared.texts.bytes.buffer as ArrayBuffer);
       reply = { id: req.id, prepared };
     }

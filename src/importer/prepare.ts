@@ -13,7 +13,11 @@ import { articleIndexSource } from '../search/indexer';
 import { encodeIndexTexts, type EncodedIndexTexts } from '../search/tokenize';
 import { putMediaFile } from './media-store';
 import { mergePagePdfs } from './merge-pdf';
+import { DEFAULT_PAGE_IMAGE_OPTIONS, derivePageImages, type PageImageOptions } from './page-images';
+import type { PageDerivatives } from '../domain/page-images';
 import { ImportValidationError, type ImportProblem } from './problems';
+import type { StoredPublication } from '../domain/publication';
+import type { StoredPublications } from './publication';
 import { checkIssueFolder, storePathFor, validateIssueFolder, type ValidatedIssue } from './validate';
 import type { IssuePdf } from './write';
 
@@ -23,17 +27,27 @@ export interface PreparedIssue {
   texts: EncodedIndexTexts;
   /** The whole-issue PDF, when every page has one and the media were staged. */
   pdf: IssuePdf | null;
+  /** Renditions and tiles of each page image, in page order, when the media were staged. */
+  pageImages: PageDerivatives[] | null;
 }
 
 /**
- * Validates an issue folder and computes its index text; with a media
- * folder, also copies its media there and merges the issue PDF (files are
- * content-addressed, so this may run ahead of the issue's transaction).
+ * Validates an issue folder (against the stored papers, unless null) and
+ * computes its index text; with a media folder, also copies its media there,
+ * merges the issue PDF and makes the page images' renditions and tiles (files
+ * are content-addressed, so this may run ahead of the issue's transaction).
  */
-export async function prepareIssue(folder: string, mediaDir: string | null): Promise<PreparedIssue> {
-  const issue = validateIssueFolder(folder);
+export async function prepareIssue(
+  folder: string,
+  mediaDir: string | null,
+  images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS,
+  stored: StoredPublications | null = null,
+): Promise<PreparedIssue> {
+  const issue = validateIssueFolder(folder, stored);
   const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
-  return { issue, texts, pdf: mediaDir === null ? null : await stageMedia(issue, mediaDir) };
+  if (mediaDir === null) return { issue, texts, pdf: null, pageImages: null };
+  const pdf = await stageMedia(issue, mediaDir);
+  return { issue, texts, pdf, pageImages: await derivePageImages(issue, mediaDir, images) };
 }
 
 async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {
@@ -45,25 +59,36 @@ async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<Issu
   return { storePath, size: merged.length };
 }
 
-/** Problems of one folder, or [] when it is valid; other errors are thrown. Reads only the start of media files. */
-export function validationProblems(folder: string): ImportProblem[] {
+/** What the first pass of an import learns of a folder: its problems, or the paper it states when it has none. */
+export interface FolderCheck {
+  problems: ImportProblem[];
+  publication: StoredPublication | null;
+}
+
+/** Checks one folder, reading only the start of media files; errors other than validation problems are thrown. */
+export function checkFolder(folder: string, stored: StoredPublications | null = null): FolderCheck {
   try {
-    checkIssueFolder(folder);
-    return [];
+    return { problems: [], publication: checkIssueFolder(folder, stored) };
   } catch (err) {
-    if (err instanceof ImportValidationError) return err.problems;
+    if (err instanceof ImportValidationError) return { problems: err.problems, publication: null };
     throw err;
   }
 }
 
+/** Problems of one folder, or [] when it is valid (checkFolder()). */
+export function validationProblems(folder: string, stored: StoredPublications | null = null): ImportProblem[] {
+  return checkFolder(folder, stored).problems;
+}
+
 export type PrepareTask =
-  | { kind: 'check'; folder: string }
-  | { kind: 'prepare'; folder: string; mediaDir: string | null }
+  | { kind: 'check'; folder: string; stored: StoredPublications | null }
+  | { kind: 'prepare'; folder: string; mediaDir: string | null; images: PageImageOptions; stored: StoredPublications | null }
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
 export type PrepareReply =
   | { id: number; prepared: PreparedIssue }
   | { id: number; problems: ImportProblem[] }
+  | { id: number; check: FolderCheck }
   | { id: number; checkpoint: WalCheckpoint }
   | { id: number; error: WorkerError };
 
@@ -94,8 +119,8 @@ export interface WalCheckpoint {
 }
 
 export interface Preparer {
-  /** Validation problems of the folder ([] when valid). */
-  problems(folder: string): Promise<ImportProblem[]>;
+  /** The folder's validation problems, or the paper it states (checkFolder()). */
+  check(folder: string): Promise<FolderCheck>;
   /** The validated issue, its index text and its staged media (prepareIssue()); rejects with ImportValidationError. */
   prepare(folder: string): Promise<PreparedIssue>;
   /**
@@ -112,9 +137,18 @@ export interface Preparer {
 /** The compiled worker; absent when running from TypeScript sources (ts-jest), where the work runs inline. */
 const WORKER_FILE = path.join(__dirname, 'prepare-worker.js');
 
-/** Prepares issue folders, staging their media into mediaDir unless it is null (a dry run). */
-export function createPreparer(mediaDir: string | null, parallel = true): Preparer {
-  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir);
+/**
+ * Prepares issue folders, staging their media into mediaDir unless it is
+ * null (a dry run), and checking each against the stored papers unless
+ * `stored` is null.
+ */
+export function createPreparer(
+  mediaDir: string | null,
+  parallel = true,
+  images: PageImageOptions = DEFAULT_PAGE_IMAGE_OPTIONS,
+  stored: StoredPublications | null = null,
+): Preparer {
+  if (!parallel || !fs.existsSync(WORKER_FILE)) return inlinePreparer(mediaDir, images, stored);
   const worker = new Worker(WORKER_FILE);
   const pending = new Map<number, { resolve: (r: PrepareReply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
@@ -140,12 +174,13 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   };
   return {
     parallel: true,
-    async problems(folder) {
-      const r = await ask({ kind: 'check', folder });
-      return 'problems' in r ? r.problems : [];
+    async check(folder) {
+      const r = await ask({ kind: 'check', folder, stored });
+      if (!('check' in r)) throw new Error('import worker: unexpected reply to check');
+      return r.check;
     },
     async prepare(folder) {
-      const r = await ask({ kind: 'prepare', folder, mediaDir });
+      const r = await ask({ kind: 'prepare', folder, mediaDir, images, stored });
       if ('problems' in r) throw new ImportValidationError(r.problems);
       if (!('prepared' in r)) throw new Error('import worker: unexpected reply to prepare');
       return r.prepared;
@@ -161,11 +196,11 @@ export function createPreparer(mediaDir: string | null, parallel = true): Prepar
   };
 }
 
-function inlinePreparer(mediaDir: string | null): Preparer {
+function inlinePreparer(mediaDir: string | null, images: PageImageOptions, stored: StoredPublications | null): Preparer {
   return {
     parallel: false,
-    problems: async (folder) => validationProblems(folder),
-    prepare: (folder) => prepareIssue(folder, mediaDir),
+    check: async (folder) => checkFolder(folder, stored),
+    prepare: (folder) => prepareIssue(folder, mediaDir, images, stored),
     checkpoint: null,
     close: async () => undefined,
   };

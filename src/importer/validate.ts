@@ -2,11 +2,15 @@ import { transcode } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { manifestSchema, type Manifest } from './manifest';
-import { fieldPath, ImportValidationError, type ImportProblem } from './problems';
+import { findJsonSyntaxError } from './json-syntax';
+import { articleSchema, manifestSchema, MAX_ARTICLES_PER_PAGE, MAX_BLOCKS_PER_ARTICLE, MAX_PAGES, type Manifest } from './manifest';
+import { ImportValidationError, type ImportProblem } from './problems';
+import { publicationMismatches, type StoredPublications } from './publication';
+import { schemaProblems } from './schema-issues';
 import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { startOfDateInZone, type IssueDate } from '../domain/date';
-import type { Block, Polygon } from '../domain/blocks';
+import { polygonSchema, type Block, type Polygon } from '../domain/blocks';
+import { relativePath } from '../domain/fields';
 import { TEXT_BOX_BYTES } from './pdf/boxes';
 import type { StoredPublication } from '../domain/publication';
 
@@ -14,6 +18,7 @@ export const MANIFEST_NAME = 'issue.json';
 export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
 export const MAX_IMAGE_PIXELS_PER_SIDE = 30000;
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+const DEFAULT_LANGUAGE = 'zh-CN';
 
 /** A media file checked by its magic bytes, with its content-hash name in the media store. */
 export interface MediaFile {
@@ -67,130 +72,202 @@ export function storePathFor(hash: string, kind: MediaKind): string {
 }
 
 /** Reads and checks one issue folder completely; throws ImportValidationError listing every problem found. */
-export function validateIssueFolder(folder: string): ValidatedIssue {
-  return readIssueFolder(folder, true);
+export function validateIssueFolder(folder: string, stored: StoredPublications | null = null): ValidatedIssue {
+  return readIssueFolder(folder, true, stored);
 }
 
 /**
  * Makes every check validateIssueFolder() makes, reading only the start of
  * each media file (magic bytes and pixel size) and hashing none: the first
  * pass of a multi-folder import, which only has to find the problems
- * (importIssues() reads each folder again when it writes it).
+ * (importIssues() reads each folder again when it writes it). Returns the
+ * paper the issue states.
  */
-export function checkIssueFolder(folder: string): void {
-  readIssueFolder(folder, false);
+export function checkIssueFolder(folder: string, stored: StoredPublications | null = null): StoredPublication {
+  return readIssueFolder(folder, false, stored).publication;
 }
 
-/** `hash`: read each media file whole and name it by its content hash, else check it from its start (its store path is then its source path). */
-function readIssueFolder(folder: string, hash: boolean): ValidatedIssue {
+/**
+ * Problems reported for one folder at most: enough to fix a whole manifest
+ * in one round, not so many that a wrong file buries the terminal.
+ */
+export const MAX_PROBLEMS_PER_FOLDER = 100;
+
+/**
+ * `hash`: read each media file whole and name it by its content hash, else
+ * check it from its start (its store path is then its source path).
+ * `stored`: the papers in the database, to refuse an issue that would change
+ * its paper's identity (null: the import may change it).
+ */
+function readIssueFolder(folder: string, hash: boolean, stored: StoredPublications | null): ValidatedIssue {
   const manifestFile = path.join(folder, MANIFEST_NAME);
   const problems: ImportProblem[] = [];
   const fail = (field: string, message: string): void => void problems.push({ file: manifestFile, field, message });
+  const raw = readManifestJson(manifestFile, fail);
+  if (raw === undefined) throw new ImportValidationError(problems);
 
+  const parsed = manifestSchema.safeParse(raw);
+  if (!parsed.success) for (const p of schemaProblems(manifestSchema, raw, parsed.error.issues)) fail(p.field, p.message);
+  // The content checks run on whatever parts are well-formed, schema errors or
+  // not, so one run reports every problem of the folder.
+  const media = checkContent(raw, fs.realpathSync.native(folder), hash, fail);
+  if (parsed.success && stored) {
+    const given = publicationOf(parsed.data);
+    for (const m of publicationMismatches(stored[given.slug], given)) fail(m.field, m.message);
+  }
+
+  if (problems.length > MAX_PROBLEMS_PER_FOLDER) {
+    const hidden = problems.length - MAX_PROBLEMS_PER_FOLDER;
+    problems.length = MAX_PROBLEMS_PER_FOLDER;
+    fail('', `${hidden} more problems not shown: fix these and validate again (--dry-run)`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ImportValidationError(problems);
+  return toValidatedIssue(folder, parsed.data, media);
+}
+
+/** The manifest's JSON value, or undefined after reporting why it has none. */
+function readManifestJson(manifestFile: string, fail: (field: string, message: string) => void): unknown {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(manifestFile);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     fail('', e.code === 'ENOENT' ? `missing: an issue folder must contain ${MANIFEST_NAME}` : `cannot be read (${e.message})`);
-    throw new ImportValidationError(problems);
+    return undefined;
   }
-  const text = utf8Text(bytes);
-  if (text === null) {
+  const decoded = utf8Text(bytes);
+  if (decoded === null) {
     // Decoded anyway, GBK text would be imported as replacement characters.
     fail('', 'not UTF-8 text: save it as UTF-8 (it may be in another encoding, such as GBK)');
-    throw new ImportValidationError(problems);
+    return undefined;
   }
-  let raw: unknown;
+  const json = decoded.startsWith('\ufeff') ? decoded.slice(1) : decoded; // editors may write a byte order mark
   try {
-    raw = JSON.parse(text.startsWith('\ufeff') ? text.slice(1) : text); // editors may write a byte order mark
+    return JSON.parse(json) as unknown;
   } catch (err) {
-    fail('', `not valid JSON (${(err as Error).message})`);
-    throw new ImportValidationError(problems);
+    const at = findJsonSyntaxError(json);
+    fail('', at ? `not valid JSON: line ${at.line}, column ${at.column}: ${at.message}` : `not valid JSON (${(err as Error).message})`);
+    return undefined;
   }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) fail(fieldPath(issue.path), expectation(issue.message));
-    throw new ImportValidationError(problems);
-  }
-  const manifest = parsed.data;
+}
 
-  checkNumbering(manifest.pages.map((p) => p.number), 'pages', 'number', fail);
-  manifest.pages.forEach((p, i) => checkNumbering(p.articles.map((a) => a.position), `pages[${i}].articles`, 'position', fail));
+/** Loaded media files, by what they were loaded as and their path in the manifest. */
+type LoadedMedia = Map<string, MediaFile | string>;
+const mediaKey = (expect: Expect, rel: string): string => `${expect.what}\u0000${rel}`;
 
-  const realFolder = fs.realpathSync.native(folder);
-  const media = new Map<string, MediaFile>();
+/**
+ * The checks the schema cannot make, on the raw manifest: numbering, media
+ * files, hotspots inside their page image, text boxes of whole records. A part the schema refuses
+ * (a path that is not a relative path, a hotspot of wrong shape, elements
+ * past an array's bound) is skipped here, having been reported already.
+ */
+function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (field: string, message: string) => void): LoadedMedia {
   // A photo used by several articles is read (and hashed) once.
-  const loaded = new Map<string, MediaFile | string>();
-  const loadMedia = (rel: string, field: string, expect: Expect): MediaFile | null => {
-    const key = `${expect.what}\u0000${rel}`;
+  const loaded: LoadedMedia = new Map();
+  const loadMedia = (rel: unknown, field: string, expect: Expect): MediaFile | null => {
+    if (!relativePath.safeParse(rel).success) return null;
+    const key = mediaKey(expect, rel as string);
     let file = loaded.get(key);
-    if (file === undefined) loaded.set(key, (file = loadMediaFile(realFolder, rel, expect, hash)));
+    if (file === undefined) loaded.set(key, (file = loadMediaFile(realFolder, rel as string, expect, hash)));
     if (typeof file === 'string') {
       fail(field, file);
       return null;
     }
-    media.set(file.storePath, file);
     return file;
   };
 
-  const pages: ValidatedPage[] = [];
-  manifest.pages.forEach((page, pi) => {
-    const image = loadMedia(page.image, `pages[${pi}].image`, PAGE_IMAGE);
-    const pdf = page.pdf ? loadMedia(page.pdf, `pages[${pi}].pdf`, PAGE_PDF) : null;
-    const articles: ValidatedArticle[] = page.articles.map((a, ai) => {
+  const pages = arrayAt(raw, 'pages', MAX_PAGES);
+  checkNumbering(pages.map((p) => valueAt(p, 'number')), 'pages', 'number', fail);
+  pages.forEach((page, pi) => {
+    const image = loadMedia(valueAt(page, 'image'), `pages[${pi}].image`, PAGE_IMAGE);
+    loadMedia(valueAt(page, 'pdf'), `pages[${pi}].pdf`, PAGE_PDF);
+    const articles = arrayAt(page, 'articles', MAX_ARTICLES_PER_PAGE);
+    checkNumbering(articles.map((a) => valueAt(a, 'position')), `pages[${pi}].articles`, 'position', fail);
+    articles.forEach((a, ai) => {
       const field = `pages[${pi}].articles[${ai}]`;
-      if (image?.width && image.height && a.hotspot) {
-        a.hotspot.forEach(([x, y], k) => {
+      const hotspot = polygonSchema.safeParse(valueAt(a, 'hotspot'));
+      if (image?.width && image.height && hotspot.success) {
+        hotspot.data.forEach(([x, y], k) => {
           if (x > image.width! || y > image.height!) {
             fail(`${field}.hotspot[${k}]`, `point (${x}, ${y}) lies outside the page image (${image.width}×${image.height})`);
           }
         });
       }
-      if (a.textBoxes && Buffer.byteLength(a.textBoxes, 'base64') % TEXT_BOX_BYTES !== 0) {
+      const textBoxes = articleSchema.shape.textBoxes.safeParse(valueAt(a, 'textBoxes'));
+      if (textBoxes.success && textBoxes.data && Buffer.byteLength(textBoxes.data, 'base64') % TEXT_BOX_BYTES !== 0) {
         fail(`${field}.textBoxes`, `not a whole number of ${TEXT_BOX_BYTES}-byte text boxes`);
       }
-      const body: Block[] = a.body.map((b, bi) => {
-        if (b.type !== 'image') return { type: b.type, text: b.text };
-        const photo = loadMedia(b.src, `${field}.body[${bi}].src`, PHOTO);
-        return { type: 'image', src: photo?.storePath ?? '', caption: b.caption ?? undefined, width: photo?.width, height: photo?.height };
+      arrayAt(a, 'body', MAX_BLOCKS_PER_ARTICLE).forEach((b, bi) => {
+        if (valueAt(b, 'type') === 'image') loadMedia(valueAt(b, 'src'), `${field}.body[${bi}].src`, PHOTO);
       });
-      return {
+    });
+  });
+  return loaded;
+}
+
+function valueAt(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+/** The first `max` elements of an array field (an oversized array was reported by the schema), or none. */
+function arrayAt(v: unknown, key: string, max: number): unknown[] {
+  const a = valueAt(v, key);
+  return Array.isArray(a) ? a.slice(0, max) : [];
+}
+
+/** The issue from a manifest that passed every check: each media file it names is in `loaded`. */
+function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): ValidatedIssue {
+  const media = new Map<string, MediaFile>();
+  const use = (rel: string, expect: Expect): MediaFile => {
+    const file = loaded.get(mediaKey(expect, rel));
+    if (file === undefined || typeof file === 'string') throw new Error(`validate: ${rel} was not loaded as ${expect.what}`);
+    media.set(file.storePath, file);
+    return file;
+  };
+  const pages: ValidatedPage[] = m.pages.map((page) => ({
+    number: page.number,
+    name: page.name,
+    image: use(page.image, PAGE_IMAGE) as ValidatedPage['image'],
+    pdf: page.pdf ? use(page.pdf, PAGE_PDF) : null,
+    articles: page.articles
+      .map((a) => ({
         position: a.position,
         kicker: a.kicker || null,
         title: a.title,
         subtitle: a.subtitle || null,
         byline: a.byline || null,
         hotspot: (a.hotspot as Polygon | null | undefined) ?? null,
-        body,
+        body: a.body.map((b): Block => {
+          if (b.type !== 'image') return { type: b.type, text: b.text };
+          const photo = use(b.src, PHOTO);
+          return { type: 'image', src: photo.storePath, caption: b.caption ?? undefined, width: photo.width, height: photo.height };
+        }),
         confidence: a.confidence ?? null,
         textBoxes: a.textBoxes || null,
-      };
-    });
-    if (image) pages.push({ number: page.number, name: page.name, image: image as ValidatedPage['image'], pdf, articles });
-  });
-
-  if (problems.length > 0) throw new ImportValidationError(problems);
-  return toValidatedIssue(folder, manifest, pages, [...media.values()]);
-}
-
-function toValidatedIssue(folder: string, m: Manifest, pages: ValidatedPage[], media: MediaFile[]): ValidatedIssue {
-  const timezone = m.publication.timezone ?? DEFAULT_TIME_ZONE;
+      }))
+      .sort((a, b) => a.position - b.position),
+  }));
+  const publication = publicationOf(m);
   const date = m.date as IssueDate;
   return {
     folder,
-    publication: {
-      slug: m.publication.slug,
-      name: m.publication.name,
-      description: m.publication.description || null,
-      language: m.publication.language ?? 'zh-CN',
-      timezone,
-    },
+    publication,
     date,
     number: m.number ?? null,
-    publishAt: m.publishAt ? Date.parse(m.publishAt) : startOfDateInZone(date, timezone),
-    pages: [...pages].sort((a, b) => a.number - b.number).map((p) => ({ ...p, articles: [...p.articles].sort((a, b) => a.position - b.position) })),
-    media,
+    publishAt: m.publishAt ? Date.parse(m.publishAt) : startOfDateInZone(date, publication.timezone),
+    pages: pages.sort((a, b) => a.number - b.number),
+    media: [...media.values()],
+  };
+}
+
+/** The paper as the manifest states it, omitted fields at their defaults. */
+function publicationOf(m: Manifest): StoredPublication {
+  return {
+    slug: m.publication.slug,
+    name: m.publication.name,
+    description: m.publication.description || null,
+    language: m.publication.language ?? DEFAULT_LANGUAGE,
+    timezone: m.publication.timezone ?? DEFAULT_TIME_ZONE,
   };
 }
 
@@ -207,16 +284,20 @@ function utf8Text(bytes: Buffer): string | null {
   }
 }
 
-/** Page numbers and article positions must be 1..n with no gap and no repeat: URLs and prev/next rely on it. */
-function checkNumbering(values: number[], arrayField: string, key: string, fail: (field: string, message: string) => void): void {
+/**
+ * Page numbers and article positions must be 1..n with no gap and no repeat:
+ * URLs and prev/next rely on it. Values that are not integers were reported by the schema.
+ */
+function checkNumbering(values: unknown[], arrayField: string, key: string, fail: (field: string, message: string) => void): void {
   const seen = new Map<number, number>();
   values.forEach((v, i) => {
-    if (seen.has(v)) fail(`${arrayField}[${i}].${key}`, `duplicate ${key} ${v} (also at ${arrayField}[${seen.get(v)}])`);
-    else seen.set(v, i);
+    if (!Number.isInteger(v)) return;
+    if (seen.has(v as number)) fail(`${arrayField}[${i}].${key}`, `duplicate ${key} ${v} (also at ${arrayField}[${seen.get(v as number)}])`);
+    else seen.set(v as number, i);
   });
   if (seen.size === values.length) {
     values.forEach((v, i) => {
-      if (v > values.length) fail(`${arrayField}[${i}].${key}`, `${key} ${v} leaves a gap: expected the ${key}s 1..${values.length}`);
+      if ((v as number) > values.length) fail(`${arrayField}[${i}].${key}`, `${key} ${v} leaves a gap: expected the ${key}s 1..${values.length}`);
     });
   }
 }
@@ -271,9 +352,4 @@ function readHead(file: string, bytes: number): Buffer {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** zod messages read "Invalid input: expected string, received undefined"; keep them but say "expected". */
-function expectation(message: string): string {
-  return message.replace(/^Invalid input: /, '').replace(/^Too big: /, 'too big: ').replace(/^Too small: /, 'too small: ');
 }

@@ -1,9 +1,14 @@
+import path from 'node:path';
 import type { Db } from '../db/connection';
 import { createImportStatements, type IssueFields } from '../db/import-statements';
 import { blockTexts, type Block } from '../domain/blocks';
+import type { StoredPublication } from '../domain/publication';
+import type { PageDerivatives } from '../domain/page-images';
 import { articleIndexText, createSearchIndexer, docKey } from '../search/indexer';
 import type { IndexedText } from '../search/tokenize';
-import type { ValidatedIssue } from './validate';
+import { ImportValidationError } from './problems';
+import { publicationMismatches } from './publication';
+import { MANIFEST_NAME, type ValidatedIssue } from './validate';
 
 /** An article's index text, as strings or as UTF-8 bytes from the import worker. */
 type IndexText = IndexedText<string | Buffer>;
@@ -39,12 +44,39 @@ function charCount(body: Block[]): number {
  * issue row (and so its id) and bumping its modified time. Readers on other
  * connections see the old issue or the new one, never a mix (WAL snapshots).
  */
-export function createIssueWriter(db: Db, now: () => number = Date.now) {
+export interface IssueWriterOptions {
+  now?: () => number;
+  /** Let an issue change its paper's identity (name, description, language, time zone); else such an issue is refused. */
+  updatePublication?: boolean;
+}
+
+export function createIssueWriter(db: Db, { now = Date.now, updatePublication = false }: IssueWriterOptions = {}) {
   const search = createSearchIndexer(db);
   const stmt = createImportStatements(db);
 
-  function writeIssue(issue: ValidatedIssue, pdf: IssuePdf | null, texts: readonly IndexText[] | undefined): WriteResult {
-    const publicationId = stmt.upsertPublication(issue.publication);
+  /**
+   * The paper's id: a new paper is created; a stored one is changed only with
+   * updatePublication. Validation refused a mismatch already; this guards
+   * against one stored meanwhile (another import, an earlier issue of this one).
+   */
+  function publicationIdOf(given: StoredPublication, folder: string): number {
+    const stored = stmt.findPublication(given.slug);
+    if (!stored) return stmt.insertPublication(given);
+    const mismatches = publicationMismatches(stored, given);
+    if (mismatches.length > 0) {
+      if (!updatePublication) throw new ImportValidationError(mismatches.map((m) => ({ file: path.join(folder, MANIFEST_NAME), ...m })));
+      stmt.updatePublication(stored.id, given);
+    }
+    return stored.id;
+  }
+
+  function writeIssue(
+    issue: ValidatedIssue,
+    pdf: IssuePdf | null,
+    texts: readonly IndexText[] | undefined,
+    pageImages: readonly PageDerivatives[] | null | undefined,
+  ): WriteResult {
+    const publicationId = publicationIdOf(issue.publication, issue.folder);
     const existing = stmt.findIssue(publicationId, issue.date);
     const articleCount = issue.pages.reduce((n, p) => n + p.articles.length, 0);
     // Strictly increasing, so two imports within one millisecond still change validators.
@@ -74,7 +106,7 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
 
     let seq = 0;
     const toIndex: [key: number, text: IndexText][] = [];
-    for (const page of issue.pages) {
+    for (const [pageIndex, page] of issue.pages.entries()) {
       const pageId = stmt.insertPage(issueId, {
         number: page.number,
         name: page.name,
@@ -83,6 +115,8 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
         imageHeight: page.image.height,
         pdfPath: page.pdf?.storePath ?? null,
       });
+      const derived = pageImages?.[pageIndex];
+      if (derived) stmt.insertPageImages(pageId, derived);
       for (const a of page.articles) {
         seq += 1;
         const firstImage = a.body.find((b) => b.type === 'image');
@@ -121,9 +155,10 @@ export function createIssueWriter(db: Db, now: () => number = Date.now) {
     /**
      * One IMMEDIATE transaction per issue: the write lock is taken up front,
      * so it cannot fail half-way on a busy lock. `texts` (page by page, in
-     * reading order) is the articles' index text when already computed.
+     * reading order) is the articles' index text when already computed;
+     * `pageImages` (page order) the renditions and tiles made while preparing.
      */
-    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[]): WriteResult =>
-      db.transaction(writeIssue).immediate(issue, pdf, texts),
+    write: (issue: ValidatedIssue, pdf: IssuePdf | null, texts?: readonly IndexText[], pageImages?: readonly PageDerivatives[] | null): WriteResult =>
+      db.transaction(writeIssue).immediate(issue, pdf, texts, pageImages),
   };
 }

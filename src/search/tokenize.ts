@@ -18,6 +18,8 @@
 // which holds each article's distinct characters without positions: a tenth
 // of what a prefix index on the bigrams costs.
 
+import { stripZeroWidth } from '../domain/text-hygiene';
+
 /** Longest query accepted, in characters (code points) after trimming. */
 export const MAX_QUERY_LENGTH = 100;
 
@@ -75,12 +77,14 @@ function classifyChar(ch: string): Kind {
 }
 
 /**
- * NFKC (full-width letters and digits, compatibility forms, half-width
- * katakana become their ordinary forms) then lower case. Traditional and
- * simplified characters are left as written.
+ * The one normaliser of index text and queries: zero-width characters
+ * removed (src/domain/text-hygiene.ts: 杨\u200d浦 is 杨浦), NFKC (full-width
+ * letters and digits, compatibility forms, half-width katakana become their
+ * ordinary forms: ＲＣＥＰ is RCEP, ２０２６ is 2026), then lower case.
+ * Traditional and simplified characters are left as written.
  */
 export function normalizeForSearch(s: string): string {
-  return s.normalize('NFKC').toLowerCase();
+  return stripZeroWidth(s).normalize('NFKC').toLowerCase();
 }
 
 /** A run of same-kind characters of normalized text. */

@@ -33,6 +33,7 @@ import { chromeModel, headModel } from './view-model';
 import { httpLogger, logger } from '../log';
 import { createMetrics } from './metrics';
 import { healthRoute } from './routes/health';
+import { iiifRoutes } from './iiif';
 import { urls } from './urls';
 
 function fingerprint(file: string): string {
@@ -90,6 +91,7 @@ export function createApp({ db, config, now = Date.now }: AppOptions): { app: Si
 
   app.use('/static', express.static(STATIC_DIR, { maxAge: '365d', immutable: true, index: false, redirect: false, fallthrough: true }));
   app.get('/media/:dir/:file', mediaRoute(ctx));
+  iiifRoutes(app, ctx); // /iiif/{id}/info.json and tiles: zoom images (src/web/iiif.ts)
 
   app.get('/', pageRoute(ctx, newsstand));
   app.get('/search', pageRoute(ctx, searchPage));

@@ -5,7 +5,8 @@ import { PDFDocument } from 'pdf-lib';
 import { Canvas } from '../../src/demo/png';
 import { openWritableDatabase, type Db } from '../../src/db/connection';
 import { upgradeDatabase } from '../../src/db/upgrade';
-import { importIssues } from '../../src/importer';
+import { importIssues, ImportValidationError } from '../../src/importer';
+import { validationProblems } from '../../src/importer/prepare';
 
 /** Small issue folders and databases made by the tests themselves. */
 
@@ -132,3 +133,32 @@ export function snapshot(db: Db): string {
   const tables = ['publication', 'issue', 'page', 'article', 'media', 'site_meta'];
   return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).all()));
 }
+
+/**
+ * Imports `manifest` into a fresh database (after `prepare` changed its
+ * folder), expecting it refused: asserts that nothing was written, no media
+ * copied, and that the first pass of a multi-folder import, which reads only
+ * the start of media files, finds the same problems.
+ */
+export async function importRefused(
+  manifest: ManifestJson,
+  prepare?: (folder: string) => void,
+  opts: { dryRun?: boolean } = {},
+): Promise<{ folder: string; error: ImportValidationError }> {
+  const dir = tempDir();
+  const folder = await writeIssueFolder(path.join(dir, 'issue'), manifest);
+  prepare?.(folder);
+  const { db, mediaDir } = freshDatabase(dir);
+  const before = snapshot(db);
+  const error = await importIssues([folder], { db, mediaDir, dryRun: opts.dryRun }).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(ImportValidationError);
+  expect(snapshot(db)).toBe(before);
+  expect(fs.existsSync(mediaDir)).toBe(false);
+  expect(validationProblems(folder)).toEqual((error as ImportValidationError).problems);
+  db.close();
+  return { folder, error: error as ImportValidationError };
+}
+
