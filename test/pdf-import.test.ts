@@ -82,7 +82,21 @@ const THREADED: TestPage = {
   ],
 };
 
+/** A 副刊 page: a large headline at the top that is no 报头, and 栏目 labels at body size over the heads. */
+const ESSAYS: TestPage = {
+  header: '第05版:副刊　　2026年3月5日 星期四',
+  articles: [
+    {
+      id: 'e1', left: 40, top: 60, width: 720, columns: 3, label: '滨江笔会', title: '外婆家的老桂花树', titleSize: 34,
+      byline: '文/唐佳怡', paragraphs: [say('桂花', 300), say('外婆', 260), say('小院', 200)],
+    },
+    { id: 'e2', left: 40, top: 560, width: 350, columns: 2, label: '城市记忆', title: '江边的早市与小馄饨', byline: '文/冯慧敏', paragraphs: [say('早市', 260), say('馄饨', 160)] },
+    { id: 'e3', left: 410, top: 560, width: 350, columns: 2, label: '滨江笔会', title: '地铁上读书的年轻人', byline: '文/胡敏', paragraphs: [say('读书', 260), say('车厢', 160)] },
+  ],
+};
+
 interface Typeset {
+  essays: Buffer;
   threaded: { pdf: Buffer; boxes: MeasuredBoxes };
   news: Buffer;
   ad: Buffer;
@@ -101,7 +115,7 @@ beforeAll(async () => {
       header: '第01版:要闻',
       articles: [{ id: 'g', left: 40, top: 60, width: 400, columns: 1, title: '字体缺少编码的文章', paragraphs: [`正文\ue000\ue001\ue002${say('测试', 60)}`] }],
     });
-    typeset = { news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf, threaded: await typesetPage(browser, THREADED) };
+    typeset = { news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf, threaded: await typesetPage(browser, THREADED), essays: (await typesetPage(browser, ESSAYS)).pdf };
   } finally {
     await browser.close();
   }
@@ -392,4 +406,16 @@ test('a PDF article thread joins the parts of a story the layout rules would giv
   expect(Object.keys(threaded)).toEqual(['滨江新区控制性规划发布', '社区食堂开门迎客']);
   expect(threaded['滨江新区控制性规划发布']).toContain('续篇');
   expect(threaded['社区食堂开门迎客']).not.toContain('续篇');
+}, 120_000);
+
+test('a 副刊 page: its large top headline is a story, not a 报头, and the 栏目 label over each head is its kicker', () => {
+  const dbDir = tempDir('pdf-db-');
+  const run = runImport([pageFolder({ '05.pdf': typeset.essays })], dbDir);
+  expect(run.stderr).toBe('');
+  const db = openReadOnlyDatabase(path.join(dbDir, 'test.db'));
+  try {
+    expect(articlesOf(db).map((a) => [a.kicker, a.title, a.byline])).toEqual(ESSAYS.articles.map((a) => [a.label, a.title, a.byline]));
+  } finally {
+    db.close();
+  }
 }, 120_000);

@@ -22,8 +22,12 @@ export interface TestArticle {
   top: number;
   width: number;
   columns: number;
+  /** A 栏目 label set at body size above the head (滨江笔会). */
+  label?: string;
   kicker?: string;
   title: string;
+  /** The headline's size in CSS px (24 unless given). */
+  titleSize?: number;
   subtitle?: string;
   byline?: string;
   /** Paragraphs; a string starting with ● is a list line, with 【】 a sub-head. */
@@ -59,8 +63,9 @@ export function pageHtml(page: TestPage, photoUrl = PHOTO_URL): string {
   const articles = page.articles
     .map((a) => {
       const head = [
+        a.label ? `<div class="label">${escapeHtml(a.label)}</div>` : '',
         a.kicker ? `<div class="kicker">${escapeHtml(a.kicker)}</div>` : '',
-        `<h1>${escapeHtml(a.title)}</h1>`,
+        a.titleSize ? `<h1 style="font-size:${a.titleSize}px">${escapeHtml(a.title)}</h1>` : `<h1>${escapeHtml(a.title)}</h1>`,
         a.subtitle ? `<div class="subtitle">${escapeHtml(a.subtitle)}</div>` : '',
         a.byline ? `<div class="byline">${escapeHtml(a.byline)}</div>` : '',
       ].join('');
@@ -84,6 +89,7 @@ body { margin: 0; font-family: 'Noto Serif CJK SC', serif; font-size: 10px; line
 .article { position: absolute; }
 h1 { font-family: 'Noto Sans CJK SC', sans-serif; font-weight: 700; font-size: 24px; line-height: 1.3; margin: 0 0 4px; }
 .kicker { font-size: 13px; margin-bottom: 2px; }
+.label { font-size: 10px; margin-bottom: 4px; }
 .subtitle { font-size: 14px; margin-bottom: 4px; }
 .byline { font-size: 10px; margin-bottom: 4px; }
 .body { column-gap: 14px; }
