@@ -1,9 +1,10 @@
-import http, { type Server } from 'node:http';
+import type { Server } from 'node:http';
 import net from 'node:net';
 import { loadConfig, type Config } from './config';
 import { openReadOnlyDatabase, openWritableDatabase } from './db/connection';
 import { upgradeDatabase } from './db/upgrade';
 import { createApp } from './web/app';
+import { createHttpServer } from './web/http-server';
 import { runCli } from './cli';
 import { describeListenFault } from './faults';
 import { logger } from './log';
@@ -40,7 +41,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Server
   let stopping = false;
   // While stopping, every answer closes its connection: keep-alive clients get their
   // current request answered and then reconnect (elsewhere), instead of holding us open.
-  const server = http.createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
     app(req, res);
   });

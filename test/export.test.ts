@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { urls } from '../src/web/urls';
-import { exportSite, fileForUrl, sitemapLocs, type ExportSummary, type UrlKind } from '../scripts/export';
+import { exportSite, fileForUrl, sitemapLocs, urlKind, type ExportSummary, type UrlKind } from '../src/export/site';
+import { ROUTES } from '../src/web/routes';
 import { demoApp, demoPaths, testConfig } from './helpers/app';
 import { AFTER_DEMO } from './helpers/demo-constants';
 import { tempDir } from './helpers/fixtures';
@@ -102,6 +103,14 @@ test('the export succeeds and reports what it wrote', () => {
   // Routes written by others are included when this build serves them; anything left out is named.
   if (summary.skipped.length) console.info(`export skipped (not served by this build): ${summary.skipped.join(', ')}`);
   expect(summary.redirects.sort()).toEqual(slugs.map((s) => `/${s}`).sort());
+});
+
+test('every route the export serves wrote files of its kind, and every kind comes from the route table', () => {
+  const exported = ROUTES.filter((r) => r.exportKind !== null).map((r) => r.exportKind!);
+  for (const kind of new Set(exported)) expect([kind, (summary.byKind[kind] ?? 0) > 0]).toEqual([kind, true]);
+  for (const kind of Object.keys(summary.byKind)) expect(exported).toContain(kind);
+  expect(urlKind('/sitemaps/x/2026-01.xml')).toBe('sitemap');
+  expect(() => urlKind('/search')).toThrow(/no route with an export kind/);
 });
 
 test('every issue, page and article URL of the database has its file', () => {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { demoApp } from './helpers/app';
 
 /**
- * A render-cache hit is answered before Express (src/web/fast-path.ts). The
+ * A render-cache hit is answered before Express (src/web/delivery/fast-path.ts). The
  * answer must be the one Express gave on the miss that filled the cache:
  * same status, headers (bar Date and the request id) and bytes, for every
  * coding, for conditional requests and HEAD.

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { createLogger, httpLogger, logger, logLevelFromEnv } from '../src/log';
 import { routeType, ROUTE_TYPES } from '../src/web/metrics';
+import { EXPORT_KINDS, ROUTES, routeOf, type RouteDef } from '../src/web/routes';
 import { demoApp, demoPaths } from './helpers/app';
 import { DEMO_END_DATE } from './helpers/demo-constants';
 
@@ -200,5 +202,59 @@ describe('neither endpoint is advertised', () => {
       expect(doc).not.toContain('/healthz');
       expect(doc).not.toContain('/metrics');
     }
+  });
+});
+
+describe('the route table', () => {
+  /** A real URL of each route on the demo: every parameter a route declares must have a value here. */
+  const date = DEMO_END_DATE;
+  const example: Record<string, string> = {
+    paper, date, page: '01', article: '1', year: date.slice(0, 4), month: date.slice(5, 7),
+    dir: image.split('/')[0], file: image.split('/')[1],
+  };
+  /** A tile set of the demo's first page (the import makes one per page image) and its smallest whole-image size. */
+  const tileSet = (() => {
+    const id = fs.readdirSync(path.join(config.mediaDir, 'iiif')).find((name) => /^[0-9a-f]{32}$/.test(name))!;
+    const info = JSON.parse(fs.readFileSync(path.join(config.mediaDir, 'iiif', id, 'info.json'), 'utf8')) as { sizes: { width: number; height: number }[] };
+    return { id, size: info.sizes[0]! };
+  })();
+  const special: Record<string, Record<string, string>> = {
+    static: { file: 'site.css' },
+    monthSitemap: { file: `${date.slice(0, 7)}.xml` },
+    iiifInfo: { id: tileSet.id },
+    iiifTile: { id: tileSet.id, region: 'full', size: `${tileSet.size.width},${tileSet.size.height}`, rotation: '0', file: 'default.jpg' },
+    issuePdf: { date: db.prepare('SELECT i.date FROM issue i JOIN publication p ON p.id = i.publication_id WHERE p.slug = ? AND i.pdf_path IS NOT NULL ORDER BY i.date LIMIT 1').pluck().get(paper) as string },
+  };
+  function exampleUrl(route: RouteDef): string {
+    return route.path.replace(/[:*](\w+)/g, (_all, name: string) => {
+      const value = special[route.name]?.[name] ?? example[name];
+      if (value === undefined) throw new Error(`route ${route.name}: no example value for parameter ${name}; add one to this test`);
+      return value;
+    });
+  }
+
+  test('every route has a metrics family and an export kind (null when not exported)', () => {
+    for (const route of ROUTES as readonly RouteDef[]) {
+      expect([route.name, ROUTE_TYPES.includes(route.family)]).toEqual([route.name, true]);
+      expect([route.name, 'exportKind' in route]).toEqual([route.name, true]);
+      if (route.exportKind !== null) expect(EXPORT_KINDS).toContain(route.exportKind);
+    }
+    expect(new Set(ROUTES.map((r) => r.name)).size).toBe(ROUTES.length);
+  });
+
+  test('Express serves exactly the table, in its order', () => {
+    const { express: site, db: own } = demoApp();
+    own.close();
+    const registered = (site.router as unknown as { stack: { route?: { path: string } }[] }).stack
+      .filter((layer) => layer.route).map((layer) => layer.route!.path);
+    expect(registered).toEqual(ROUTES.map((r) => r.path));
+  });
+
+  test.each((ROUTES as readonly RouteDef[]).map((r) => [r.name, r] as const))('%s: its example URL is answered by it and counted under its family', async (_name, route) => {
+    const url = exampleUrl(route);
+    expect(routeOf(url)).toBe(route);
+    expect(routeType(url)).toBe(route.family);
+    const res = await request(app).get(url);
+    expect([route.name, res.status < 400]).toEqual([route.name, true]);
   });
 });

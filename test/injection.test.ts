@@ -157,14 +157,14 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
   test('article page: every field escaped, JSON-LD parses and holds the original strings', async () => {
     const a = manifest.pages[0].articles[0];
     const page = await html(`/${SLUG}/${DATE}/01/1`);
-    expect(page).toContain(`<h1>${escapeHtml(a.title)}</h1>`);
-    expect(page).toContain(`<p class="kicker">${escapeHtml(a.kicker)}</p>`);
-    expect(page).toContain(`<p class="subtitle">${escapeHtml(a.subtitle)}</p>`);
-    expect(page).toContain(`<p class="byline">${escapeHtml(a.byline)}</p>`);
-    expect(page).toContain(`<p>${escapeHtml(a.body[0].text)}</p>`);
-    expect(page).toContain(`<h2>${escapeHtml(a.body[1].text)}</h2>`);
-    expect(page).toContain(`<blockquote><p>${escapeHtml(a.body[3].text)}</p></blockquote>`);
-    expect(page).toContain(`<figcaption>${escapeHtml(a.body[4].caption)}</figcaption>`);
+    expect(page).toContain(`<h1><bdi>${escapeHtml(a.title)}</bdi></h1>`);
+    expect(page).toContain(`<p class="kicker"><bdi>${escapeHtml(a.kicker)}</bdi></p>`);
+    expect(page).toContain(`<p class="subtitle"><bdi>${escapeHtml(a.subtitle)}</bdi></p>`);
+    expect(page).toContain(`<p class="byline"><bdi>${escapeHtml(a.byline)}</bdi></p>`);
+    expect(page).toContain(`<p><bdi>${escapeHtml(a.body[0].text)}</bdi></p>`);
+    expect(page).toContain(`<h2><bdi>${escapeHtml(a.body[1].text)}</bdi></h2>`);
+    expect(page).toContain(`<blockquote><p><bdi>${escapeHtml(a.body[3].text)}</bdi></p></blockquote>`);
+    expect(page).toContain(`<figcaption><bdi>${escapeHtml(a.body[4].caption)}</bdi></figcaption>`);
     expect(page).toContain(`alt="${escapeHtml(a.body[4].caption)}"`);
     expect(page).toContain(`<title>${escapeHtml(a.title)}`);
     expect(page).toContain(ZERO_WIDTH_STORED); // the words, without the invisible characters that split them
@@ -186,9 +186,9 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
     const page = await html(`/${SLUG}/${DATE}/01/2`);
     const prevTitle = manifest.pages[0].articles[0].title;
     expect(page).toContain(`title="${escapeHtml(prevTitle)}"`);
-    expect(page).toContain(`<h1>${escapeHtml(JS_URL)}</h1>`);
+    expect(page).toContain(`<h1><bdi>${escapeHtml(JS_URL)}</bdi></h1>`);
     const last = await html(`/${SLUG}/${DATE}/02/1`);
-    expect(last).toContain(`<h1>${escapeHtml(SCRIPT + ZERO_WIDTH_STORED)}</h1>`);
+    expect(last).toContain(`<h1><bdi>${escapeHtml(SCRIPT + ZERO_WIDTH_STORED)}</bdi></h1>`);
     expect(jsonLdBlocks(last).find((b) => b['@type'] === 'NewsArticle').headline).toBe(SCRIPT + ZERO_WIDTH_STORED);
   });
 
@@ -214,8 +214,8 @@ describe('hostile text in an imported issue renders as text everywhere', () => {
       if (/^注入/.test(q)) expect(page).toContain('<mark>');
     }
     const page = await html(`/search?q=${encodeURIComponent('注入标题')}`);
-    // Outside the <mark> elements, the title is exactly the escaped text.
-    const m = /<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>/.exec(page);
+    // Inside its <bdi> and outside the <mark> elements, the title is exactly the escaped text.
+    const m = /<h2><a href="[^"]*"><bdi>([\s\S]*?)<\/bdi><\/a><\/h2>/.exec(page);
     expect(m).not.toBeNull();
     const text = m![1].replace(/<\/?mark>/g, '');
     expect(text).not.toMatch(/[<>"']/);

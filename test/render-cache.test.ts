@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { RenderCache, worthCompressing, type CachedResponse } from '../src/web/render-cache';
+import { RenderCache, worthCompressing, type CachedResponse } from '../src/web/delivery/render-cache';
 
 /** The render cache on its own: LRU by bytes, lazily made compressed forms, versioned invalidation. */
 

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import request from 'supertest';
+import { demoApp } from './helpers/app';
 import { tempDir } from './helpers/fixtures';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -12,7 +14,10 @@ import {
   rebuildSearchIndex,
   type SearchIndexer,
 } from '../src/search/indexer';
-import { buildSnippet, createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
+import { PAGER_NUMBERS, resultPager } from '../src/search/pager';
+import { byTierNewestFirst, RELEVANCE_TOLERANCE } from '../src/search/ranking';
+import { createSearcher, type SearchParams, type Searcher } from '../src/search/searcher';
+import { buildSnippet, findMatches, highlightSegments, type HighlightedText } from '../src/search/snippet';
 import {
   MAX_PHRASE_TOKENS,
   MAX_CHAR_TERMS,
@@ -247,6 +252,41 @@ function addOnePageIssue(date: string, pageName: string, articles: Array<{ title
   })();
 }
 
+/** Removes an issue added by a test, from the index and the tables. */
+function removeTestIssue(issueId: number): void {
+  env.db.transaction(() => {
+    env.indexer.removeIssue(issueId);
+    env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
+  })();
+}
+
+/** Titles of every article matching the query, in plain bm25 order (the searcher's weights), ties newest first. */
+function bm25Titles(q: string): string[] {
+  const keys = env.db
+    .prepare('SELECT rowid AS k FROM article_fts WHERE article_fts MATCH ? ORDER BY bm25(article_fts, 1.0, 10.0), rowid DESC')
+    .pluck()
+    .all(parseSearchQuery(q)!.phrases.join(' AND ')) as number[];
+  const titleOf = env.db.prepare('SELECT a.title FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.seq = ?').pluck();
+  return keys.map((k) => {
+    const d = decodeDocKey(k);
+    return titleOf.get(d.publicationId, d.date, d.seq) as string;
+  });
+}
+
+/** The search page for `q` (and more of the query string), from the app on the test database through a read-only connection, as the server has. */
+async function searchPage(q: string, more = ''): Promise<string> {
+  const ro = new Database(env.file, { readonly: true, fileMustExist: true });
+  try {
+    const { app } = demoApp({ db: ro, config: { databasePath: env.file }, now: () => NOW });
+    const url = `/search?q=${encodeURIComponent(q)}${more}`;
+    const res = await request(app).get(url);
+    expect(`${res.status} ${url}`).toBe(`200 ${url}`);
+    return res.text;
+  } finally {
+    ro.close();
+  }
+}
+
 function search(q: string, extra: Partial<SearchParams> = {}) {
   return env.searcher.search({ q, page: 1, sort: 'relevance', now: NOW, ...extra });
 }
@@ -254,6 +294,21 @@ function titlesFor(q: string, extra: Partial<SearchParams> = {}): string[] {
   return (search(q, extra)?.results ?? []).map((r) => r.title);
 }
 const visible = () => env.articles.filter((x) => !x.embargoed);
+
+/** The highlighted stretches of a text, in order. */
+const hits = (h: HighlightedText): string[] => h.highlights.map((r) => h.text.slice(r.start, r.end));
+/** The text with its highlights in ⟦…⟧, to compare a whole string at once. */
+const bracketed = (h: HighlightedText): string => highlightSegments(h).map((x) => (x.hit ? `⟦${x.text}⟧` : x.text)).join('');
+/** Ranges inside the text, non-empty, in order, disjoint and not touching (touching ones are merged). */
+function expectValidHighlights(h: HighlightedText): void {
+  let at = -1;
+  for (const r of h.highlights) {
+    expect(r.start).toBeGreaterThan(at);
+    expect(r.end).toBeGreaterThan(r.start);
+    expect(r.end).toBeLessThanOrEqual(h.text.length);
+    at = r.end;
+  }
+}
 
 function texts(a: FixtureArticle): string[] {
   const out = [a.kicker, a.title, a.subtitle].filter((s): s is string => !!s);
@@ -494,12 +549,38 @@ describe('search', () => {
     expect(and.results.map((r) => r.title)).toEqual(['海堤加固工程启动', '渔港观察']);
     // One character: title matches first, through the title table's prefix index.
     expect(titlesFor('汐', { from: '2026-09-01', to: '2026-09-01' })).toEqual(['潮汐电站并网发电', '海堤加固工程启动', '渔港观察']);
-    db.transaction(() => {
-      env.indexer.removeIssue(issueId);
-      db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
-    })();
+    removeTestIssue(issueId);
     expect(search('潮汐')!.total).toBe(0);
     expect(search('汐')!.total).toBe(0);
+  });
+
+  test('relevance: title matches first; equal relevance goes to the newest article', () => {
+    const filler = (n: number) => '今年夏季气温偏高，湖区水位略有下降，'.repeat(n);
+    const older = addOnePageIssue('2026-07-01', '环境', [
+      { title: '蓝藻治理见成效', body: [p('治理工作持续推进。')] },
+      { title: '湖区水质通报', body: [p(`蓝藻蓝藻，蓝藻蓝藻，蓝藻。${filler(1)}`)] },
+    ]);
+    const newer = addOnePageIssue('2026-07-02', '环境', [
+      { title: '蓝藻监测站建成', body: [p(`监测站位于湖区北岸。${filler(4)}`)] },
+      { title: '渔民谈湖区变化', body: [p(`${filler(6)}偶尔能见到蓝藻。`)] },
+      { title: '湖区周末见闻', body: [p(`蓝藻蓝藻蓝藻蓝藻，蓝藻蓝藻蓝藻蓝藻，蓝藻蓝藻蓝藻蓝藻。${filler(1)}`)] },
+    ]);
+    // A tier is every score within 10 % of its best; newest (highest key) first inside.
+    const scored = [{ k: 1, score: -10 }, { k: 5, score: -9.5 }, { k: 3, score: -9.05 }, { k: 9, score: -8.9 }, { k: 2, score: -8.1 }, { k: 4, score: -8 }];
+    expect(RELEVANCE_TOLERANCE).toBe(0.1);
+    expect(byTierNewestFirst(scored)).toEqual([5, 3, 1, 9, 2, 4]); // tiers -10..-9.05, -8.9..-8.1, -8
+    try {
+      // Plain bm25 puts the old, short title match first (shorter documents
+      // score higher) and a body saying 蓝藻 twelve times above the newer title match.
+      expect(bm25Titles('蓝藻')).toEqual(['蓝藻治理见成效', '湖区周末见闻', '蓝藻监测站建成', '湖区水质通报', '渔民谈湖区变化']);
+      // The searcher: the title matches (equal relevance, newest first), then
+      // the body matches by relevance: five mentions in an older article above
+      // one in a newer article.
+      expect(titlesFor('蓝藻')).toEqual(['蓝藻监测站建成', '蓝藻治理见成效', '湖区周末见闻', '湖区水质通报', '渔民谈湖区变化']);
+    } finally {
+      removeTestIssue(older);
+      removeTestIssue(newer);
+    }
   });
 
   test('zero-width characters are ignored in the text and in queries: 杨\u200d浦 is found by 杨浦; full-width Latin and digits fold', () => {
@@ -516,10 +597,7 @@ describe('search', () => {
     for (const q of ['RCEP主题展', 'ＲＣＥＰ', 'rcep', '2026', '２０２６年', '2026年底']) {
       expect([q, titlesFor(q, day)]).toEqual([q, ['杨\u200d浦滨江步道贯通']]);
     }
-    env.db.transaction(() => {
-      env.indexer.removeIssue(issueId);
-      env.db.prepare('DELETE FROM issue WHERE id = ?').run(issueId);
-    })();
+    removeTestIssue(issueId);
     expect(search('杨浦')!.total).toBe(0);
   });
 
@@ -531,32 +609,129 @@ describe('search', () => {
     expect(titlesFor('RCEP生')).toEqual(['RCEP生效两周年 外贸企业订单增长']);
   });
 
-  test('snippets: escaped, marked, about 120 characters around the first match', () => {
+  test('snippets: plain text with the matches as ranges, about 120 characters around the first match', () => {
     const r = search('ampersands markup')!.results[0]!;
-    expect(r.snippetHtml).toContain('&#60;b&#62;<mark>markup</mark>&#60;/b&#62;');
-    expect(r.snippetHtml).toContain('&#38; <mark>ampersands</mark>');
-    expect(r.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+    // Text stays text: nothing is escaped or marked up by the searcher (the view escapes).
+    expect(r.snippet.text).toContain('<b>markup</b> & ampersands stay text.');
+    expect(bracketed(r.snippet)).toContain('<b>⟦markup⟧</b>');
+    expect(bracketed(r.snippet)).toContain('& ⟦ampersands⟧');
+    expectValidHighlights(r.snippet);
     // Full-width text is marked where it stands, in its original form.
-    expect(search('full width')!.results[0]!.snippetHtml).toContain('<mark>Ｆｕｌｌ</mark>－<mark>ｗｉｄｔｈ</mark>');
+    expect(bracketed(search('full width')!.results[0]!.snippet)).toContain('⟦Ｆｕｌｌ⟧－⟦ｗｉｄｔｈ⟧');
     const metro = search('换乘')!.results[0]!;
-    expect(metro.snippetHtml).toMatch(/<mark>换乘<\/mark>/);
-    expect(metro.snippetHtml.replace(/<\/?mark>/g, '').length).toBeLessThanOrEqual(122);
+    expect(hits(metro.snippet)).toEqual(['换乘', '换乘']); // heading and paragraph
+    expect(metro.snippet.text.length).toBeLessThanOrEqual(122);
     // Body without a match: the title is the snippet.
     const title = search('开通运营')!.results[0]!;
-    expect(title.snippetHtml).toContain('<mark>开通运营</mark>');
-    expect(title.titleHtml).toBe('地铁20号线今日<mark>开通运营</mark>');
+    expect(hits(title.snippet)).toEqual(['开通运营']);
+    expect(bracketed({ text: title.title, highlights: title.titleHighlights })).toBe('地铁20号线今日⟦开通运营⟧');
     // Every term is marked, a phrase through its pieces.
-    const both = search('"数字 经济" 5G')!.results[0]!.snippetHtml;
-    expect(both).toContain('<mark>数字经济</mark>');
-    expect(both).toContain('<mark>5G</mark>');
+    const both = search('"数字 经济" 5G')!.results[0]!.snippet;
+    expect(hits(both)).toContain('数字经济');
+    expect(hits(both)).toContain('5G');
     // Long text: cut with ellipses, the match kept.
     const long = '前'.repeat(300) + '目标词' + '后'.repeat(300);
     const s = buildSnippet(long, highlightPieces('目标词'))!;
-    expect(s.startsWith('…') && s.endsWith('…')).toBe(true);
-    expect(s).toContain('<mark>目标词</mark>');
-    expect(s.replace(/<\/?mark>/g, '').length).toBe(122);
+    expect(s.text.startsWith('…') && s.text.endsWith('…')).toBe(true);
+    expect(hits(s)).toEqual(['目标词']);
+    expect(s.text.length).toBe(122);
     // Whole words only in Latin, as in the index.
     expect(buildSnippet('the newest news', highlightPieces('new'))).toBeNull();
+  });
+
+  test('highlight ranges cover exactly the matched characters', () => {
+    const ranges = (text: string, q: string) => findMatches(text, parseSearchQuery(q)!.terms.flatMap(highlightPieces));
+    const marked = (text: string, q: string) => bracketed({ text, highlights: ranges(text, q) });
+    // CJK: every occurrence, nothing around it.
+    expect(ranges('港口吞吐量创新高，港口', '港口')).toEqual([{ start: 0, end: 2 }, { start: 9, end: 11 }]);
+    // Mixed scripts, as typed and full-width; Latin case-insensitive, whole words only.
+    expect(marked('地铁20号线今日开通', '20号线')).toBe('地铁⟦20号线⟧今日开通');
+    expect(marked('新增8140个学位', '８１４０个')).toBe('新增⟦8140个⟧学位');
+    expect(marked('RCEP与rcep协定', 'Rcep')).toBe('⟦RCEP⟧与⟦rcep⟧协定');
+    expect(marked('new news renew new', 'new')).toBe('⟦new⟧ news renew ⟦new⟧');
+    // A term matched across a separator: each side is marked, the separator is not.
+    expect(ranges('中国，经济', '"中国 经济"')).toEqual([{ start: 0, end: 2 }, { start: 3, end: 5 }]);
+    expect(marked('中国 经济 中国经济', '"中国 经济"')).toBe('⟦中国⟧ ⟦经济⟧ ⟦中国经济⟧');
+    expect(marked('号线-5G 号线5G', '号线-5G')).toBe('⟦号线⟧-⟦5G⟧ ⟦号线5G⟧');
+    // Offsets are of the original text: full-width, astral characters and combining marks.
+    expect(marked('Ｆｕｌｌ－ｗｉｄｔｈ', 'full-width')).toBe('⟦Ｆｕｌｌ⟧－⟦ｗｉｄｔｈ⟧');
+    expect(ranges('😀地铁😀', '地铁')).toEqual([{ start: 2, end: 4 }]);
+    expect(marked('Cafe\u0301 au lait', 'café')).toBe('⟦Cafe\u0301⟧ au lait');
+    // Zero-width characters, ignored by the index, are inside the range they interrupt.
+    expect(ranges('杨\u200d浦滨江', '杨浦')).toEqual([{ start: 0, end: 3 }]);
+    // Through the searcher: title and snippet ranges hold the query's text and nothing else.
+    const r = search('地铁20号线')!.results[0]!;
+    expect(bracketed({ text: r.title, highlights: r.titleHighlights })).toBe('⟦地铁20号线⟧今日开通运营');
+    expect(hits(r.snippet)).toEqual(['地铁20号线']);
+    expect(hits(search('"new energy"')!.results[0]!.snippet).map((h) => h.toLowerCase())).toEqual(expect.arrayContaining(['new', 'energy']));
+  });
+
+  test('the search page prints titles and snippets escaped, the hits in <mark>', async () => {
+    const title = '<script>alert("标题")</script> 注入 & "引号"';
+    const body = '正文里的 <script>alert(1)</script> 注入 & "引号" 与 <b>粗体</b>。';
+    const issueId = addOnePageIssue('2026-08-01', '测试', [{ title, body: [p(body)] }]);
+    try {
+      const html = await searchPage('注入');
+      const item = /<li>\s*<h2><a href="[^"]*">([\s\S]*?)<\/a><\/h2>[\s\S]*?<p class="snippet">([\s\S]*?)<\/p>/.exec(html);
+      expect(item).not.toBeNull();
+      expect(item![1]).toBe('<bdi>&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34;</bdi>');
+      expect(item![2]).toBe('<bdi>正文里的 &lt;script&gt;alert(1)&lt;/script&gt; <mark>注入</mark> &amp; &#34;引号&#34; 与 &lt;b&gt;粗体&lt;/b&gt;。</bdi>');
+      expect(html).not.toContain('<script>alert');
+      // Quotes and ampersands in the query are matched and escaped the same way.
+      expect(await searchPage('"引号" 粗体')).toContain('&#34;<mark>引号</mark>&#34; 与 &lt;b&gt;<mark>粗体</mark>&lt;/b&gt;。');
+    } finally {
+      removeTestIssue(issueId);
+    }
+  });
+
+  test('the pager: 上一页 / 下一页 and at most 9 page numbers, the first, the last and those around the current page', async () => {
+    const numbersOf = (pager: ReturnType<typeof resultPager>) => pager.items.flatMap((item) => ('page' in item ? [item.page] : []));
+    for (const count of [0, 1, 2, 8, 9, 10, 12, 50]) {
+      for (let current = 1; current <= Math.max(count, 1); current++) {
+        const pager = resultPager(current, count);
+        const numbers = numbersOf(pager);
+        expect(numbers).toHaveLength(Math.min(count, PAGER_NUMBERS));
+        if (count > 0) expect(numbers).toEqual(expect.arrayContaining([1, count, current, Math.max(1, current - 1), Math.min(count, current + 1)]));
+        // Increasing, with a gap exactly where numbers are left out.
+        pager.items.forEach((item, i) => {
+          const before = pager.items[i - 1];
+          if ('gap' in item) expect(before && 'page' in before).toBe(true);
+          else if (before && 'page' in before) expect(item.page).toBe(before.page + 1);
+          else if (before) expect(item.page).toBeGreaterThan(numbers[numbers.indexOf(item.page) - 1]! + 1);
+        });
+        expect(pager.previous).toBe(current > 1 ? current - 1 : null);
+        expect(pager.next).toBe(current < count ? current + 1 : null);
+      }
+    }
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    expect(numbersOf(resultPager(1, 50))).toEqual([...range(1, 8), 50]);
+    expect(numbersOf(resultPager(25, 50))).toEqual([1, ...range(22, 28), 50]);
+    expect(numbersOf(resultPager(50, 50))).toEqual([1, ...range(43, 50)]);
+    expect(resultPager(7, 3)).toMatchObject({ previous: 3, next: null });
+
+    // On the page: 230 matches, 12 pages of 20.
+    const issueId = addOnePageIssue(
+      '2026-06-01',
+      '分页',
+      Array.from({ length: 230 }, (_, i) => ({ title: `页码测试第${i + 1}篇`, body: [p(`页码测试词出现在第${i + 1}篇稿件里。`)] })),
+    );
+    try {
+      const nav = async (page: number) => {
+        const html = await searchPage('页码测试词', `&page=${page}`);
+        const m = /<nav aria-label="结果分页">([\s\S]*?)<\/nav>/.exec(html);
+        expect(m).not.toBeNull();
+        const numbers = [...m![1].matchAll(/<li>(?:<a href="[^"]*">|<span aria-current="page">)(\d+)<\/(?:a|span)><\/li>/g)].map((x) => Number(x[1]));
+        const current = /<span aria-current="page">(\d+)<\/span>/.exec(m![1])?.[1];
+        const prev = /<a href="[^"]*[?&;]page=(\d+)" rel="prev">上一页<\/a>/.exec(m![1])?.[1];
+        const next = /<a href="[^"]*[?&;]page=(\d+)" rel="next">下一页<\/a>/.exec(m![1])?.[1];
+        return { numbers, current: Number(current), prev: prev && Number(prev), next: next && Number(next), gaps: m![1].split('…').length - 1 };
+      };
+      expect(await nav(1)).toEqual({ numbers: [...range(1, 8), 12], current: 1, prev: undefined, next: 2, gaps: 1 });
+      expect(await nav(6)).toEqual({ numbers: [1, ...range(3, 9), 12], current: 6, prev: 5, next: 7, gaps: 2 });
+      expect(await nav(12)).toEqual({ numbers: [1, ...range(5, 12)], current: 12, prev: 11, next: undefined, gaps: 1 });
+    } finally {
+      removeTestIssue(issueId);
+    }
   });
 
   test('pagination and totals', () => {
@@ -759,7 +934,10 @@ describe('search', () => {
         if (r !== null) {
           const res = r as NonNullable<ReturnType<typeof search>>;
           expect(res.total).toBeGreaterThanOrEqual(0);
-          for (const x of res.results) expect(x.snippetHtml).not.toMatch(/<(?!\/?mark>)/);
+          for (const x of res.results) {
+            expectValidHighlights(x.snippet);
+            expectValidHighlights({ text: x.title, highlights: x.titleHighlights });
+          }
         }
       }
     }

@@ -1,13 +1,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import express from 'express';
 import request from 'supertest';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { isoInZone } from '../src/domain/date';
 import { importIssues } from '../src/importer';
-import { HttpRedirect, NotFound } from '../src/web/errors';
-import { monthSitemap, NEWS_WINDOW_MS, sitemapIndex, urlsPerPart, type SitemapLimits } from '../src/web/routes/sitemaps';
+import type { SitemapLimits } from '../src/web/context';
+import { NEWS_WINDOW_MS, urlsPerPart } from '../src/web/pages/sitemaps';
 import { xmlEscape } from '../src/web/xml';
 import type { Site } from '../src/web/app';
 import { demoApp } from './helpers/app';
@@ -171,17 +170,9 @@ function expectListsExactly(listed: Listed[], expected: Map<string, { lastmod: s
   }
 }
 
-/** An app with only the sitemap routes and injected limits, on its own context (its own render cache). */
+/** The app with injected sitemap limits, on its own context (its own render cache). */
 function limitedApp(limits: SitemapLimits, now = AFTER_DEMO) {
-  const { ctx } = demoApp({ db, now: () => now });
-  const a = express();
-  a.get('/sitemap.xml', sitemapIndex(ctx, limits));
-  a.get('/sitemaps/:paper/:file', monthSitemap(ctx, limits));
-  a.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    if (err instanceof HttpRedirect) res.redirect(err.status, err.location);
-    else res.status(err instanceof NotFound ? 404 : 500).end();
-  });
-  return a;
+  return demoApp({ db, now: () => now, sitemapLimits: limits }).app;
 }
 
 const lastIssue = db.prepare('SELECT * FROM issue WHERE date = ? ORDER BY id LIMIT 1').get(DEMO_END_DATE) as { publish_at: number };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { importIssues } from '../src/importer';
 import { openReadOnlyDatabase } from '../src/db/connection';
@@ -27,7 +28,7 @@ describe('newsstand and paper', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain('<html lang="zh-CN">');
     for (const p of papers) {
-      expect(res.text).toContain(`>${p.name}</a>`);
+      expect(res.text).toContain(`><bdi>${p.name}</bdi></a>`);
       expect(res.text).toContain(`href="/${p.slug}/${DEMO_END_DATE}/01"`);
     }
     expect(res.text).toContain('2026年01月20日 星期二');
@@ -102,7 +103,7 @@ describe('page view', () => {
       const found = polygons.find((m) => m[1] === `${base}/2026-01-12/01/${a.position}`);
       expect(found?.[3]).toBe(points);
     }
-    expect(res.text).toContain('版面:第01版:');
+    expect(res.text).toContain('版面:<bdi>第01版:');
   });
 
   test('上一版 / 下一版 at the first and last page', async () => {
@@ -127,7 +128,7 @@ describe('article view', () => {
     const first = await request(app).get(url(articles[0])).expect(200);
     expect(first.text).toContain('<span class="disabled">上一篇</span>');
     expect(first.text).toContain(`<a rel="next" href="${url(articles[1])}"`);
-    expect(first.text).toContain(`<h1>${articles[0].title}</h1>`);
+    expect(first.text).toContain(`<h1><bdi>${articles[0].title}</bdi></h1>`);
 
     const last = await request(app).get(url(articles[articles.length - 1])).expect(200);
     expect(last.text).toContain('<span class="disabled">下一篇</span>');
@@ -138,7 +139,7 @@ describe('article view', () => {
     expect(res.text).toContain(`<a rel="next" href="${url(firstOfPage3)}"`);
     const back = await request(app).get(url(firstOfPage3)).expect(200);
     expect(back.text).toContain(`<a rel="prev" href="${url(lastOfPage2)}"`);
-    expect(back.text).toContain(`版面:第03版:`);
+    expect(back.text).toContain(`版面:<bdi>第03版:`);
     expect(back.text).toContain(`href="${base}/${date}/03">返回版面</a>`);
   });
 
@@ -147,15 +148,15 @@ describe('article view', () => {
       WHERE i.publication_id = ? AND a.kicker IS NOT NULL AND a.subtitle IS NOT NULL AND a.byline IS NOT NULL AND a.body_json LIKE '%"type":"image"%' AND a.body_json LIKE '%"type":"heading"%' LIMIT 1`).get(paper.id) as any;
     expect(row).toBeDefined();
     const res = await request(app).get(`${base}/${row.date}/${pad(row.page_number)}/${row.position}`).expect(200);
-    expect(res.text).toContain(`<p class="kicker">${row.kicker}</p>`);
-    expect(res.text).toContain(`<p class="subtitle">${row.subtitle}</p>`);
-    expect(res.text).toContain(`<p class="byline">${row.byline}</p>`);
+    expect(res.text).toContain(`<p class="kicker"><bdi>${row.kicker}</bdi></p>`);
+    expect(res.text).toContain(`<p class="subtitle"><bdi>${row.subtitle}</bdi></p>`);
+    expect(res.text).toContain(`<p class="byline"><bdi>${row.byline}</bdi></p>`);
     const body = JSON.parse(row.body_json);
     const heading = body.find((b: any) => b.type === 'heading');
-    expect(res.text).toContain(`<h2>${heading.text}</h2>`);
+    expect(res.text).toContain(`<h2><bdi>${heading.text}</bdi></h2>`);
     const image = body.find((b: any) => b.type === 'image');
     expect(res.text).toContain(`<img src="/media/${image.src}"`);
-    if (image.caption) expect(res.text).toContain(`<figcaption>${image.caption}</figcaption>`);
+    if (image.caption) expect(res.text).toContain(`<figcaption><bdi>${image.caption}</bdi></figcaption>`);
   });
 });
 
@@ -297,5 +298,59 @@ describe('media', () => {
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.headers.etag).toBe(`"${path.basename(image).slice(0, 32)}"`);
     await request(app).get(`/media/${image}`).set('If-None-Match', res.headers.etag).expect(304);
+  });
+});
+
+describe('imported text is bidi-isolated', () => {
+  /** A right-to-left override that would reverse everything after it on the line if it were not isolated. */
+  const RLO = '\u202E';
+  const dir = tempDir('epaper-bidi-');
+  const file = path.join(dir, 'bidi.db');
+  db.prepare('VACUUM INTO ?').run(file);
+  const writable = new Database(file);
+  const target = writable.prepare('SELECT a.id, a.issue_id, a.page_number, a.position, i.date FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 1 AND a.position = 2').get(paper.id, '2026-01-12') as { id: number; issue_id: number; date: string };
+  writable.prepare('UPDATE article SET title = ?, kicker = ?, byline = ?, body_json = ? WHERE id = ?').run(
+    `${RLO}标题txt.exe`, `${RLO}引题`, `${RLO}作者`, JSON.stringify([{ type: 'paragraph', text: `${RLO}正文` }, { type: 'image', src: db.prepare('SELECT image_path FROM page LIMIT 1').pluck().get(), caption: `${RLO}图片说明` }]), target.id,
+  );
+  writable.prepare('UPDATE publication SET name = ? WHERE id = ?').run(`${RLO}日报`, paper.id);
+  writable.prepare('UPDATE page SET name = ? WHERE issue_id = ? AND number = 1').run(`${RLO}要闻`, target.issue_id);
+  writable.close();
+  const ro = openReadOnlyDatabase(file);
+  const bidiApp = demoApp({ db: ro }).app;
+  afterAll(() => ro.close());
+
+  /** Every U+202E the reader can see lies inside a <bdi> element or, in an attribute or the <title>, between U+2068 and U+2069. */
+  function expectIsolated(html: string, url: string): number {
+    const visible = html.replace(/<script\b[\s\S]*?<\/script>/g, '');
+    let seen = 0;
+    for (let i = visible.indexOf(RLO); i >= 0; i = visible.indexOf(RLO, i + 1)) {
+      seen += 1;
+      const before = visible.slice(0, i);
+      const openBdi = before.split('<bdi>').length - before.split('</bdi>').length;
+      const openIsolate = before.lastIndexOf('\u2068') > before.lastIndexOf('\u2069');
+      if (openBdi <= 0 && !openIsolate) throw new Error(`${url}: U+202E not isolated: …${visible.slice(Math.max(0, i - 60), i + 20)}…`);
+    }
+    return seen;
+  }
+
+  test.each([
+    ['article', `${base}/2026-01-12/01/2`, 7],
+    ['its neighbour (title attribute and link text)', `${base}/2026-01-12/01/1`, 3],
+    ['page (hotspot label, title list)', `${base}/2026-01-12/01`, 4],
+    ['issue', `${base}/2026-01-12`, 3],
+    ['newsstand', '/', 2],
+    ['archive', `${base}/archive/2026/01`, 2],
+    ['404 naming the paper', `${base}/1999-01-01`, 2],
+    ['search (paper options, result lines)', `/search?q=${encodeURIComponent('公园')}`, 3],
+  ])('%s', async (_name, url, atLeast) => {
+    const res = await request(bidiApp).get(url);
+    expect(res.text).toContain('<bdi>');
+    expect(expectIsolated(res.text, url)).toBeGreaterThanOrEqual(atLeast);
+  });
+
+  test('the check finds an override left bare', () => {
+    expect(() => expectIsolated(`<p>${RLO}x</p>`, 'x')).toThrow(/not isolated/);
+    expect(() => expectIsolated(`<p><bdi>${RLO}x</bdi>${RLO}</p>`, 'x')).toThrow(/not isolated/);
+    expect(expectIsolated(`<p title="\u2068${RLO}x\u2069"><bdi>${RLO}</bdi></p>`, 'x')).toBe(2);
   });
 });

@@ -18,7 +18,7 @@ export const TILE_SIZE = 512;
 const TILE_JPEG_QUALITY = 80;
 const RECIPE = `iiif3:t${TILE_SIZE}:jpeg:q${TILE_JPEG_QUALITY}:r1`;
 
-/** The info.json `id` as stored: a path; the site makes it absolute when it serves it (src/web/iiif.ts). */
+/** The info.json `id` as stored: a path; the site makes it absolute when it serves it (src/web/pages/iiif.ts). */
 export function storedIiifId(id: string): string {
   return `/${TILES_DIR}/${id}`;
 }

@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from './context';
+import { ROUTE_FAMILIES, routeFamily } from './routes';
 
 /**
  * Prometheus metrics at `/metrics` (text exposition format, never cached):
  *
  * - epaper_http_requests_total{route,status} and
- *   epaper_http_request_duration_seconds{route}: `route` is one of the fixed
- *   ROUTE_TYPES below, derived from the URL's shape, never the URL itself, so
- *   the number of series stays bounded whatever clients request;
+ *   epaper_http_request_duration_seconds{route}: `route` is the family of the
+ *   route that answers the URL in the route table (src/web/routes.ts), never
+ *   the URL itself, so the number of series stays bounded whatever clients
+ *   request;
  * - epaper_render_cache_{hits,misses}_total, _entries, _bytes, _max_bytes:
  *   read from the render cache when scraped;
  * - epaper_database_size_bytes{file="main"|"wal"}: the SQLite file and its
@@ -20,47 +22,11 @@ import type { AppContext } from './context';
  *   lag, GC), once per process.
  */
 
-export const ROUTE_TYPES = [
-  'newsstand', 'paper', 'issue', 'pdf', 'page', 'article', 'archive', 'search',
-  'media', 'static', 'sitemap', 'feed', 'ops', 'other',
-] as const;
-export type RouteType = (typeof ROUTE_TYPES)[number];
+/** The metric families, from the route table (src/web/routes.ts). */
+export const ROUTE_TYPES = ROUTE_FAMILIES;
 
-const FIRST_SEGMENT: Record<string, RouteType> = {
-  static: 'static',
-  media: 'media',
-  search: 'search',
-  sitemaps: 'sitemap',
-  'sitemap.xml': 'sitemap',
-  'news-sitemap.xml': 'sitemap',
-  healthz: 'ops',
-  metrics: 'ops',
-  'robots.txt': 'other',
-  'opensearch.xml': 'other',
-  'favicon.ico': 'other',
-};
-
-/** The route family of a request path, mirroring the app's routing table (see src/web/app.ts). */
-export function routeType(path: string): RouteType {
-  if (path === '/') return 'newsstand';
-  const segments = path.split('/');
-  // segments[0] is '' (the path starts with '/'); a trailing slash leaves a last '' (answered 301).
-  if (segments[segments.length - 1] === '') segments.pop();
-  const first = segments[1] ?? '';
-  const fixed = Object.prototype.hasOwnProperty.call(FIRST_SEGMENT, first) ? FIRST_SEGMENT[first] : undefined;
-  if (fixed) return fixed;
-  if (/sitemap/i.test(first)) return 'sitemap';
-  const n = segments.length - 1;
-  if (n === 1) return 'paper';
-  if (segments[2] === 'archive') return 'archive';
-  if (n === 2) {
-    if (segments[2] === 'feed.xml') return 'feed';
-    return segments[2].endsWith('.pdf') ? 'pdf' : 'issue';
-  }
-  if (n === 3) return 'page';
-  if (n === 4) return 'article';
-  return 'other';
-}
+/** The route family of a request path: the family of the route in src/web/routes.ts that answers it. */
+export const routeType = routeFamily;
 
 /** Process-wide defaults, registered once however many apps a process creates (tests make many). */
 let processRegistry: Registry | null = null;
@@ -76,8 +42,8 @@ export interface Metrics {
   registry: Registry;
   /** Counts and times every request; register it first. */
   middleware: RequestHandler;
-  /** `GET /metrics`. */
-  handler: RequestHandler;
+  /** The exposition text for `GET /metrics` (src/web/pages/health.ts answers it). */
+  text: () => Promise<{ body: string; contentType: string }>;
   /** Counts and times one answer sent outside the middleware (the render-cache fast path). */
   observe: (path: string, status: number, startedNs: bigint) => void;
 }
@@ -183,14 +149,12 @@ export function createMetrics(ctx: AppContext): Metrics {
     next();
   };
 
-  const handler: RequestHandler = async (_req, res) => {
-    const text = (await registry.metrics()) + (await defaultsRegistry().metrics());
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Robots-Tag', 'noindex');
-    res.type(registry.contentType).send(text);
-  };
+  const text = async () => ({
+    body: (await registry.metrics()) + (await defaultsRegistry().metrics()),
+    contentType: registry.contentType,
+  });
 
-  return { registry, middleware, handler, observe };
+  return { registry, middleware, text, observe };
 }
 
 function pathOnly(url: string): string {

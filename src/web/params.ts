@@ -4,6 +4,7 @@ import { pageLabel, toPageNumber, type PageNumber } from '../domain/page-number'
 import type { IssueRow, PublicationRow } from '../db/queries';
 import type { AppContext } from './context';
 import { HttpRedirect, NotFound } from './errors';
+import { decodeSafe } from './routes';
 
 /**
  * Parses URL segments into checked values. A recognisable variant of a
@@ -21,23 +22,16 @@ function withSegment(req: Request, index: number, value: string): string {
   const segments = req.path.split('/').slice(1);
   segments[index] = value;
   const q = req.originalUrl.indexOf('?');
-  return `/${segments.map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join('/')}${q >= 0 ? req.originalUrl.slice(q) : ''}`;
+  return `/${segments.map((s) => encodeURIComponent(decodeSafe(s))).join('/')}${q >= 0 ? req.originalUrl.slice(q) : ''}`;
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-export function resolvePaper(req: Request, ctx: AppContext): PublicationRow {
+/** The paper named by the `paper` parameter, which is path segment `segmentIndex`; an upper-case slug redirects to the lower-case one. */
+export function resolvePaper(req: Request, ctx: AppContext, segmentIndex = 0): PublicationRow {
   const slug = param(req, 'paper');
   const paper = ctx.queries.publicationBySlug(slug);
   if (paper) return paper;
   const lower = slug.toLowerCase();
-  if (lower !== slug && ctx.queries.publicationBySlug(lower)) throw new HttpRedirect(withSegment(req, 0, lower));
+  if (lower !== slug && ctx.queries.publicationBySlug(lower)) throw new HttpRedirect(withSegment(req, segmentIndex, lower));
   throw new NotFound('没有这份报纸');
 }
 

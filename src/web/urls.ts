@@ -2,7 +2,9 @@ import { pageLabel } from '../domain/page-number';
 
 /**
  * The public URL contract (links to these must never break). Every link the
- * site prints is built here, so the canonical form lives in one place.
+ * site prints is built here, so the canonical form lives in one place;
+ * templates receive this object as `urls`. The routes that answer these URLs
+ * are in src/web/routes.ts.
  */
 export const urls = {
   home: (): string => '/',
@@ -15,7 +17,17 @@ export const urls = {
   archiveYear: (slug: string, year: number): string => `/${slug}/archive/${year}`,
   archiveMonth: (slug: string, year: number, month: number): string => `/${slug}/archive/${year}/${String(month).padStart(2, '0')}`,
   feed: (slug: string): string => `/${slug}/feed.xml`,
+  /** Part 1 of a month is `{YYYY-MM}.xml` (its URL never changes when the month grows), part k ≥ 2 `{YYYY-MM}-{k}.xml`. */
+  monthSitemap: (slug: string, month: string, part: number): string => `/sitemaps/${slug}/${month}${part === 1 ? '' : `-${part}`}.xml`,
+  sitemapIndex: (): string => '/sitemap.xml',
+  newsSitemap: (): string => '/news-sitemap.xml',
+  robots: (): string => '/robots.txt',
+  opensearch: (): string => '/opensearch.xml',
+  staticFile: (name: string): string => `/static/${name}`,
+  icon: (): string => '/static/icon.svg',
   media: (storePath: string): string => `/media/${storePath}`,
+  /** A tile set's IIIF image service; its info.json is at `${iiif(id)}/info.json`. */
+  iiif: (tileSetId: string): string => `/iiif/${tileSetId}`,
   search: (params: Record<string, string | number | undefined> = {}): string => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));

@@ -6,6 +6,20 @@ import { urls } from './urls';
 
 /** Pieces of view models shared by several page types. */
 
+/** Right-to-left letters and the explicit bidi controls: text holding any of them can reorder what is around it. */
+const BIDI_SENSITIVE = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFE\u200E\u200F\u202A-\u202E\u2066-\u2069\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
+/**
+ * Imported text for places markup cannot isolate (attribute values, the
+ * document title): wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL
+ * ISOLATE when it could reorder its surroundings (a U+202E in a title
+ * must not spoof what follows it); other text is returned as it is.
+ * In element content the templates use <bdi> instead.
+ */
+export function isolated(text: string): string {
+  return BIDI_SENSITIVE.test(text) ? `\u2068${text}\u2069` : text;
+}
+
 export interface Crumb {
   name: string;
   path: string;
@@ -90,15 +104,16 @@ export function issueNumberLabel(issue: IssueRow): string | null {
 }
 
 /** The header shared by every page of a paper: its name, the paper switcher and the search box. */
-export function chromeModel(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null) {
+export function chromeModel(publications: PublicationRow[], paper: PublicationRow | null, issue: IssueRow | null) {
   return {
     paper,
-    publications: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
+    publications: publications.map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
     issueDate: issue ? issueDateWithWeekday(issue.date) : null,
     issueNumber: issue ? issueNumberLabel(issue) : null,
     archivePath: paper ? urls.archive(paper.slug) : null,
   };
 }
+export type ChromeModel = ReturnType<typeof chromeModel>;
 
 export function publisherJsonLd(ctx: AppContext, paper: PublicationRow) {
   return {

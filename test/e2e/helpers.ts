@@ -283,7 +283,7 @@ export async function discoverDemo(baseUrl: string): Promise<DemoUrls> {
   const pageHtml = await getHtml(baseUrl, page);
   const article = firstMatch(pageHtml, new RegExp(`<svg class="hotspots"[^>]*>\\s*<a href="(${page}/\\d+)"`), 'hotspot on the page');
   const articleHtml = await getHtml(baseUrl, article);
-  const title = firstMatch(articleHtml, /<h1>([^<]+)<\/h1>/, 'article title');
+  const title = firstMatch(articleHtml, /<h1><bdi>([^<]+)<\/bdi><\/h1>/, 'article title');
   const archiveIndex = `/${paperSlug}/archive`;
   const archiveHtml = await getHtml(baseUrl, archiveIndex);
   const archiveYear = firstMatch(archiveHtml, new RegExp(`href="(${archiveIndex}/\\d{4})"`), 'archive year');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { openReadOnlyDatabase, type Db } from '../../src/db/connection';
+import type { SitemapLimits } from '../../src/web/context';
 import { createApp } from '../../src/web/app';
 import { AFTER_DEMO } from './demo-constants';
 
@@ -16,9 +17,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The app on the demo database, read-only, with a clock the test controls. */
-export function demoApp(opts: { now?: () => number; config?: Partial<Config>; db?: Db } = {}) {
+export function demoApp(opts: { now?: () => number; config?: Partial<Config>; db?: Db; sitemapLimits?: SitemapLimits } = {}) {
   const config = testConfig(opts.config);
   const db = opts.db ?? openReadOnlyDatabase(config.databasePath);
-  const { app, ctx } = createApp({ db, config, now: opts.now ?? (() => AFTER_DEMO) });
-  return { app, ctx, db, config };
+  const { app, ctx, express } = createApp({ db, config, now: opts.now ?? (() => AFTER_DEMO), sitemapLimits: opts.sitemapLimits });
+  return { app, ctx, db, config, express };
 }

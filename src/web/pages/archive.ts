@@ -4,9 +4,10 @@ import type { PublicationRow } from '../../db/queries';
 import type { AppContext } from '../context';
 import { HttpRedirect, NotFound, BadRequest } from '../errors';
 import { resolvePaper } from '../params';
-import type { PageHandler } from '../respond';
+import { page } from '../delivery/answers';
+import { loadChrome } from './common';
 import { urls } from '../urls';
-import { chromeModel, headModel, issueDateLabel, paperCrumbs, type Crumb } from '../view-model';
+import { headModel, issueDateLabel, paperCrumbs, type Crumb } from '../view-model';
 
 /** 往期回顾: years → a year of month calendars → one month. Days with an issue link to it. */
 
@@ -78,7 +79,7 @@ function goToDate(req: Request, ctx: AppContext, paper: PublicationRow): never {
   throw new HttpRedirect(`${urls.issue(paper.slug, earlier.date)}?requested=${date}`, 302);
 }
 
-export const archiveIndex: PageHandler = (req, ctx) => {
+export function archiveIndex(req: Request, ctx: AppContext) {
   const paper = resolvePaper(req, ctx);
   if (req.query.date !== undefined) goToDate(req, ctx, paper);
   const base = archiveBase(ctx, paper);
@@ -93,22 +94,17 @@ export const archiveIndex: PageHandler = (req, ctx) => {
     years.set(year, y);
   }
   const crumbs = archiveCrumbs(paper);
-  return {
-    view: 'archive-index',
-    cache: 'latest',
-    lastModified: base.modified,
-    model: {
-      head: headModel(ctx, { title: `往期回顾 – ${paper.name}`, description: `${paper.name}全部往期报纸,按年月浏览。`, path: urls.archive(paper.slug), crumbs, paper }),
-      chrome: chromeModel(ctx, paper, null),
-      crumbs,
-      paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
-      ...base,
-      years: [...years.values()].sort((a, b) => b.year - a.year),
-    },
-  };
-};
+  return page('archive-index', {
+    head: headModel(ctx, { title: `往期回顾 – ${paper.name}`, description: `${paper.name}全部往期报纸,按年月浏览。`, path: urls.archive(paper.slug), crumbs, paper }),
+    chrome: loadChrome(ctx, paper, null),
+    crumbs,
+    paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
+    ...base,
+    years: [...years.values()].sort((a, b) => b.year - a.year),
+  }, { cache: 'latest', lastModified: base.modified });
+}
 
-export const archiveYear: PageHandler = (req, ctx) => {
+export function archiveYear(req: Request, ctx: AppContext) {
   const paper = resolvePaper(req, ctx);
   const year = parseYear(String(req.params.year));
   const base = archiveBase(ctx, paper);
@@ -125,26 +121,21 @@ export const archiveYear: PageHandler = (req, ctx) => {
     return monthCalendar(paper, year, i + 1, dates, ym >= firstMonth && ym <= lastMonth);
   });
   const crumbs = archiveCrumbs(paper, year);
-  return {
-    view: 'archive-year',
-    cache: 'latest',
-    lastModified: base.modified,
-    model: {
-      head: headModel(ctx, { title: `${year}年往期 – ${paper.name}`, description: `${paper.name}${year}年共${dates.size}期。`, path: urls.archiveYear(paper.slug, year), crumbs, paper }),
-      chrome: chromeModel(ctx, paper, null),
-      crumbs,
-      paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
-      ...base,
-      year,
-      issueCount: dates.size,
-      months,
-      prevYear: year > firstYear ? { year: year - 1, path: urls.archiveYear(paper.slug, year - 1) } : null,
-      nextYear: year < lastYear ? { year: year + 1, path: urls.archiveYear(paper.slug, year + 1) } : null,
-    },
-  };
-};
+  return page('archive-year', {
+    head: headModel(ctx, { title: `${year}年往期 – ${paper.name}`, description: `${paper.name}${year}年共${dates.size}期。`, path: urls.archiveYear(paper.slug, year), crumbs, paper }),
+    chrome: loadChrome(ctx, paper, null),
+    crumbs,
+    paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
+    ...base,
+    year,
+    issueCount: dates.size,
+    months,
+    prevYear: year > firstYear ? { year: year - 1, path: urls.archiveYear(paper.slug, year - 1) } : null,
+    nextYear: year < lastYear ? { year: year + 1, path: urls.archiveYear(paper.slug, year + 1) } : null,
+  }, { cache: 'latest', lastModified: base.modified });
+}
 
-export const archiveMonth: PageHandler = (req, ctx) => {
+export function archiveMonth(req: Request, ctx: AppContext) {
   const paper = resolvePaper(req, ctx);
   const year = parseYear(String(req.params.year));
   const rawMonth = String(req.params.month);
@@ -164,22 +155,17 @@ export const archiveMonth: PageHandler = (req, ctx) => {
   const prev = month === 1 ? { y: year - 1, m: 12 } : { y: year, m: month - 1 };
   const next = month === 12 ? { y: year + 1, m: 1 } : { y: year, m: month + 1 };
   const crumbs = archiveCrumbs(paper, year, month);
-  return {
-    view: 'archive-month',
-    cache: 'latest',
-    lastModified: base.modified,
-    model: {
-      head: headModel(ctx, { title: `${year}年${month}月往期 – ${paper.name}`, description: `${paper.name}${year}年${month}月共${dates.size}期。`, path: calendar.path, crumbs, paper }),
-      chrome: chromeModel(ctx, paper, null),
-      crumbs,
-      paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
-      ...base,
-      calendar: { ...calendar, path: calendar.path ?? urls.archiveMonth(paper.slug, year, month) },
-      defaultDate: base.last && base.last.date < from ? base.last.date : from,
-      prevMonth: key(prev.y, prev.m) >= firstKey ? { label: `${prev.y}年${prev.m}月`, path: urls.archiveMonth(paper.slug, prev.y, prev.m) } : null,
-      nextMonth: key(next.y, next.m) <= lastKey ? { label: `${next.y}年${next.m}月`, path: urls.archiveMonth(paper.slug, next.y, next.m) } : null,
-      yearPath: urls.archiveYear(paper.slug, year),
-    },
-  };
-};
+  return page('archive-month', {
+    head: headModel(ctx, { title: `${year}年${month}月往期 – ${paper.name}`, description: `${paper.name}${year}年${month}月共${dates.size}期。`, path: calendar.path, crumbs, paper }),
+    chrome: loadChrome(ctx, paper, null),
+    crumbs,
+    paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
+    ...base,
+    calendar: { ...calendar, path: calendar.path ?? urls.archiveMonth(paper.slug, year, month) },
+    defaultDate: base.last && base.last.date < from ? base.last.date : from,
+    prevMonth: key(prev.y, prev.m) >= firstKey ? { label: `${prev.y}年${prev.m}月`, path: urls.archiveMonth(paper.slug, prev.y, prev.m) } : null,
+    nextMonth: key(next.y, next.m) <= lastKey ? { label: `${next.y}年${next.m}月`, path: urls.archiveMonth(paper.slug, next.y, next.m) } : null,
+    yearPath: urls.archiveYear(paper.slug, year),
+  }, { cache: 'latest', lastModified: base.modified });
+}
 

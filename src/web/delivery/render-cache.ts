@@ -1,5 +1,4 @@
 import zlib from 'node:zlib';
-import type { Representation } from './http-cache';
 
 /**
  * Rendered responses keyed by URL, bounded by bytes (LRU via Map insertion
@@ -8,8 +7,16 @@ import type { Representation } from './http-cache';
  * is dropped when the content version changes (an import) or an embargo ends,
  * so it never serves what the database no longer says.
  */
-export interface CachedResponse extends Representation {
+export interface CachedResponse {
+  body: Buffer;
   status: number;
+  contentType: string;
+  /** null for answers no cache may keep (Cache-Control: no-store). */
+  etag: string | null;
+  lastModified: number | null;
+  cacheControl: string;
+  /** Headers of this answer beyond the representation's own (X-Robots-Tag). */
+  headers?: Readonly<Record<string, string>>;
   /** Sent gzip- or brotli-encoded to clients that accept it; each form is made on first use and kept (formOf). */
   compressible: boolean;
   gzip?: Buffer;

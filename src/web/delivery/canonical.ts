@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { sameSitePath } from '../errors';
+import { parseHttpDate } from './http-cache';
 
 export const ALLOWED_METHODS = 'GET, HEAD';
 
@@ -16,9 +18,19 @@ export const noTrailingSlash: RequestHandler = (req, res, next) => {
   if (path.length > 1 && path.endsWith('/')) {
     const q = req.originalUrl.indexOf('?');
     const target = path.replace(/\/+$/, '') || '/';
-    // "//evil.example" would be protocol-relative: collapse leading slashes.
-    res.redirect(301, target.replace(/^\/+/, '/') + (q >= 0 ? req.originalUrl.slice(q) : ''));
+    res.redirect(301, sameSitePath(target) + (q >= 0 ? req.originalUrl.slice(q) : ''));
     return;
   }
+  next();
+};
+
+/**
+ * An If-Modified-Since that is not an HTTP date is ignored (RFC 9110
+ * §13.1.3), here for everything express answers (media and static files
+ * included), so no parser downstream reads "3000" as a year.
+ */
+export const ignoreInvalidDates: RequestHandler = (req, _res, next) => {
+  const since = req.headers['if-modified-since'];
+  if (since !== undefined && parseHttpDate(since) === null) delete req.headers['if-modified-since'];
   next();
 };

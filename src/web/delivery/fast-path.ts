@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../log';
-import { requestIdOf } from '../log';
-import type { AppContext } from './context';
+import type { Logger } from '../../log';
+import { requestIdOf } from '../../log';
+import type { AppContext } from '../context';
 import { sendCached } from './respond';
 
 /**
@@ -16,7 +16,6 @@ import { sendCached } from './respond';
  */
 export interface FastPathOptions {
   ctx: AppContext;
-  currentVersion: () => string;
   /** Headers every answer carries, as the security middleware sets them. */
   fixedHeaders: readonly (readonly [string, string])[];
   /** Answers can depend on X-Forwarded-Proto (HSTS) only when a proxy is trusted. */
@@ -27,7 +26,7 @@ export interface FastPathOptions {
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export function createFastPath({ ctx, currentVersion, fixedHeaders, trustProxy, log, observe }: FastPathOptions): FastPath {
+export function createFastPath({ ctx, fixedHeaders, trustProxy, log, observe }: FastPathOptions): FastPath {
   const logRequests = log.isLevelEnabled('info');
   return (req, res) => {
     if (!ctx.cache.enabled || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
@@ -35,7 +34,7 @@ export function createFastPath({ ctx, currentVersion, fixedHeaders, trustProxy, 
     const url = req.url ?? '/';
     let entry;
     try {
-      ctx.cache.validate(currentVersion());
+      ctx.cache.validate(ctx.visibleVersion());
       entry = ctx.cache.hit(url);
     } catch {
       return false; // the Express path reports the unreadable database

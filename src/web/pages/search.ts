@@ -1,10 +1,14 @@
 import type { Request } from 'express';
 import { parseIssueDate } from '../../domain/date';
+import { resultPager } from '../../search/pager';
+import { highlightSegments } from '../../search/snippet';
 import { isQueryTooLong, MAX_QUERY_LENGTH, parseSearchQuery } from '../../search/tokenize';
 import { BadRequest } from '../errors';
-import type { PageHandler } from '../respond';
+import type { AppContext } from '../context';
+import { page as pageAnswer } from '../delivery/answers';
+import { loadChrome } from './common';
 import { urls } from '../urls';
-import { chromeModel, headModel, issueDateLabel, pageTitle } from '../view-model';
+import { headModel, issueDateLabel, pageTitle } from '../view-model';
 
 const MAX_RESULT_PAGE = 50;
 
@@ -24,7 +28,7 @@ function optionalDate(req: Request, name: string): string | undefined {
 }
 
 /** `/search?q=…&paper=…&from=…&to=…&page=…&sort=date`: never indexed, never an error for any text typed. */
-export const searchPage: PageHandler = (req, ctx) => {
+export function searchPage(req: Request, ctx: AppContext) {
   const q = (single(req, 'q') ?? '').trim();
   if (isQueryTooLong(q)) throw new BadRequest(`检索词太长,请不要超过 ${MAX_QUERY_LENGTH} 个字`);
   const paperSlug = single(req, 'paper')?.trim() || undefined;
@@ -44,42 +48,43 @@ export const searchPage: PageHandler = (req, ctx) => {
   const response = parsed ? ctx.searcher.search({ q, paper: paperSlug, from, to, page, sort, now: ctx.now() }) : null;
   const terms = parsed?.terms ?? [];
   const scope = { q, paper: paperSlug, from, to, sort: sort === 'date' ? 'date' : undefined };
-  const pageCount = Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE);
+  const pager = resultPager(page, Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE));
   const fragment = terms.length > 0 ? `#:~:text=${encodeURIComponent(terms[0])}` : '';
   const scopeLabel = [paper?.name, from && to && from === to ? issueDateLabel(parseIssueDate(from)!) : [from, to].filter(Boolean).join(' 至 ')]
     .filter(Boolean)
     .join(' · ');
-  return {
-    view: 'search',
-    cache: 'short',
-    lastModified: null,
-    model: {
-      head: headModel(ctx, { title: q ? `检索:${q} – 数字报刊平台` : '检索 – 数字报刊平台', description: '在全部报纸中检索文章。', path: null, robots: 'noindex' }),
-      chrome: chromeModel(ctx, paper ?? null, null),
-      crumbs: [{ name: '首页', path: urls.home() }, { name: '检索', path: urls.search() }],
-      q,
-      form: { paper: paperSlug ?? '', from: from ?? '', to: to ?? '', sort },
-      papers: ctx.queries.publications().map((p) => ({ slug: p.slug, name: p.name })),
-      scopeLabel,
-      searched: q !== '',
-      searchable: parsed !== null,
-      total: response?.total ?? 0,
-      totalAtLeast: response?.atLeast === true,
-      page,
-      results: (response?.results ?? []).map((r) => ({
-        path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
-        titleHtml: r.titleHtml,
-        snippetHtml: r.snippetHtml,
-        paperName: r.paperName,
-        date: issueDateLabel(parseIssueDate(r.date)!),
-        pageLabel: pageTitle({ number: r.pageNumber, name: r.pageName }),
-      })),
-      pages: Array.from({ length: pageCount }, (_, i) => ({ n: i + 1, path: urls.search({ ...scope, page: i + 1 }), current: i + 1 === page })),
-      sortLinks: {
-        relevance: urls.search({ ...scope, sort: undefined }),
-        date: urls.search({ ...scope, sort: 'date' }),
-      },
-      archiveLinks: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.archive(p.slug) })),
+  return pageAnswer('search', {
+    head: headModel(ctx, { title: q ? `检索:${q} – 数字报刊平台` : '检索 – 数字报刊平台', description: '在全部报纸中检索文章。', path: null, robots: 'noindex' }),
+    chrome: loadChrome(ctx, paper ?? null, null),
+    crumbs: [{ name: '首页', path: urls.home() }, { name: '检索', path: urls.search() }],
+    q,
+    form: { paper: paperSlug ?? '', from: from ?? '', to: to ?? '', sort },
+    papers: ctx.queries.publications().map((p) => ({ slug: p.slug, name: p.name })),
+    scopeLabel,
+    searched: q !== '',
+    searchable: parsed !== null,
+    total: response?.total ?? 0,
+    totalAtLeast: response?.atLeast === true,
+    page,
+    results: (response?.results ?? []).map((r) => ({
+      path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
+      title: highlightSegments({ text: r.title, highlights: r.titleHighlights }),
+      snippet: highlightSegments(r.snippet),
+      paperName: r.paperName,
+      date: issueDateLabel(parseIssueDate(r.date)!),
+      pageLabel: pageTitle({ number: r.pageNumber, name: r.pageName }),
+    })),
+    pager: {
+      previous: pager.previous === null ? null : urls.search({ ...scope, page: pager.previous }),
+      next: pager.next === null ? null : urls.search({ ...scope, page: pager.next }),
+      items: pager.items.map((item) =>
+        'gap' in item ? { gap: true } : { n: item.page, path: urls.search({ ...scope, page: item.page }), current: item.page === page },
+      ),
     },
-  };
-};
+    sortLinks: {
+      relevance: urls.search({ ...scope, sort: undefined }),
+      date: urls.search({ ...scope, sort: 'date' }),
+    },
+    archiveLinks: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.archive(p.slug) })),
+  }, { cache: 'short', lastModified: null });
+}

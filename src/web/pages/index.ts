@@ -1,0 +1,46 @@
+import type { AsyncAnswerer } from '../delivery/handlers';
+import type { Metrics } from '../metrics';
+import type { RouteName } from '../routes';
+import { archiveIndex, archiveMonth, archiveYear } from './archive';
+import { articleView } from './article';
+import { paperFeed } from './feed';
+import { healthCheck, metricsText } from './health';
+import { iiifInfo, iiifTile } from './iiif';
+import { issuePdf, issueView } from './issue';
+import { mediaFile, staticFile } from './media';
+import { newsstand } from './newsstand';
+import { pageView } from './page';
+import { latestIssueRedirect } from './paper';
+import { openSearch, robotsTxt } from './robots';
+import { searchPage } from './search';
+import { monthSitemap, newsSitemap, sitemapIndex } from './sitemaps';
+
+export { errorPage } from './error';
+
+/** The page module that answers each route of the table (src/web/routes.ts); the type makes every route have one. */
+export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName, AsyncAnswerer> {
+  return {
+    health: healthCheck(),
+    metrics: metricsText(metrics.text),
+    static: staticFile,
+    media: mediaFile,
+    iiifInfo,
+    iiifTile,
+    newsstand,
+    search: searchPage,
+    robots: robotsTxt,
+    opensearch: openSearch,
+    sitemapIndex,
+    newsSitemap,
+    monthSitemap,
+    paper: latestIssueRedirect,
+    archive: archiveIndex,
+    archiveYear,
+    archiveMonth,
+    feed: paperFeed,
+    issuePdf,
+    issue: issueView,
+    page: pageView,
+    article: articleView,
+  };
+}

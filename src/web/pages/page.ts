@@ -1,0 +1,69 @@
+import { pageLabel } from '../../domain/page-number';
+import type { Polygon } from '../../domain/blocks';
+import { parsePageSegment, resolveIssue, resolvePaper } from '../params';
+import type { Request } from 'express';
+import type { AppContext } from '../context';
+import { page as pageAnswer } from '../delivery/answers';
+import { urls } from '../urls';
+import { absoluteUrl, headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
+import { issueCachePolicy, issueNavigation, loadChrome, searchThisIssue } from './common';
+
+/** SVG "points" attribute of a hotspot polygon, in page image pixels (the SVG viewBox). */
+function svgPoints(json: string | null): string | null {
+  if (!json) return null;
+  return (JSON.parse(json) as Polygon).map(([x, y]) => `${x},${y}`).join(' ');
+}
+
+/** `/{paper}/{date}/{NN}`: the page image with a hotspot over every article (热区) and the page navigation. */
+export function pageView(req: Request, ctx: AppContext) {
+  const paper = resolvePaper(req, ctx);
+  const issue = resolveIssue(req, ctx, paper);
+  const number = parsePageSegment(req, paper, issue);
+  const pages = ctx.queries.pagesOfIssue(issue.id);
+  const page = pages.find((p) => p.number === number)!;
+  const articles = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === number);
+  const path = urls.page(paper.slug, issue.date, number);
+  const crumbs = paperCrumbs(paper, issue, page);
+  const prevPage = pages.find((p) => p.number === number - 1);
+  const nextPage = pages.find((p) => p.number === number + 1);
+  const dateLabel = issueDateLabel(issue.date);
+  const nav = issueNavigation(ctx, paper, issue);
+  return pageAnswer('page', {
+    head: headModel(ctx, {
+      title: `${pageTitle(page)} – ${paper.name} – ${dateLabel}`,
+      description: `${paper.name}${dateLabel}${pageTitle(page)}:${articles.map((a) => a.title).join(';')}`,
+      path,
+      crumbs,
+      paper,
+      ogImage: page.image_path,
+      jsonLd: [{
+        '@context': 'https://schema.org', '@type': 'CollectionPage', name: `${pageTitle(page)} ${paper.name} ${dateLabel}`, url: absoluteUrl(ctx, path),
+        isPartOf: issueJsonLd(ctx, paper, issue),
+        image: absoluteUrl(ctx, urls.media(page.image_path)),
+        hasPart: articles.map((a) => ({ '@type': 'NewsArticle', headline: a.title, url: absoluteUrl(ctx, urls.article(paper.slug, issue.date, number, a.position)) })),
+      }],
+    }),
+    chrome: loadChrome(ctx, paper, issue),
+    crumbs,
+    paper: { name: paper.name, slug: paper.slug },
+    issue: { date: issue.date, path: urls.issue(paper.slug, issue.date), pdfPath: issue.pdf_path ? urls.issuePdf(paper.slug, issue.date) : null },
+    page: {
+      label: pageTitle(page),
+      number: pageLabel(number),
+      image: { src: urls.media(page.image_path), width: page.image_width, height: page.image_height },
+      pdfPath: page.pdf_path ? urls.media(page.pdf_path) : null,
+    },
+    articles: articles.map((a) => ({
+      title: a.title,
+      kicker: a.kicker,
+      subtitle: a.subtitle,
+      path: urls.article(paper.slug, issue.date, number, a.position),
+      points: svgPoints(a.hotspot_json),
+    })),
+    pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
+    prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
+    nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
+    nav,
+    searchScope: searchThisIssue(paper, issue),
+  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
+}
