@@ -62,14 +62,16 @@ export const RENDITION_TYPES: Record<RenditionFormat, string> = { webp: 'image/w
 export function createImportStatements(db: Db) {
   const s = {
     findPublication: db.prepare<[string], StoredPublication & { id: number }>(
-      'SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?',
+      'SELECT id, slug, name, description, language, timezone, first_issue_date AS firstIssueDate FROM publication WHERE slug = ?',
     ),
     insertPublication: db.prepare<StoredPublication, { id: number }>(
-      `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
+      `INSERT INTO publication (slug, name, description, language, timezone, first_issue_date)
+       VALUES (@slug, @name, @description, @language, @timezone, @firstIssueDate)
        RETURNING id`,
     ),
     updatePublication: db.prepare<StoredPublication & { id: number }>(
-      'UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone WHERE id = @id',
+      `UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone,
+       first_issue_date = @firstIssueDate WHERE id = @id`,
     ),
     findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),

@@ -60,6 +60,7 @@ export function issueManifestHeader(publication: DemoPublication, date: IssueDat
       description: publication.description,
       language: 'zh-CN',
       timezone: DEMO_TIMEZONE,
+      ...(publication.firstIssueDate ? { firstIssueDate: publication.firstIssueDate } : {}),
     },
     date,
     ...(number !== undefined ? { number } : {}),

@@ -268,6 +268,7 @@ function publicationOf(m: Manifest): StoredPublication {
     description: m.publication.description || null,
     language: m.publication.language ?? DEFAULT_LANGUAGE,
     timezone: m.publication.timezone ?? DEFAULT_TIME_ZONE,
+    firstIssueDate: m.publication.firstIssueDate ?? null,
   };
 }
 

@@ -22,7 +22,7 @@ export interface AppContext {
   searcher: Searcher;
   /** Injected so tests can move time across an embargo. */
   now: () => number;
-  assets: { css: string; js: string; logo: string };
+  assets: { css: string; js: string; prefs: string; logo: string };
   /** The version of everything readers can see (src/web/freshness.ts): the render cache is valid for one. */
   visibleVersion: () => string;
   /** Where month sitemaps split into parts (tests make them small). */

@@ -1,4 +1,5 @@
 import { dateParts, isoInZone, weekdayName, type IssueDate } from '../domain/date';
+import type { Polygon } from '../domain/blocks';
 import { pageLabel } from '../domain/page-number';
 import type { IssueRow, PageRow, PublicationRow } from '../db/queries';
 import type { AppContext } from './context';
@@ -132,4 +133,10 @@ export function issueJsonLd(ctx: AppContext, paper: PublicationRow, issue: Issue
     datePublished: isoInZone(issue.publish_at, paper.timezone),
     isPartOf: { '@type': 'Periodical', name: paper.name, url: absoluteUrl(ctx, urls.paper(paper.slug)) },
   };
+}
+
+/** SVG "points" attribute of a stored hotspot polygon, in page image pixels (the SVG viewBox over the page image). */
+export function hotspotPoints(json: string | null): string | null {
+  if (!json) return null;
+  return (JSON.parse(json) as Polygon).map(([x, y]) => `${x},${y}`).join(' ');
 }

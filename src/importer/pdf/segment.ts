@@ -1,4 +1,4 @@
-import type { Block } from '../../domain/blocks';
+import { LIST_BULLET, type Block } from '../../domain/blocks';
 import { articleOutline } from './outline';
 import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
 
@@ -48,7 +48,6 @@ interface Piece {
 }
 
 const BYLINE = /^(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|实习生|见习记者|文[\s/／|]|图[\s/／|]|摄影[\s:：]|本报评论员)/;
-const BULLET = /^[●◆■▲★◎•]/;
 /** 下转第2版, (上接第1版): where a story continues, not part of its text. */
 const JUMP_LINE = /^[（(]?(下转|上接|转|接)第\d{1,2}版[）)]?$/;
 /** A photo credit (本报记者 陈阳 摄) belongs to the caption, not the byline. */
@@ -630,7 +629,7 @@ function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiec
     e.lines.forEach((line, i) => {
       const prev = out.at(-1);
       const indented = line.x > e.x + 0.8 * line.size;
-      const bullet = BULLET.test(line.text);
+      const bullet = LIST_BULLET.test(line.text);
       // The first line of a column piece continues the paragraph the last column ended, unless indented.
       const continues = prev && prev.type !== 'image' && prev.type !== 'heading' && prev.open && !indented && !bullet;
       const justified = isJustified(line, e);

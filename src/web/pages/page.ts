@@ -1,18 +1,11 @@
 import { pageLabel } from '../../domain/page-number';
-import type { Polygon } from '../../domain/blocks';
 import { parsePageSegment, resolveIssue, resolvePaper } from '../params';
 import type { Request } from 'express';
 import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
-import { absoluteUrl, headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
+import { absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
 import { issueCachePolicy, issueNavigation, loadChrome, searchThisIssue } from './common';
-
-/** SVG "points" attribute of a hotspot polygon, in page image pixels (the SVG viewBox). */
-function svgPoints(json: string | null): string | null {
-  if (!json) return null;
-  return (JSON.parse(json) as Polygon).map(([x, y]) => `${x},${y}`).join(' ');
-}
 
 /** `/{paper}/{date}/{NN}`: the page image with a hotspot over every article (热区) and the page navigation. */
 export function pageView(req: Request, ctx: AppContext) {
@@ -58,7 +51,7 @@ export function pageView(req: Request, ctx: AppContext) {
       kicker: a.kicker,
       subtitle: a.subtitle,
       path: urls.article(paper.slug, issue.date, number, a.position),
-      points: svgPoints(a.hotspot_json),
+      points: hotspotPoints(a.hotspot_json),
     })),
     pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
