@@ -51,6 +51,7 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
     assets: {
       css: `${urls.staticFile('site.css')}?v=${fingerprint('site.css')}`,
       js: `${urls.staticFile('site.js')}?v=${fingerprint('site.js')}`,
+      pageJs: `${urls.staticFile('page.js')}?v=${fingerprint('page.js')}`,
       logo: urls.staticFile('logo.png'),
     },
     visibleVersion: createFreshness(queries, now),

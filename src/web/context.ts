@@ -22,7 +22,8 @@ export interface AppContext {
   searcher: Searcher;
   /** Injected so tests can move time across an embargo. */
   now: () => number;
-  assets: { css: string; js: string; logo: string };
+  /** `pageJs`: the page view's script (region highlighting and the zoom viewer, static/page.js). */
+  assets: { css: string; js: string; pageJs: string; logo: string };
   /** The version of everything readers can see (src/web/freshness.ts): the render cache is valid for one. */
   visibleVersion: () => string;
   /** Where month sitemaps split into parts (tests make them small). */
