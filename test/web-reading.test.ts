@@ -96,12 +96,14 @@ describe('page view', () => {
     const res = await request(app).get(`${base}/2026-01-12/01`).expect(200);
     expect(res.text).toContain(`viewBox="0 0 ${page.image_width} ${page.image_height}"`);
     const articles = articlesOf(issue.id).filter((a) => a.page_number === 1);
-    const polygons = [...res.text.matchAll(/<a href="([^"]+)" aria-label="([^"]+)"><title>[^<]+<\/title><polygon points="([^"]+)"\/><\/a>/g)];
+    const polygons = [...res.text.matchAll(/<a href="([^"]+)" data-region="(a\d+)" aria-label="([^"]+)"><title>[^<]+<\/title><polygon points="([^"]+)"\/><\/a>/g)];
     expect(polygons).toHaveLength(articles.filter((a) => a.hotspot_json).length);
     for (const a of articles.filter((x) => x.hotspot_json)) {
       const points = (JSON.parse(a.hotspot_json) as number[][]).map(([x, y]) => `${x},${y}`).join(' ');
       const found = polygons.find((m) => m[1] === `${base}/2026-01-12/01/${a.position}`);
-      expect(found?.[3]).toBe(points);
+      expect(found?.[4]).toBe(points);
+      // The same key ties the region to its title in 本版文章 (lit together, static/page.js).
+      expect(res.text).toContain(`<li><a href="${found![1]}" data-region="${found![2]}">`);
     }
     expect(res.text).toContain('版面:<bdi>第01版:');
   });
