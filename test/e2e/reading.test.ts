@@ -178,6 +178,7 @@ test('字号: 大 makes the article text larger, and it stays so on the next art
 
 test('archive: 往期回顾 → a month → a day lands on that issue', async () => {
   await page.goto(frontPage);
+  await page.locator('.masthead summary', { hasText: '报纸' }).click(); // 往期回顾 is in the header's 报纸 menu
   await follow('a.archive-link');
   expect(await textOf(page.locator('h1'))).toContain('往期回顾');
 
