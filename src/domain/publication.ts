@@ -13,16 +13,25 @@ export const publicationSchema = z.strictObject({
   timezone: checkedString().refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' }).optional(),
   /** The date of the paper's real first issue (创刊号), which the archive may or may not hold. */
   firstIssueDate: checkedString().refine((s) => parseIssueDate(s) !== null, { message: 'a date YYYY-MM-DD' }).optional(),
+  /** 主办: who publishes the paper, for the footer (e.g. 中共江城市委). */
+  publisher: optionalText(200),
+  /** 版权: the paper's copyright line, for the footer. */
+  copyright: optionalText(200),
+  /** 联系: address, telephone or mail of the newsroom, for the footer. */
+  contact: optionalText(200),
 });
 
 /** A publication as an issue.json may write it. */
 export type PublicationInput = z.input<typeof publicationSchema>;
 export type Publication = z.infer<typeof publicationSchema>;
 
-/** A publication as the importer stores it: no description or first issue date is null, language and time zone are filled in. */
+/** A publication as the importer stores it: an omitted text field or first issue date is null, language and time zone are filled in. */
 export const storedPublicationSchema = publicationSchema.extend({
   description: z.string().nullable(),
   firstIssueDate: z.string().nullable(),
+  publisher: z.string().nullable(),
+  copyright: z.string().nullable(),
+  contact: z.string().nullable(),
   language: z.string(),
   timezone: z.string(),
 });

@@ -68,8 +68,9 @@ test('newsstand → a paper → page 01 → a click on the page image opens that
   const papers = page.locator('.paper-card');
   expect(await papers.count()).toBeGreaterThanOrEqual(1);
 
-  // The header's paper link answers with the latest issue's front page.
-  await page.locator('nav.papers a').first().click();
+  // The header's 报纸 menu opens (no script needed) and its paper link answers with the latest issue's front page.
+  await page.locator('.masthead summary', { hasText: '报纸' }).click();
+  await page.locator('nav.papers a[href^="/"]:not([href="/"])').first().click();
   await page.waitForURL((u) => PAGE_PATH.test(u.pathname));
   frontPage = currentPath(page);
   expect(frontPage).toMatch(/\/01$/);
@@ -142,7 +143,7 @@ test('上一期 / 下一期 move one issue back and forth', async () => {
   const prev = await follow('.issue-nav a[rel="prev"]');
   expect(prev).toMatch(ISSUE_PATH);
   expect(prev < latest).toBe(true); // same paper, an earlier date
-  expect(await page.locator('h1 .date').first().isVisible()).toBe(true);
+  expect(await page.locator('.masthead .date').first().isVisible()).toBe(true);
 
   expect(await follow('.issue-nav a[rel="next"]')).toBe(latest);
 
@@ -253,6 +254,7 @@ test('报纸字体: a serif, justified body that stays on the next article and i
 
 test('archive: 往期回顾 → a month → a day lands on that issue', async () => {
   await page.goto(frontPage);
+  await page.locator('.masthead summary', { hasText: '报纸' }).click(); // 往期回顾 is in the header's 报纸 menu
   await follow('a.archive-link');
   expect(await textOf(page.locator('h1'))).toContain('往期回顾');
 
@@ -282,7 +284,7 @@ test('archive: 往期回顾 → a month → a day lands on that issue', async ()
   const [y, m, d] = href.split('/')[2]!.split('-').map(Number);
   expect(`${y}/${m}`).toBe(month.split('/').slice(-2).map(Number).join('/'));
   expect(d).toBe(day);
-  expect(await textOf(page.locator('h1 .date'))).toContain(`${y}年${m}月${d}日`);
+  expect(await textOf(page.locator('.masthead .date'))).toBe(`${y}年${String(m).padStart(2, '0')}月${String(d).padStart(2, '0')}日`);
 });
 
 test('go-to-date: a date with an issue opens it; a date after the last issue opens the last one with a notice', async () => {
@@ -315,10 +317,13 @@ test('search from the header box: a word from an article title finds it; the fir
   await page.goto(frontPage);
   const title = (await page.locator('svg.hotspots a').first().getAttribute('aria-label'))!;
   const word = wordFromTitle(title);
+  await page.locator('.masthead summary', { hasText: '检索' }).click();
   await page.locator('#site-search').fill(word);
   await page.locator('#site-search').press('Enter');
   await page.waitForURL((u) => u.pathname === '/search');
   expect(new URL(page.url()).searchParams.get('q')).toBe(word);
+  // The header's box keeps the query on the results page.
+  expect(await page.locator('#site-search').inputValue()).toBe(word);
   expect(await page.locator('.result-count').first().isVisible()).toBe(true);
   const results = page.locator('ol.results h2 a');
   expect(await results.count()).toBeGreaterThan(0);

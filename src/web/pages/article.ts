@@ -107,7 +107,7 @@ export function articleView(req: Request, ctx: AppContext) {
     chrome: loadChrome(ctx, paper, issue),
     crumbs,
     paper: { name: paper.name, slug: paper.slug },
-    issue: { date: issue.date, path: urls.issue(paper.slug, issue.date) },
+    issue: { date: issue.date, label: dateLabel, path: urls.issue(paper.slug, issue.date) },
     page: {
       label: pageTitle(page),
       path: urls.page(paper.slug, issue.date, pageNumber),

@@ -10,9 +10,9 @@ import { chromeModel, issueDateLabel, type ChromeModel } from '../view-model';
 
 /** Model pieces several page modules load from the database (page modules do not import each other). */
 
-/** The header every page shows, with the list of papers for the switcher. */
-export function loadChrome(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null): ChromeModel {
-  return chromeModel(ctx.queries.publications(), paper, issue);
+/** The header and footer every page shows, with the list of papers for the switcher; `query` refills the search box. */
+export function loadChrome(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null, query = ''): ChromeModel {
+  return chromeModel(ctx.queries.publications(), paper, issue, ctx.now(), query);
 }
 
 /** Past issues change only by correction; the latest one gets a short cache. */

@@ -9,7 +9,7 @@ import { resolveIssue, resolvePaper } from '../params';
 import { NotFound } from '../errors';
 import { urls } from '../urls';
 import {
-  headModel, issueDateLabel, issueDateWithWeekday, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
+  headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
 } from '../view-model';
 import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, regularFile, searchThisIssue } from './common';
 
@@ -60,8 +60,6 @@ export function issueView(req: Request, ctx: AppContext) {
     paper: { name: paper.name, slug: paper.slug },
     issue: {
       date: issue.date,
-      dateLabel: issueDateWithWeekday(issue.date),
-      number: issue.number,
       pdfPath: issue.pdf_path ? urls.issuePdf(paper.slug, issue.date) : null,
       pdfSize: issue.pdf_size,
       articleCount: issue.article_count,
