@@ -239,7 +239,7 @@ describe('a folder of page PDFs', () => {
     const { app } = createApp({ db, config, now: () => Date.now() });
     const page = await request(app).get(`/${SLUG}/${DATE}/01`).expect(200);
     const width = Number(/viewBox="0 0 (\d+) (\d+)"/.exec(page.text)![1]);
-    const links = [...page.text.matchAll(/<a href="([^"]+)" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)].map((m) => ({
+    const links = [...page.text.matchAll(/<a href="([^"]+)" data-region="[^"]*" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)].map((m) => ({
       href: m[1]!,
       points: m[2]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]),
     }));
