@@ -14,7 +14,7 @@ import { logger } from './log';
  * newspaper (a fresh clone shows a real e-paper). With DEMO_ON_EMPTY=0 a
  * missing database file is an error, not a new empty site.
  */
-async function prepareDatabase(config: Config): Promise<void> {
+export async function prepareDatabase(config: Config): Promise<void> {
   const db = openWritableDatabase(config.databasePath, { create: config.demoOnEmpty });
   try {
     upgradeDatabase(db);

@@ -99,7 +99,7 @@ describe('both scanned pages imported through ALTO', () => {
     for (const b of boxes) expect(b.x + b.w <= page.image_width + 1 && b.y + b.h <= page.image_height + 1).toBe(true);
 
     const html = (await request(app()).get(`/evening-star/${date}/01`).expect(200)).text;
-    const drawn = [...html.matchAll(/<a href="([^"]+)" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)];
+    const drawn = [...html.matchAll(/<a href="([^"]+)" data-region="[^"]*" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)];
     expect(drawn.map((m) => m[1])).toEqual(articles.map((_, i) => `/evening-star/${date}/01/${i + 1}`));
     for (const [i, m] of drawn.entries()) expect(m[2]).toBe((JSON.parse(articles[i]!.hotspot_json) as number[][]).map((p) => p.join(',')).join(' '));
   });

@@ -7,6 +7,7 @@ import { openReadOnlyDatabase } from '../src/db/connection';
 import { createLogger, httpLogger, logger, logLevelFromEnv } from '../src/log';
 import { routeType, ROUTE_TYPES } from '../src/web/metrics';
 import { EXPORT_KINDS, ROUTES, routeOf, type RouteDef } from '../src/web/routes';
+import { OPENSEADRAGON } from '../src/web/vendor';
 import { demoApp, demoPaths } from './helpers/app';
 import { DEMO_END_DATE } from './helpers/demo-constants';
 
@@ -220,6 +221,7 @@ describe('the route table', () => {
   })();
   const special: Record<string, Record<string, string>> = {
     static: { file: 'site.css' },
+    openseadragon: { version: OPENSEADRAGON.version, file: 'openseadragon.min.js' },
     monthSitemap: { file: `${date.slice(0, 7)}.xml` },
     iiifInfo: { id: tileSet.id },
     iiifTile: { id: tileSet.id, region: 'full', size: `${tileSet.size.width},${tileSet.size.height}`, rotation: '0', file: 'default.jpg' },

@@ -97,9 +97,9 @@ function assertNoLiveMarkup(body: string, where: string): void {
 }
 
 function assertOnlyOurTags(html: string, where: string): void {
-  // Every script element is our JSON-LD or our own script file.
+  // Every script element is our JSON-LD or one of our own script files.
   for (const m of html.matchAll(/<script\b[^>]*>/gi)) {
-    expect(`${where}: ${m[0]}`).toMatch(/: (<script type="application\/ld\+json">|<script src="\/static\/site\.js\?v=[0-9a-f]+" defer>)$/);
+    expect(`${where}: ${m[0]}`).toMatch(/: (<script type="application\/ld\+json">|<script src="\/static\/site\.js\?v=[0-9a-f]+" defer>|<script src="\/static\/prefs\.js\?v=[0-9a-f]+">|<script src="\/static\/page\.js\?v=[0-9a-f]+" defer>)$/);
   }
   // No event-handler attribute on any element.
   for (const m of html.matchAll(/<[a-zA-Z][^>]*>/g)) {

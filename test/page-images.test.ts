@@ -128,6 +128,61 @@ describe('page renditions made at import', () => {
   });
 });
 
+describe('the page and issue views serve them', () => {
+  /** The srcset of the <source> of this type in a <picture>, as "path width" pairs. */
+  const srcset = (html: string, type: string): string[] =>
+    (new RegExp(`<source type="${type}" srcset="([^"]+)" sizes="[^"]+">`).exec(html)?.[1] ?? '').split(', ').filter(Boolean);
+
+  test('the page view: WebP and JPEG srcsets of every page rendition, the master\'s size on <img>, 放大 to the master and its tiles', async () => {
+    const { db, mediaDir, queries } = await imported();
+    const site = request(app(db, mediaDir));
+    const derived = queries.pageImages(pageIds(db)[0]!);
+    const master = db.prepare('SELECT image_path FROM page ORDER BY number LIMIT 1').pluck().get() as string;
+    const html = (await site.get('/test-daily/2026-01-05/01').expect(200)).text;
+    for (const [format, type] of [['webp', 'image/webp'], ['jpeg', 'image/jpeg']] as const) {
+      const expected = derived.renditions.filter((r) => r.purpose === 'page' && r.format === format).map((r) => `/media/${r.path} ${r.width}w`);
+      expect(expected.map((e) => e.split(' ')[1])).toEqual(renditionWidths(W).map((w) => `${w}w`));
+      expect(srcset(html, type)).toEqual(expected);
+    }
+    const img = /<img src="([^"]+)" width="(\d+)" height="(\d+)" fetchpriority="high"/.exec(html)!;
+    expect(img[1]).toMatch(/\.jpg$/);
+    expect([Number(img[2]), Number(img[3])]).toEqual([W, H]);
+    expect(html).toContain(`<a class="zoom-link" href="/media/${master}" data-zoom="viewer">放大</a>`);
+    const info = /data-zoom-info="([^"]+)"/.exec(html)![1]!;
+    expect(info).toBe(`/iiif/${derived.tiles!.id}/info.json`);
+    await site.get(info).expect(200);
+    const viewer = /data-zoom-viewer="([^"]+)"/.exec(html)![1]!;
+    const js = await site.get(viewer).expect(200);
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const images = /data-zoom-images="([^"]+)"/.exec(html)![1]!;
+    expect((await site.get(`${images}zoomin_rest.png`).expect(200)).headers['content-type']).toBe('image/png');
+    // Only the build file and its images, only the installed version.
+    await site.get(`${images}../openseadragon.js.map`).expect(404);
+    await site.get(viewer.replace(/\/\d+\.\d+\.\d+\//, '/0.0.1/')).expect(404);
+    db.close();
+  });
+
+  test('the issue view\'s thumbnails use the thumbnail rendition', async () => {
+    const { db, mediaDir, queries } = await imported();
+    const html = (await request(app(db, mediaDir)).get('/test-daily/2026-01-05').expect(200)).text;
+    const thumb = queries.pageImages(pageIds(db)[0]!).renditions.find((r) => r.purpose === 'thumbnail' && r.format === 'webp')!;
+    expect(thumb.width).toBe(240);
+    expect(srcset(html, 'image/webp')[0]).toBe(`/media/${thumb.path} 240w`);
+    db.close();
+  });
+
+  test('a page without renditions (imported before they existed) shows its master, at its size', async () => {
+    const { db, mediaDir } = await imported();
+    const [first] = pageIds(db);
+    db.prepare('DELETE FROM page_rendition WHERE page_id = ?').run(first);
+    const master = db.prepare('SELECT image_path FROM page WHERE id = ?').pluck().get(first) as string;
+    const html = (await request(app(db, mediaDir)).get('/test-daily/2026-01-05/01').expect(200)).text;
+    expect(html).toContain(`<picture><img src="/media/${master}" width="${W}" height="${H}" fetchpriority="high"`);
+    db.close();
+  });
+});
+
 describe('IIIF level-0 tiles made at import', () => {
   test('info.json is a valid Image API 3 level-0 description whose id is the absolute URL it is served from', async () => {
     const { db, mediaDir, queries } = await imported();

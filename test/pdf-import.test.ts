@@ -9,11 +9,12 @@ import { openReadOnlyDatabase, openWritableDatabase, type Db } from '../src/db/c
 import { upgradeDatabase } from '../src/db/upgrade';
 import type { Block } from '../src/domain/blocks';
 import { unpackTextBoxes } from '../src/importer/pdf/boxes';
+import { normaliseRunText } from '../src/importer/pdf/extract';
 import { articleText } from '../src/importer/pdf/layout';
 import { createApp } from '../src/web/app';
 import { launchBrowser } from './e2e/helpers';
 import { pngBytes, snapshot, tempDir } from './helpers/fixtures';
-import { PAGE_H_PX, PAGE_W_PX, typesetPage, type MeasuredBoxes, type TestPage } from './helpers/page-pdf';
+import { PAGE_H_PX, PAGE_W_PX, typesetPage, withThreads, type MeasuredBoxes, type TestPage } from './helpers/page-pdf';
 
 /**
  * Page PDFs typeset by Chromium with known article boxes go through the real
@@ -65,7 +66,38 @@ const AD: TestPage = {
   extraHtml: '<div style="position:absolute;left:100px;top:300px;font-size:48px">春季家居博览会</div><div style="position:absolute;left:100px;top:380px;font-size:14px">会展中心 三月八日至十日</div>',
 };
 
+/**
+ * A story whose second part is set in the next column under another story:
+ * by the layout rules alone that part continues the column it sits in; the
+ * PDF's article thread says where it belongs.
+ */
+const THREADED: TestPage = {
+  header: '第03版:城市　　2026年3月5日 星期四',
+  articles: [
+    {
+      id: 't1', left: 40, top: 60, width: 460, columns: 2, title: '滨江新区控制性规划发布', paragraphs: [say('规划', 260), say('新区', 200)],
+      continuation: { left: 520, top: 640, width: 240, paragraphs: [say('续篇', 180)] },
+    },
+    { id: 't2', left: 520, top: 60, width: 240, columns: 1, title: '社区食堂开门迎客', paragraphs: [say('食堂', 240), say('老人', 160)] },
+  ],
+};
+
+/** A 副刊 page: a large headline at the top that is no 报头, and 栏目 labels at body size over the heads. */
+const ESSAYS: TestPage = {
+  header: '第05版:副刊　　2026年3月5日 星期四',
+  articles: [
+    {
+      id: 'e1', left: 40, top: 60, width: 720, columns: 3, label: '滨江笔会', title: '外婆家的老桂花树', titleSize: 34,
+      byline: '文/唐佳怡', paragraphs: [say('桂花', 300), say('外婆', 260), say('小院', 200)],
+    },
+    { id: 'e2', left: 40, top: 560, width: 350, columns: 2, label: '城市记忆', title: '江边的早市与小馄饨', byline: '文/冯慧敏', paragraphs: [say('早市', 260), say('馄饨', 160)] },
+    { id: 'e3', left: 410, top: 560, width: 350, columns: 2, label: '滨江笔会', title: '地铁上读书的年轻人', byline: '文/胡敏', paragraphs: [say('读书', 260), say('车厢', 160)] },
+  ],
+};
+
 interface Typeset {
+  essays: Buffer;
+  threaded: { pdf: Buffer; boxes: MeasuredBoxes };
   news: Buffer;
   ad: Buffer;
   boxes: MeasuredBoxes;
@@ -83,7 +115,7 @@ beforeAll(async () => {
       header: '第01版:要闻',
       articles: [{ id: 'g', left: 40, top: 60, width: 400, columns: 1, title: '字体缺少编码的文章', paragraphs: [`正文\ue000\ue001\ue002${say('测试', 60)}`] }],
     });
-    typeset = { news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf };
+    typeset = { news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf, threaded: await typesetPage(browser, THREADED), essays: (await typesetPage(browser, ESSAYS)).pdf };
   } finally {
     await browser.close();
   }
@@ -207,7 +239,7 @@ describe('a folder of page PDFs', () => {
     const { app } = createApp({ db, config, now: () => Date.now() });
     const page = await request(app).get(`/${SLUG}/${DATE}/01`).expect(200);
     const width = Number(/viewBox="0 0 (\d+) (\d+)"/.exec(page.text)![1]);
-    const links = [...page.text.matchAll(/<a href="([^"]+)" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)].map((m) => ({
+    const links = [...page.text.matchAll(/<a href="([^"]+)" data-region="[^"]*" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)].map((m) => ({
       href: m[1]!,
       points: m[2]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]),
     }));
@@ -222,7 +254,8 @@ describe('a folder of page PDFs', () => {
         for (const [x, y] of probes) {
           // The topmost hotspot under the point is the last one drawn; the article page it opens names its title.
           const hit = links.filter((l) => inside(l.points, x!, y!)).at(-1);
-          const title = hit ? /<h1[^>]*>(?:<[^>]+>[^<]*<\/[^>]+>)*([^<]*)</.exec((await request(app).get(hit.href).expect(200)).text)?.[1] : 'no hotspot';
+          // The title is the h1's text (bidi-isolated in a <bdi>, as every imported text is).
+          const title = hit ? /<h1[^>]*>([\s\S]*?)<\/h1>/.exec((await request(app).get(hit.href).expect(200)).text)?.[1]?.replace(/<[^>]+>/g, '').trim() : 'no hotspot';
           reached.push(`${a.id} at (${Math.round(x!)}, ${Math.round(y!)}): ${title}`);
           expected.push(`${a.id} at (${Math.round(x!)}, ${Math.round(y!)}): ${a.title}`);
         }
@@ -346,3 +379,44 @@ describe('bad input gets one clear message naming the file, and nothing is writt
     }
   }, 60_000);
 });
+
+test('radicals a Chinese font shares with ideographs read as those ideographs; full-width punctuation stays', () => {
+  // Chromium's ToUnicode names 户 by the Kangxi radical ⼾, which NFKC would turn into the traditional 戶.
+  expect(normaliseRunText('入⼾走访：⽉⻔⾭')).toBe('入户走访：月门青');
+});
+
+test('a PDF article thread joins the parts of a story the layout rules would give to the story above them', async () => {
+  const { pdf, boxes } = typeset.threaded;
+  const bodies = async (page: Buffer): Promise<Record<string, string>> => {
+    const dbDir = tempDir('pdf-db-');
+    const run = runImport([pageFolder({ '03.pdf': page })], dbDir);
+    expect(run.stderr).toBe('');
+    const db = openReadOnlyDatabase(path.join(dbDir, 'test.db'));
+    try {
+      return Object.fromEntries(articlesOf(db).map((a) => [a.title, (JSON.parse(a.body_json) as Block[]).map((b) => ('text' in b ? b.text : '')).join('')]));
+    } finally {
+      db.close();
+    }
+  };
+  const [head, leg] = boxes['t1']!;
+  // Without threads the second part sits under 社区食堂开门迎客 and is read as its next column.
+  const plain = await bodies(pdf);
+  expect(Object.keys(plain)).toEqual(['滨江新区控制性规划发布', '社区食堂开门迎客']);
+  expect(plain['社区食堂开门迎客']).toContain('续篇');
+  const threaded = await bodies(await withThreads(pdf, [[head!, leg!], [boxes['t2']![0]!]]));
+  expect(Object.keys(threaded)).toEqual(['滨江新区控制性规划发布', '社区食堂开门迎客']);
+  expect(threaded['滨江新区控制性规划发布']).toContain('续篇');
+  expect(threaded['社区食堂开门迎客']).not.toContain('续篇');
+}, 120_000);
+
+test('a 副刊 page: its large top headline is a story, not a 报头, and the 栏目 label over each head is its kicker', () => {
+  const dbDir = tempDir('pdf-db-');
+  const run = runImport([pageFolder({ '05.pdf': typeset.essays })], dbDir);
+  expect(run.stderr).toBe('');
+  const db = openReadOnlyDatabase(path.join(dbDir, 'test.db'));
+  try {
+    expect(articlesOf(db).map((a) => [a.kicker, a.title, a.byline])).toEqual(ESSAYS.articles.map((a) => [a.label, a.title, a.byline]));
+  } finally {
+    db.close();
+  }
+}, 120_000);

@@ -131,6 +131,10 @@ export async function ensureCorpus(opts: CorpusOptions): Promise<CorpusInfo> {
     const info = JSON.parse(fs.readFileSync(meta, 'utf8')) as CorpusInfo & { format?: number };
     if (info.format === FORMAT && info.articles === opts.articles && info.seed === opts.seed) {
       opts.log(`corpus: reusing ${dir} (${info.articles} articles, built ${info.createdAt})`);
+      // Migrations added since it was built (and the search index rebuilds some ask for) run
+      // here, not in the first server started on it: that start is timed and bounded.
+      const env = { DATABASE_PATH: databasePath, MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+      await runNode(path.join(opts.distDir, 'scripts/migrate.js'), [], env, (line) => opts.log(`  ${line}`));
       return { ...info, dir, databasePath, mediaDir, built: false };
     }
   }

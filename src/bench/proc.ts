@@ -22,15 +22,56 @@ let clockTicks: number | null = null;
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc/PID/stat; null without /proc. */
 export function cpuTimeMs(pid: number | undefined): number | null {
+  const split = cpuSplitMs(pid);
+  return split === null ? null : split.user + split.system;
+}
+
+/** CPU time a process has used so far in user space and in the kernel, in ms; null without /proc. */
+export function cpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
   if (pid === undefined) return null;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces) start at field 3.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond();
+    const tick = 1000 / clockTicksPerSecond();
+    return { user: Number(fields[11]) * tick, system: Number(fields[12]) * tick };
   } catch {
     return null;
   }
+}
+
+/** A process's children, from /proc (empty without /proc or when it has none). */
+export function childPids(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** A process and its descendants (a cluster's primary and workers). */
+export function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const all = [pid];
+  for (let i = 0; i < all.length && all.length < 1000; i += 1) all.push(...childPids(all[i]!));
+  return all;
+}
+
+/** cpuSplitMs summed over a process and its descendants; null when the process itself is not readable. */
+export function treeCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
+  const own = cpuSplitMs(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce((n, p) => {
+    const c = cpuSplitMs(p);
+    return c ? { user: n.user + c.user, system: n.system + c.system } : n;
+  }, own);
+}
+
+/** rssOf summed over a process and its descendants. */
+export function treeRssOf(pid: number | undefined): number | null {
+  const own = rssOf(pid);
+  if (own === null) return null;
+  return processTree(pid).slice(1).reduce((n, p) => n + (rssOf(p) ?? 0), own);
 }
 
 function clockTicksPerSecond(): number {

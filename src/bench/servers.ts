@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths';
-import { cpuTimeMs, freePort, get, rssBreakdownOf, rssOf, sleep } from './proc';
+import { childPids, cpuTimeMs, freePort, get, rssBreakdownOf, sleep, treeRssOf } from './proc';
 
 export interface RunningServer {
   name: string;
@@ -44,6 +44,8 @@ export interface AppServerOptions {
   probePath: string;
   /** Directory for a V8 CPU profile (node --cpu-prof), written when the server exits. */
   cpuProfileDir?: string;
+  /** More than 1: the cluster entry (dist/src/cluster.js) with WEB_CONCURRENCY workers. */
+  processes?: number;
   log: (line: string) => void;
 }
 
@@ -52,6 +54,8 @@ export interface AppServer extends RunningServer {
   coldStartMs: number;
   /** CPU time the server process had used by then (ms): less dependent on other load than the wall time. */
   coldStartCpuMs: number | null;
+  processes: number;
+  /** RSS of the server's processes together (a cluster's primary and workers). */
   rss(): number | null;
   rssBreakdown(): { anon: number | null; file: number | null; shmem: number | null };
 }
@@ -165,11 +169,12 @@ export async function startCompiledServer(opts: CompiledServerOptions): Promise<
 export async function startApp(name: string, opts: AppServerOptions): Promise<AppServer> {
   let server: CompiledServer;
   try {
+    const processes = opts.processes ?? 1;
     server = await startCompiledServer({
-      serverScript: opts.serverScript,
+      serverScript: processes > 1 ? path.join(path.dirname(opts.serverScript), 'cluster.js') : opts.serverScript,
       databasePath: opts.databasePath,
       mediaDir: opts.mediaDir,
-      env: { CACHE_SIZE: opts.cacheSize },
+      env: { CACHE_SIZE: opts.cacheSize, WEB_CONCURRENCY: processes > 1 ? String(processes) : undefined },
       nodeArgs: opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [],
       probePath: opts.probePath,
       pollMs: 5,
@@ -178,14 +183,32 @@ export async function startApp(name: string, opts: AppServerOptions): Promise<Ap
     throw new Error(`${name}: ${(err as Error).message}`);
   }
   const { child, port, pid, firstAnswerMs, firstAnswerCpuMs } = server;
-  opts.log(`${name}: pid ${pid}, port ${port}, first 200 after ${firstAnswerMs.toFixed(0)} ms (${firstAnswerCpuMs ?? '–'} ms CPU)`);
+  const processes = opts.processes ?? 1;
+  if (processes > 1) {
+    // The first 200 may come from the first worker up: wait until every worker has answered
+    // (each response names its worker; the primary hands new connections out in turn).
+    const answered = new Set<string>();
+    const deadline = Date.now() + 30_000;
+    while (answered.size < processes) {
+      if (Date.now() > deadline) {
+        child.kill('SIGTERM');
+        throw new Error(`${name}: ${answered.size} of ${processes} workers answered within 30 s:\n${server.output()}`);
+      }
+      const r = await get(port, '/healthz').catch(() => null);
+      const worker = r?.headers['x-worker-pid'];
+      if (r?.status === 200 && typeof worker === 'string') answered.add(worker);
+      else await sleep(20);
+    }
+  }
+  opts.log(`${name}: pid ${pid}${processes > 1 ? ` (workers ${childPids(pid).join(', ')})` : ''}, port ${port}, first 200 after ${firstAnswerMs.toFixed(0)} ms (${firstAnswerCpuMs ?? '–'} ms CPU)`);
   return {
     name,
     port,
     pid,
+    processes,
     coldStartMs: firstAnswerMs,
     coldStartCpuMs: firstAnswerCpuMs,
-    rss: () => rssOf(pid),
+    rss: () => treeRssOf(pid),
     rssBreakdown: () => rssBreakdownOf(pid),
     // SIGINT: the server's graceful stop; V8 writes the CPU profile on exit.
     stop: () => stopChild(child, 'SIGINT'),
@@ -334,12 +357,7 @@ http {
 
 function workerPid(master: number | undefined): number | undefined {
   if (master === undefined) return undefined;
-  try {
-    const children = fs.readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return children.length > 0 ? Number(children[0]) : master;
-  } catch {
-    return master;
-  }
+  return childPids(master)[0] ?? master;
 }
 
 function safeRead(file: string): string {

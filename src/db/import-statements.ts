@@ -62,14 +62,16 @@ export const RENDITION_TYPES: Record<RenditionFormat, string> = { webp: 'image/w
 export function createImportStatements(db: Db) {
   const s = {
     findPublication: db.prepare<[string], StoredPublication & { id: number }>(
-      'SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?',
+      'SELECT id, slug, name, description, language, timezone, first_issue_date AS firstIssueDate, publisher, copyright, contact FROM publication WHERE slug = ?',
     ),
     insertPublication: db.prepare<StoredPublication, { id: number }>(
-      `INSERT INTO publication (slug, name, description, language, timezone) VALUES (@slug, @name, @description, @language, @timezone)
+      `INSERT INTO publication (slug, name, description, language, timezone, first_issue_date, publisher, copyright, contact)
+       VALUES (@slug, @name, @description, @language, @timezone, @firstIssueDate, @publisher, @copyright, @contact)
        RETURNING id`,
     ),
     updatePublication: db.prepare<StoredPublication & { id: number }>(
-      'UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone WHERE id = @id',
+      `UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone,
+       first_issue_date = @firstIssueDate, publisher = @publisher, copyright = @copyright, contact = @contact WHERE id = @id`,
     ),
     findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),
@@ -108,7 +110,7 @@ export function createImportStatements(db: Db) {
     findPublication: (slug: string): (StoredPublication & { id: number }) | undefined => s.findPublication.get(slug),
     /** Creates a paper; its id. */
     insertPublication: (p: StoredPublication): number => s.insertPublication.get(p)!.id,
-    /** Changes a paper's name, description, language and time zone (its slug stays). */
+    /** Changes a paper's name, description, language, time zone and footer lines (its slug stays). */
     updatePublication: (id: number, p: StoredPublication): void => void s.updatePublication.run({ ...p, id }),
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);

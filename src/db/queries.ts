@@ -15,6 +15,12 @@ export interface PublicationRow {
   description: string | null;
   language: string;
   timezone: string;
+  /** The paper's real first issue (创刊号), when its data names it. */
+  first_issue_date: string | null;
+  /** 主办, 版权 and 联系 lines of the paper's footer. */
+  publisher: string | null;
+  copyright: string | null;
+  contact: string | null;
 }
 
 export interface IssueRow {
@@ -75,15 +81,16 @@ export interface NewsstandRow extends PublicationRow {
   front_image_height: number | null;
 }
 
+const PUBLICATION_COLUMNS = 'id, slug, name, description, language, timezone, first_issue_date, publisher, copyright, contact';
 const ISSUE_COLUMNS = 'id, publication_id, date, number, publish_at, modified_at, page_count, article_count, pdf_path, pdf_size';
 const SUMMARY_COLUMNS = 'id, page_number, position, seq, kicker, title, subtitle, hotspot_json';
 
 export function createQueries(db: Db) {
   const s = {
-    publications: db.prepare('SELECT id, slug, name, description, language, timezone FROM publication ORDER BY id'),
-    publicationBySlug: db.prepare('SELECT id, slug, name, description, language, timezone FROM publication WHERE slug = ?'),
+    publications: db.prepare(`SELECT ${PUBLICATION_COLUMNS} FROM publication ORDER BY id`),
+    publicationBySlug: db.prepare(`SELECT ${PUBLICATION_COLUMNS} FROM publication WHERE slug = ?`),
     newsstand: db.prepare(`
-      SELECT p.id, p.slug, p.name, p.description, p.language, p.timezone,
+      SELECT p.id, p.slug, p.name, p.description, p.language, p.timezone, p.publisher, p.copyright, p.contact,
              i.date AS issue_date, i.number AS issue_number, i.modified_at AS issue_modified_at,
              pg.image_path AS front_image_path, pg.image_width AS front_image_width, pg.image_height AS front_image_height
       FROM publication p

@@ -13,7 +13,7 @@ import { isRgb8Png, pngImageData, readPngSize } from './png';
 import { createRng, deriveSeed, type Rng } from './random';
 import { generateArticleText, PAGE_NAMES, topicsForPage, type ArticleText } from './text';
 
-export interface DemoPublication extends Pick<PublicationInput, 'slug' | 'name'> {
+export interface DemoPublication extends Pick<PublicationInput, 'slug' | 'name' | 'publisher' | 'copyright' | 'contact'> {
   description: string;
   /** Date of issue No. 1; issue numbers (总第N期) count days from it. */
   firstIssueDate?: string;
@@ -25,12 +25,18 @@ export const DEMO_PUBLICATIONS: DemoPublication[] = [
     name: '江城日报',
     description: '江城市综合性日报，立足滨江、服务全城（演示用虚构报纸）',
     firstIssueDate: '1956-10-01',
+    publisher: '中共江城市委',
+    copyright: '江城日报社版权所有，未经书面授权不得转载',
+    contact: '江城市滨江大道88号 邮编430010 新闻热线 027-8888 6000',
   },
   {
     slug: 'yunxi-evening',
     name: '云溪晚报',
     description: '滨江区云溪街道社区晚报，讲述街坊邻里的身边事（演示用虚构报纸）',
     firstIssueDate: '1988-05-01',
+    publisher: '江城日报社',
+    copyright: '云溪晚报版权所有，转载请注明出处',
+    contact: '江城市滨江区云溪路16号 新闻热线 027-8666 1200',
   },
 ];
 
@@ -60,6 +66,10 @@ export function issueManifestHeader(publication: DemoPublication, date: IssueDat
       description: publication.description,
       language: 'zh-CN',
       timezone: DEMO_TIMEZONE,
+      ...(publication.firstIssueDate ? { firstIssueDate: publication.firstIssueDate } : {}),
+      ...(publication.publisher ? { publisher: publication.publisher } : {}),
+      ...(publication.copyright ? { copyright: publication.copyright } : {}),
+      ...(publication.contact ? { contact: publication.contact } : {}),
     },
     date,
     ...(number !== undefined ? { number } : {}),

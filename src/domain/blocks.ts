@@ -14,6 +14,18 @@ export const textBlockSchema = z.strictObject({
   text: requiredText(20000, 'multiline'),
 });
 
+/** The marks that open a list line (● 要点) in Chinese papers. */
+export const LIST_BULLET = /^[●◆■▲★◎•]/;
+
+/**
+ * A list line's mark and its text after it (and the space that follows the
+ * mark): the reader's page draws the mark once, as the list item's marker.
+ */
+export function splitListBullet(text: string): { bullet: string | null; text: string } {
+  const m = LIST_BULLET.exec(text);
+  return m ? { bullet: m[0], text: text.slice(m[0].length).trimStart() } : { bullet: null, text };
+}
+
 /** As written in issue.json: `src` names a file of the issue folder. */
 export const imageBlockSchema = z.strictObject({
   type: z.literal('image'),

@@ -83,12 +83,26 @@ export function dateOfDayNumber(n: number): string {
   return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
 }
 
+/** The time zone of a paper that names none, and of the site's own pages. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
 
 /** 星期X of a calendar date (the weekday does not depend on a time zone). */
 export function weekdayName(date: IssueDate): string {
   const { year, month, day } = dateParts(date);
   return WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+}
+
+/** 2026年12月01日: the one way the site writes a date. */
+export function chineseDate(date: IssueDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${year}年${pad2(month)}月${pad2(day)}日`;
+}
+
+/** 2026年12月01日 星期二: a date with its weekday, as a paper's masthead prints it. */
+export function chineseDateWithWeekday(date: IssueDate): string {
+  return `${chineseDate(date)} ${weekdayName(date)}`;
 }
 
 /** The calendar date of an instant in an IANA time zone. */

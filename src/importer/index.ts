@@ -52,7 +52,7 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Validate and tokenize in a worker thread while this one writes (default true). */
   parallel?: boolean;
-  /** Let issues change their paper's name, description, language or time zone (else such an issue is refused). */
+  /** Let issues change their paper's name, description, language, time zone or footer lines (else such an issue is refused). */
   updatePublication?: boolean;
   /** Renditions and tiles of the page images (docs/import-format.md, "Renditions and tiles"); tiles are on unless turned off here. */
   pageImages?: Partial<PageImageOptions>;

@@ -3,7 +3,7 @@
 // writing thread neither copies pages nor waits for fsync.
 import { parentPort, type TransferListItem } from 'node:worker_threads';
 import { openWritableDatabase, type Db } from '../db/connection';
-import { checkFolder, prepareIssue, workerError, type PrepareReply, type PrepareRequest, type WalCheckpoint } from './prepare';
+import { checkFolder, prepareIssue, workerError, type PrepareReply, type PrepareRequest, type WalCheckpoint, type WorkerClose } from './prepare';
 import { ImportValidationError } from './problems';
 
 const connections = new Map<string, Db>();
@@ -15,7 +15,12 @@ function checkpoint(databasePath: string): WalCheckpoint {
   return { log: row!.log, checkpointed: row!.checkpointed };
 }
 
-parentPort!.on('message', async (req: PrepareRequest) => {
+parentPort!.on('message', async (req: PrepareRequest | WorkerClose) => {
+  if (req.kind === 'close') {
+    for (const db of connections.values()) db.close();
+    parentPort!.close();
+    return;
+  }
   let reply: PrepareReply;
   const transfer: TransferListItem[] = [];
   try {

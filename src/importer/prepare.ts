@@ -85,6 +85,10 @@ export type PrepareTask =
   | { kind: 'prepare'; folder: string; mediaDir: string | null; images: PageImageOptions; stored: StoredPublications | null }
   | { kind: 'checkpoint'; databasePath: string };
 export type PrepareRequest = PrepareTask & { id: number };
+/** Asks the worker to finish what it is doing, close its connections and exit. */
+export type WorkerClose = { kind: 'close' };
+/** How long close() waits for the worker to exit by itself before terminating it. */
+const WORKER_CLOSE_TIMEOUT_MS = 10_000;
 export type PrepareReply =
   | { id: number; prepared: PreparedIssue }
   | { id: number; problems: ImportProblem[] }
@@ -162,7 +166,11 @@ export function createPreparer(
     p?.resolve(reply);
   });
   worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`import worker exited with code ${code}`)));
+  let running = true;
+  worker.on('exit', (code) => {
+    running = false;
+    failAll(new Error(`import worker exited with code ${code}`));
+  });
   const ask = async (task: PrepareTask): Promise<PrepareReply> => {
     const reply = await new Promise<PrepareReply>((resolve, reject) => {
       const id = nextId++;
@@ -190,8 +198,18 @@ export function createPreparer(
       if (!('checkpoint' in r)) throw new Error('import worker: unexpected reply to checkpoint');
       return r.checkpoint;
     },
+    // Never terminate() a worker in the middle of a SQLite call: an error
+    // thrown while its isolate is being torn down aborts the whole process
+    // (seen when a checkpoint failed on a full disk as the import stopped).
+    // The worker handles messages one at a time, so it reads this one only
+    // after its current request.
     async close() {
-      await worker.terminate();
+      if (!running) return;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage({ kind: 'close' } satisfies WorkerClose);
+      const timer = setTimeout(() => void worker.terminate(), WORKER_CLOSE_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -6,13 +6,13 @@ import type { ImportProblem } from './problems';
 export type StoredPublications = Record<string, StoredPublication>;
 
 /** The fields that make a paper's identity; an issue may not change them in passing. */
-const IDENTITY_FIELDS = ['name', 'description', 'language', 'timezone'] as const;
+const IDENTITY_FIELDS = ['name', 'description', 'language', 'timezone', 'firstIssueDate', 'publisher', 'copyright', 'contact'] as const;
 
 /** The flag of `npm run import` that lets an issue change its paper's identity on purpose. */
 export const UPDATE_PUBLICATION_FLAG = '--update-publication';
 
 export function readStoredPublications(db: Db): StoredPublications {
-  const rows = db.prepare('SELECT slug, name, description, language, timezone FROM publication').all() as StoredPublication[];
+  const rows = db.prepare('SELECT slug, name, description, language, timezone, first_issue_date AS firstIssueDate, publisher, copyright, contact FROM publication').all() as StoredPublication[];
   return Object.fromEntries(rows.map((p) => [p.slug, p]));
 }
 

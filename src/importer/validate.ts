@@ -8,7 +8,7 @@ import { ImportValidationError, type ImportProblem } from './problems';
 import { publicationMismatches, type StoredPublications } from './publication';
 import { schemaProblems } from './schema-issues';
 import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
-import { startOfDateInZone, type IssueDate } from '../domain/date';
+import { DEFAULT_TIME_ZONE, startOfDateInZone, type IssueDate } from '../domain/date';
 import { polygonSchema, type Block, type Polygon } from '../domain/blocks';
 import { relativePath } from '../domain/fields';
 import { TEXT_BOX_BYTES } from './pdf/boxes';
@@ -17,7 +17,6 @@ import type { StoredPublication } from '../domain/publication';
 export const MANIFEST_NAME = 'issue.json';
 export const MAX_MEDIA_BYTES = 50 * 1024 * 1024;
 export const MAX_IMAGE_PIXELS_PER_SIDE = 30000;
-const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 const DEFAULT_LANGUAGE = 'zh-CN';
 
 /** A media file checked by its magic bytes, with its content-hash name in the media store. */
@@ -268,6 +267,10 @@ function publicationOf(m: Manifest): StoredPublication {
     description: m.publication.description || null,
     language: m.publication.language ?? DEFAULT_LANGUAGE,
     timezone: m.publication.timezone ?? DEFAULT_TIME_ZONE,
+    firstIssueDate: m.publication.firstIssueDate ?? null,
+    publisher: m.publication.publisher || null,
+    copyright: m.publication.copyright || null,
+    contact: m.publication.contact || null,
   };
 }
 

@@ -46,7 +46,7 @@ function charCount(body: Block[]): number {
  */
 export interface IssueWriterOptions {
   now?: () => number;
-  /** Let an issue change its paper's identity (name, description, language, time zone); else such an issue is refused. */
+  /** Let an issue change its paper's identity (name, description, language, time zone, footer lines); else such an issue is refused. */
   updatePublication?: boolean;
 }
 

@@ -51,6 +51,8 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
     assets: {
       css: `${urls.staticFile('site.css')}?v=${fingerprint('site.css')}`,
       js: `${urls.staticFile('site.js')}?v=${fingerprint('site.js')}`,
+      prefs: `${urls.staticFile('prefs.js')}?v=${fingerprint('prefs.js')}`,
+      pageJs: `${urls.staticFile('page.js')}?v=${fingerprint('page.js')}`,
       logo: urls.staticFile('logo.png'),
     },
     visibleVersion: createFreshness(queries, now),

@@ -1,9 +1,10 @@
+import { dateInZone, DEFAULT_TIME_ZONE } from '../domain/date';
 import type { Queries } from '../db/queries';
 
 /**
  * The version of everything readers can see: it changes when an import bumps
  * the content version or when the clock passes an embargo. Rendered pages are
- * cached under it. The embargo end is looked up only when it may have passed.
+ * cached under it, and under the day, since pages print today's date. The embargo end is looked up only when it may have passed.
  */
 export function createFreshness(queries: Queries, now: () => number) {
   let lastContentVersion: string | null = null;
@@ -18,6 +19,6 @@ export function createFreshness(queries: Queries, now: () => number) {
       lastContentVersion = content;
       nextEmbargoEnd = queries.nextEmbargoEnd(t);
     }
-    return `${content}:${embargoEpoch}`;
+    return `${content}:${embargoEpoch}:${dateInZone(t, DEFAULT_TIME_ZONE)}`;
   };
 }

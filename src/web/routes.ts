@@ -41,6 +41,9 @@ export interface RouteDef {
 export const ROUTES = [
   { name: 'health', path: '/healthz', family: 'ops', exportKind: null, renderCache: false, snapshot: false },
   { name: 'metrics', path: '/metrics', family: 'ops', exportKind: null, renderCache: false, snapshot: false },
+  // The zoom viewer's files from its npm package (src/web/vendor.ts); before `static`, which would take the path.
+  // Not exported: only the zoom viewer loads them, and its tiles are not exported either.
+  { name: 'openseadragon', path: '/static/openseadragon/:version/*file', family: 'static', exportKind: null, params: { version: /^\d{1,3}\.\d{1,3}\.\d{1,3}$/ }, renderCache: true, snapshot: false },
   { name: 'static', path: '/static/*file', family: 'static', exportKind: 'static', renderCache: true, snapshot: false },
   { name: 'media', path: '/media/:dir/:file', family: 'media', exportKind: 'media', renderCache: false, snapshot: false },
   // Zoom tiles are not in the static export yet: no page links to them.

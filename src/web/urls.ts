@@ -25,6 +25,8 @@ export const urls = {
   opensearch: (): string => '/opensearch.xml',
   staticFile: (name: string): string => `/static/${name}`,
   icon: (): string => '/static/icon.svg',
+  /** A file of the zoom viewer's build (src/web/vendor.ts); the version in the path makes it immutable. */
+  openseadragon: (version: string, file: string): string => `/static/openseadragon/${version}/${file}`,
   media: (storePath: string): string => `/media/${storePath}`,
   /** A tile set's IIIF image service; its info.json is at `${iiif(id)}/info.json`. */
   iiif: (tileSetId: string): string => `/iiif/${tileSetId}`,

@@ -1,4 +1,5 @@
-import { dateParts, isoInZone, weekdayName, type IssueDate } from '../domain/date';
+import { chineseDate, chineseDateWithWeekday, dateInZone, DEFAULT_TIME_ZONE, isoInZone, weekdayName } from '../domain/date';
+import type { Polygon } from '../domain/blocks';
 import { pageLabel } from '../domain/page-number';
 import type { IssueRow, PageRow, PublicationRow } from '../db/queries';
 import type { AppContext } from './context';
@@ -84,15 +85,10 @@ export function paperCrumbs(paper: PublicationRow, issue?: IssueRow, page?: Page
   return crumbs;
 }
 
-/** 2026年01月05日 */
-export function issueDateLabel(date: IssueDate): string {
-  const { year, month, day } = dateParts(date);
-  return `${year}年${String(month).padStart(2, '0')}月${String(day).padStart(2, '0')}日`;
-}
-
-export function issueDateWithWeekday(date: IssueDate): string {
-  return `${issueDateLabel(date)} ${weekdayName(date)}`;
-}
+/** 2026年01月05日: the domain's one date format. */
+export const issueDateLabel = chineseDate;
+/** 2026年01月05日 星期一 */
+export const issueDateWithWeekday = chineseDateWithWeekday;
 
 /** 第03版:要闻 — the label readers know from print. */
 export function pageTitle(page: { number: number; name: string }): string {
@@ -103,14 +99,30 @@ export function issueNumberLabel(issue: IssueRow): string | null {
   return issue.number ? `总第${issue.number}期` : null;
 }
 
-/** The header shared by every page of a paper: its name, the paper switcher and the search box. */
-export function chromeModel(publications: PublicationRow[], paper: PublicationRow | null, issue: IssueRow | null) {
+/**
+ * The header and footer every page shows. The masthead (报头) carries the
+ * paper's name and, on an issue's pages, the issue's date, 总第N期 and its
+ * number of 版; elsewhere it carries today's date, rendered here so that no
+ * script is needed. The footer carries the paper's own 主办, 版权 and 联系.
+ */
+export function chromeModel(publications: PublicationRow[], paper: PublicationRow | null, issue: IssueRow | null, now: number, query = '') {
+  const shown = issue ? issue.date : dateInZone(now, DEFAULT_TIME_ZONE);
   return {
-    paper,
+    paper: paper && { name: paper.name, path: urls.paper(paper.slug) },
     publications: publications.map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
-    issueDate: issue ? issueDateWithWeekday(issue.date) : null,
+    /** The issue's date, or today's in the site's time zone (rendered pages are cached per day: freshness.ts). */
+    date: chineseDate(shown),
+    weekday: weekdayName(shown),
+    /** The masthead's date links the issue on its pages (they show no separate crumb trail). */
+    issuePath: issue && paper ? urls.issue(paper.slug, issue.date) : null,
     issueNumber: issue ? issueNumberLabel(issue) : null,
+    pageCount: issue ? `共${issue.page_count}版` : null,
     archivePath: paper ? urls.archive(paper.slug) : null,
+    /** The search box's text: the query on the search page, so it is not lost. */
+    query,
+    footer: paper
+      ? { name: paper.name, publisher: paper.publisher, copyright: paper.copyright, contact: paper.contact }
+      : null,
   };
 }
 export type ChromeModel = ReturnType<typeof chromeModel>;
@@ -132,4 +144,10 @@ export function issueJsonLd(ctx: AppContext, paper: PublicationRow, issue: Issue
     datePublished: isoInZone(issue.publish_at, paper.timezone),
     isPartOf: { '@type': 'Periodical', name: paper.name, url: absoluteUrl(ctx, urls.paper(paper.slug)) },
   };
+}
+
+/** SVG "points" attribute of a stored hotspot polygon, in page image pixels (the SVG viewBox over the page image). */
+export function hotspotPoints(json: string | null): string | null {
+  if (!json) return null;
+  return (JSON.parse(json) as Polygon).map(([x, y]) => `${x},${y}`).join(' ');
 }

@@ -357,12 +357,14 @@ export async function imagePointOnScreen(page: Page, x: number, y: number): Prom
   return page.evaluate(
     ([ix, iy]) => {
       const img = document.querySelector<HTMLImageElement>('.page-image img')!;
+      // Hotspots are in the master's pixels (the overlay's viewBox); the image shown may be a smaller rendition.
+      const master = document.querySelector<SVGSVGElement>('.page-image svg.hotspots')!.viewBox.baseVal;
       let r = img.getBoundingClientRect();
-      const docY = window.scrollY + r.top + (iy * r.height) / img.naturalHeight;
+      const docY = window.scrollY + r.top + (iy * r.height) / master.height;
       window.scrollTo(0, Math.max(0, docY - window.innerHeight / 2));
       r = img.getBoundingClientRect();
-      const sx = r.left + (ix * r.width) / img.naturalWidth;
-      const sy = r.top + (iy * r.height) / img.naturalHeight;
+      const sx = r.left + (ix * r.width) / master.width;
+      const sy = r.top + (iy * r.height) / master.height;
       const hit = document.elementFromPoint(sx, sy);
       return { x: sx, y: sy, href: hit?.closest('a')?.getAttribute('href') ?? null, tag: hit ? hit.tagName.toLowerCase() : null };
     },

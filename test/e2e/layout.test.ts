@@ -104,7 +104,7 @@ test('keyboard only: Tab from the top reaches every link and hotspot of the page
 
   // Everything focusable, in DOM order, with its unfocused look.
   const count = await page.evaluate(() => {
-    const selector = 'a[href], button, input, select, textarea, [tabindex]';
+    const selector = 'a[href], button, input, select, textarea, summary, [tabindex]';
     const all = Array.from(document.querySelectorAll<HTMLElement | SVGElement>(selector)).filter((el) => {
       if ((el as HTMLInputElement).disabled || (el as HTMLInputElement).type === 'hidden') return false;
       if (el.tabIndex < 0) return false;

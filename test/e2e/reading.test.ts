@@ -68,8 +68,9 @@ test('newsstand → a paper → page 01 → a click on the page image opens that
   const papers = page.locator('.paper-card');
   expect(await papers.count()).toBeGreaterThanOrEqual(1);
 
-  // The header's paper link answers with the latest issue's front page.
-  await page.locator('nav.papers a').first().click();
+  // The header's 报纸 menu opens (no script needed) and its paper link answers with the latest issue's front page.
+  await page.locator('.masthead summary', { hasText: '报纸' }).click();
+  await page.locator('nav.papers a[href^="/"]:not([href="/"])').first().click();
   await page.waitForURL((u) => PAGE_PATH.test(u.pathname));
   frontPage = currentPath(page);
   expect(frontPage).toMatch(/\/01$/);
@@ -142,7 +143,7 @@ test('上一期 / 下一期 move one issue back and forth', async () => {
   const prev = await follow('.issue-nav a[rel="prev"]');
   expect(prev).toMatch(ISSUE_PATH);
   expect(prev < latest).toBe(true); // same paper, an earlier date
-  expect(await page.locator('h1 .date').first().isVisible()).toBe(true);
+  expect(await page.locator('.masthead .date').first().isVisible()).toBe(true);
 
   expect(await follow('.issue-nav a[rel="next"]')).toBe(latest);
 
@@ -152,11 +153,11 @@ test('上一期 / 下一期 move one issue back and forth', async () => {
 });
 
 test('字号: 大 makes the article text larger, and it stays so on the next article and after a reload', async () => {
-  const articleFontSize = () => page.locator('.article > p:not(.list-line)').first().evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
+  const articleFontSize = () => page.locator('.article > p').first().evaluate((p) => parseFloat(getComputedStyle(p).fontSize));
   await page.goto(frontPage);
   await follow('.page-side .title-list a');
   const box = page.locator('#font-size');
-  expect(await box.first().isVisible()).toBe(true); // shown by site.js
+  expect(await box.first().isVisible()).toBe(true); // shown by prefs.js
   const normal = await articleFontSize();
 
   await box.getByRole('button', { name: '大' }).click();
@@ -175,10 +176,99 @@ test('字号: 大 makes the article text larger, and it stays so on the next art
   expect(await articleFontSize()).toBe(normal);
 });
 
+test('the article in its page at 1366 px: text and the page column side by side, the thumbnail with the article\'s region, 版面导航 to every page', async () => {
+  await page.goto(frontPage);
+  const pageCount = await page.locator('.page-side .page-list a').count();
+  await follow('.page-side .title-list a');
+  const article = await page.locator('article.article').boundingBox();
+  const side = await page.locator('aside.article-side').boundingBox();
+  // Side by side: the aside starts right of the text, at the same height, and the two use the width.
+  expect(side!.x).toBeGreaterThanOrEqual(article!.x + article!.width);
+  expect(side!.y).toBeLessThan(article!.y + 100);
+  expect(side!.x + side!.width - article!.x).toBeGreaterThan(1366 * 0.8);
+
+  // The thumbnail has loaded (the 240 px rendition) and the region's outline lies where the hotspot says, scaled.
+  const drawn = await page.locator('.page-thumb').evaluate((fig) => {
+    const img = fig.querySelector('img')!;
+    const svg = fig.querySelector('svg.region')!;
+    const polygon = svg.querySelector('polygon')!;
+    const [, , vbW, vbH] = svg.getAttribute('viewBox')!.split(' ').map(Number);
+    const pts = polygon.getAttribute('points')!.trim().split(/\s+/).map((p) => p.split(',').map(Number));
+    const r = img.getBoundingClientRect();
+    const sx = r.width / vbW!;
+    const sy = r.height / vbH!;
+    const xs = pts.map(([x]) => r.left + x! * sx);
+    const ys = pts.map(([, y]) => r.top + y! * sy);
+    const box = polygon.getBoundingClientRect();
+    return {
+      natural: img.naturalWidth, complete: img.complete, imgWidth: r.width,
+      expected: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)],
+      actual: [box.left, box.top, box.right, box.bottom],
+      stroke: getComputedStyle(polygon).stroke,
+    };
+  });
+  expect(drawn.complete).toBe(true);
+  expect(drawn.natural).toBe(240);
+  expect(drawn.imgWidth).toBeGreaterThan(200);
+  drawn.actual.forEach((v, i) => expect(Math.abs(v - drawn.expected[i]!)).toBeLessThan(1.5));
+  expect(drawn.stroke).toBe('rgb(164, 22, 26)');
+
+  // 版面导航 lists every page; its last entry opens that page.
+  const links = page.locator('.article-side .page-list a');
+  expect(await links.count()).toBe(pageCount);
+  const last = links.last();
+  const label = await textOf(last);
+  await follow('.article-side .page-list li:last-child a');
+  expect(await textOf(page.locator('h1.page-label'))).toContain(label);
+});
+
+test('报纸字体: a serif, justified body that stays on the next article and is on <html> before the body is parsed', async () => {
+  const bodyStyle = () => page.locator('.article > p').first().evaluate((p) => ({ family: getComputedStyle(p).fontFamily, align: getComputedStyle(p).textAlign }));
+  await page.goto(frontPage);
+  await follow('.page-side .title-list a');
+  const plain = await bodyStyle();
+  expect(plain.family).not.toMatch(/Serif|Song/);
+  const toggle = page.locator('#font-size button[data-serif]');
+  await toggle.click();
+  expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+  const serif = await bodyStyle();
+  expect(serif.family).toMatch(/Serif|Song/);
+  expect(serif.align).toBe('justify');
+
+  // On the next page the class is already there when <body> is created: the text never shows in the other face.
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (!document.body) return;
+      (window as unknown as { classAtBody: string }).classAtBody = document.documentElement.className;
+      obs.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await follow('.reader-bar a[rel="next"]');
+  expect(await page.evaluate(() => (window as unknown as { classAtBody: string }).classAtBody)).toMatch(/\bfont-serif\b/);
+  expect((await bodyStyle()).family).toMatch(/Serif|Song/);
+  expect(await page.locator('#font-size button[data-serif]').getAttribute('aria-pressed')).toBe('true');
+
+  await page.locator('#font-size button[data-serif]').click();
+  expect((await bodyStyle()).family).toBe(plain.family);
+});
+
 test('archive: 往期回顾 → a month → a day lands on that issue', async () => {
   await page.goto(frontPage);
+  await page.locator('.masthead summary', { hasText: '报纸' }).click(); // 往期回顾 is in the header's 报纸 menu
   await follow('a.archive-link');
   expect(await textOf(page.locator('h1'))).toContain('往期回顾');
+
+  // The year: no empty month, newest first.
+  await follow('.archive-year h2 a');
+  const calendars = page.locator('table.calendar');
+  expect(await calendars.count()).toBeGreaterThan(0);
+  const perMonth = await calendars.evaluateAll((tables) => tables.map((t) => ({
+    month: t.querySelector('caption a')!.getAttribute('href')!,
+    days: t.querySelectorAll('td.has-issue a').length,
+  })));
+  for (const m of perMonth) expect(m.days).toBeGreaterThan(0);
+  expect(perMonth.map((m) => m.month)).toEqual(perMonth.map((m) => m.month).sort().reverse());
+  await page.goBack();
 
   const month = await follow('.month-list a');
   expect(month).toMatch(/\/archive\/\d{4}\/\d{2}$/);
@@ -194,7 +284,7 @@ test('archive: 往期回顾 → a month → a day lands on that issue', async ()
   const [y, m, d] = href.split('/')[2]!.split('-').map(Number);
   expect(`${y}/${m}`).toBe(month.split('/').slice(-2).map(Number).join('/'));
   expect(d).toBe(day);
-  expect(await textOf(page.locator('h1 .date'))).toContain(`${y}年${m}月${d}日`);
+  expect(await textOf(page.locator('.masthead .date'))).toBe(`${y}年${String(m).padStart(2, '0')}月${String(d).padStart(2, '0')}日`);
 });
 
 test('go-to-date: a date with an issue opens it; a date after the last issue opens the last one with a notice', async () => {
@@ -227,10 +317,13 @@ test('search from the header box: a word from an article title finds it; the fir
   await page.goto(frontPage);
   const title = (await page.locator('svg.hotspots a').first().getAttribute('aria-label'))!;
   const word = wordFromTitle(title);
+  await page.locator('.masthead summary', { hasText: '检索' }).click();
   await page.locator('#site-search').fill(word);
   await page.locator('#site-search').press('Enter');
   await page.waitForURL((u) => u.pathname === '/search');
   expect(new URL(page.url()).searchParams.get('q')).toBe(word);
+  // The header's box keeps the query on the results page.
+  expect(await page.locator('#site-search').inputValue()).toBe(word);
   expect(await page.locator('.result-count').first().isVisible()).toBe(true);
   const results = page.locator('ol.results h2 a');
   expect(await results.count()).toBeGreaterThan(0);

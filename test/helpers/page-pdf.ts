@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Callbacks passed to page.evaluate run in the browser: they need the DOM types.
+import { PDFDocument, PDFName, type PDFRef } from 'pdf-lib';
 import type { Browser } from 'playwright-core';
 import { pngBytes } from './fixtures';
 
@@ -21,8 +22,12 @@ export interface TestArticle {
   top: number;
   width: number;
   columns: number;
+  /** A 栏目 label set at body size above the head (滨江笔会). */
+  label?: string;
   kicker?: string;
   title: string;
+  /** The headline's size in CSS px (24 unless given). */
+  titleSize?: number;
   subtitle?: string;
   byline?: string;
   /** Paragraphs; a string starting with ● is a list line, with 【】 a sub-head. */
@@ -58,8 +63,9 @@ export function pageHtml(page: TestPage, photoUrl = PHOTO_URL): string {
   const articles = page.articles
     .map((a) => {
       const head = [
+        a.label ? `<div class="label">${escapeHtml(a.label)}</div>` : '',
         a.kicker ? `<div class="kicker">${escapeHtml(a.kicker)}</div>` : '',
-        `<h1>${escapeHtml(a.title)}</h1>`,
+        a.titleSize ? `<h1 style="font-size:${a.titleSize}px">${escapeHtml(a.title)}</h1>` : `<h1>${escapeHtml(a.title)}</h1>`,
         a.subtitle ? `<div class="subtitle">${escapeHtml(a.subtitle)}</div>` : '',
         a.byline ? `<div class="byline">${escapeHtml(a.byline)}</div>` : '',
       ].join('');
@@ -83,6 +89,7 @@ body { margin: 0; font-family: 'Noto Serif CJK SC', serif; font-size: 10px; line
 .article { position: absolute; }
 h1 { font-family: 'Noto Sans CJK SC', sans-serif; font-weight: 700; font-size: 24px; line-height: 1.3; margin: 0 0 4px; }
 .kicker { font-size: 13px; margin-bottom: 2px; }
+.label { font-size: 10px; margin-bottom: 4px; }
 .subtitle { font-size: 14px; margin-bottom: 4px; }
 .byline { font-size: 10px; margin-bottom: 4px; }
 .body { column-gap: 14px; }
@@ -113,4 +120,34 @@ export async function typesetPage(browser: Browser, page: TestPage): Promise<{ p
   } finally {
     await tab.close();
   }
+}
+
+/**
+ * Adds article threads to a one-page PDF, as layout systems export them
+ * (PDF 32000-1 §12.4.3): per thread, a ring of beads whose /R rectangles are
+ * the given regions (CSS px, as MeasuredBoxes gives them).
+ */
+export async function withThreads(pdf: Buffer, threads: { x: number; y: number; w: number; h: number }[][]): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf);
+  const page = doc.getPage(0);
+  const ctx = doc.context;
+  const heightPt = page.getHeight();
+  const allBeads: PDFRef[] = [];
+  const threadRefs = threads.map((regions) => {
+    const threadRef = ctx.nextRef();
+    const beads = regions.map(() => ctx.nextRef());
+    regions.forEach((r, i) => {
+      const [x1, x2] = [r.x * PT_PER_PX, (r.x + r.w) * PT_PER_PX];
+      const [y1, y2] = [heightPt - (r.y + r.h) * PT_PER_PX, heightPt - r.y * PT_PER_PX];
+      const next = beads[(i + 1) % beads.length]!;
+      const prev = beads[(i + beads.length - 1) % beads.length]!;
+      ctx.assign(beads[i]!, ctx.obj({ Type: 'Bead', T: threadRef, P: page.ref, R: [x1, y1, x2, y2], N: next, V: prev }));
+    });
+    ctx.assign(threadRef, ctx.obj({ Type: 'Thread', F: beads[0]! }));
+    allBeads.push(...beads);
+    return threadRef;
+  });
+  doc.catalog.set(PDFName.of('Threads'), ctx.obj(threadRefs));
+  page.node.set(PDFName.of('B'), ctx.obj(allBeads));
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
 }

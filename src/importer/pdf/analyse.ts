@@ -2,6 +2,7 @@ import { loadPdfjs, openPdf, type PdfDocument } from './engine';
 import { extractPage } from './extract';
 import type { AnalysedPage } from './layout';
 import { segmentPage } from './segment';
+import { readThreads } from './threads';
 
 export type { AnalysedArticle, AnalysedPage, Box, TextBox } from './layout';
 export { articleText } from './layout';
@@ -46,10 +47,12 @@ export async function analysePdf(data: Uint8Array, opts: { file?: string } = {})
 
 export async function analyseDocument(doc: PdfDocument): Promise<AnalysedPage[]> {
   const pdfjs = await loadPdfjs();
+  const threads = await readThreads(await doc.getData());
   const pages: AnalysedPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     const page = await doc.getPage(n);
     const content = await extractPage(pdfjs, page);
+    content.threads = threads.get(n);
     checkPageSize(content.widthPt, content.heightPt, n);
     pages.push(segmentPage(content));
     page.cleanup();

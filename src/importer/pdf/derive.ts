@@ -14,6 +14,8 @@ import { extractPage } from './extract';
 import type { AnalysedArticle, AnalysedPage, Box } from './layout';
 import { MASTER_JPEG_QUALITY, MASTER_LONG_SIDE_PX, renderPage } from './render';
 import { segmentPage } from './segment';
+import { readThreads } from './threads';
+import { runPdfJobs } from './page-pool';
 
 /** The optional file beside page PDFs for what a PDF cannot say (docs/import-format.md). */
 export const META_NAME = 'issue.meta.json';
@@ -53,7 +55,7 @@ export interface DerivedIssue {
   lowConfidence: LowConfidencePage[];
 }
 
-interface SourcePage {
+export interface SourcePage {
   file: string;
   analysed: AnalysedPage;
   jpeg: Buffer;
@@ -75,10 +77,14 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
   const meta = readMeta(dir, problems);
   const names = fs.readdirSync(dir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const pages: SourcePage[] = [];
+  // The PDFs are read side by side (page-pool.ts); their pages are taken in file order below.
+  const pdfNames = names.filter((n) => PDF_FILE.test(n));
+  const pdfJobs = runPdfJobs(pdfNames.map((n) => ({ file: path.join(dir, n), alto: altoBeside(dir, n, names) })), (job) => pdfPages(job.file, job.alto), SourceError);
+  for (const job of pdfJobs) job.catch(() => undefined); // each is awaited in turn below; none is left unhandled meanwhile
   for (const name of names) {
     const file = path.join(dir, name);
     try {
-      if (PDF_FILE.test(name)) pages.push(...(await pdfPages(file, altoBeside(dir, name, names))));
+      if (PDF_FILE.test(name)) pages.push(...(await pdfJobs[pdfNames.indexOf(name)]!).map((p) => ({ ...p, jpeg: Buffer.from(p.jpeg.buffer, p.jpeg.byteOffset, p.jpeg.byteLength) })));
       else if (IMAGE_FILE.test(name)) pages.push(await imagePage(file, altoBeside(dir, name, names)));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -144,7 +150,7 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
 }
 
 /** A problem with one source file, in words that name what was expected. */
-class SourceError extends Error {}
+export class SourceError extends Error {}
 
 function readMeta(dir: string, problems: ImportProblem[]): IssueMeta | null {
   const file = path.join(dir, META_NAME);
@@ -174,18 +180,21 @@ function altoBeside(dir: string, name: string, names: string[]): string | null {
   return found ? path.join(dir, found) : null;
 }
 
-async function pdfPages(file: string, alto: string | null): Promise<SourcePage[]> {
+/** The pages of one PDF: analysed, rendered, and each as a one-page PDF. */
+export async function pdfPages(file: string, alto: string | null): Promise<SourcePage[]> {
   const data = new Uint8Array(fs.readFileSync(file));
   const doc = await openPdf(data);
   try {
     if (alto && doc.numPages !== 1) throw new SourceError(`has ${doc.numPages} pages and an ALTO file beside it; expected one page per ALTO file`);
     const pdfjs = await loadPdfjs();
     const split = doc.numPages > 1 ? await PDFDocument.load(data, { updateMetadata: false }) : null;
+    const threads = alto ? null : await readThreads(data);
     const pages: SourcePage[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const where = doc.numPages > 1 ? `page ${n}` : 'page';
       const content = await extractPage(pdfjs, page);
+      content.threads = threads?.get(n);
       checkPageSize(content.widthPt, content.heightPt, n);
       const analysed = alto
         ? analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: content.widthPt, heightPt: content.heightPt }, alto)

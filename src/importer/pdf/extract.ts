@@ -1,29 +1,42 @@
 import type { PdfjsModule, PdfPage } from './engine';
 import type { Box, PageContent, TextRun } from './layout';
 
+/** Pairs of characters as one string: radical, then the ideograph it stands for. */
+const pairTable = (pairs: string): Record<string, string> =>
+  Object.fromEntries([...pairs].flatMap((c, i, all) => (i % 2 === 0 ? [[c, all[i + 1]!]] : [])));
+
 /**
- * CJK Radicals Supplement characters that stand for a whole ideograph, with
- * that ideograph (Unicode's EquivalentUnifiedIdeograph.txt): fonts that share
- * one glyph between a radical and a character map some characters to the
- * radical, such as ⺠ for 民 and ⻔ for 门.
+ * Kangxi Radicals (U+2F00–U+2FD5) with the ideograph each is shown as in a
+ * Chinese font: fonts share one glyph between a radical and a common
+ * character, and Chromium's ToUnicode map names the glyph by the lower code
+ * point (⽉ for 月). Mostly the radical's compatibility ideograph, except
+ * where that is a traditional or variant form and Chinese fonts draw the
+ * common one: ⼾ is 户 (not 戶), ⾭ is 青 (not 靑).
  */
-const SUPPLEMENT_RADICALS: Record<string, string> = Object.fromEntries(
-  [...'⺟母⺠民⺧牛⺩王⺬示⻁虎⻄西⻅见⻆角⻋车⻉贝⻑長⻓长⻔门⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻬齐⻮齿⻰龙⻳龟'].flatMap((c, i, all) =>
-    i % 2 === 0 ? [[c, all[i + 1]!]] : [],
-  ),
+const KANGXI_RADICALS = pairTable(
+  '⼀一⼁丨⼂丶⼃丿⼄乙⼅亅⼆二⼇亠⼈人⼉儿⼊入⼋八⼌冂⼍冖⼎冫⼏几⼐凵⼑刀⼒力⼓勹⼔匕⼕匚⼖匸⼗十⼘卜⼙卩⼚厂⼛厶⼜又⼝口⼞囗⼟土⼠士⼡夂⼢夊⼣夕⼤大⼥女⼦子⼧宀' +
+  '⼨寸⼩小⼪尢⼫尸⼬屮⼭山⼮巛⼯工⼰己⼱巾⼲干⼳幺⼴广⼵廴⼶廾⼷弋⼸弓⼹彐⼺彡⼻彳⼼心⼽戈⼾户⼿手⽀支⽁攴⽂文⽃斗⽄斤⽅方⽆无⽇日⽈曰⽉月⽊木⽋欠⽌止⽍歹⽎殳⽏毋' +
+  '⽐比⽑毛⽒氏⽓气⽔水⽕火⽖爪⽗父⽘爻⽙爿⽚片⽛牙⽜牛⽝犬⽞玄⽟玉⽠瓜⽡瓦⽢甘⽣生⽤用⽥田⽦疋⽧疒⽨癶⽩白⽪皮⽫皿⽬目⽭矛⽮矢⽯石⽰示⽱禸⽲禾⽳穴⽴立⽵竹⽶米⽷糸' +
+  '⽸缶⽹网⽺羊⽻羽⽼老⽽而⽾耒⽿耳⾀聿⾁肉⾂臣⾃自⾄至⾅臼⾆舌⾇舛⾈舟⾉艮⾊色⾋艸⾌虍⾍虫⾎血⾏行⾐衣⾑襾⾒見⾓角⾔言⾕谷⾖豆⾗豕⾘豸⾙貝⾚赤⾛走⾜足⾝身⾞車⾟辛' +
+  '⾠辰⾡辵⾢邑⾣酉⾤釆⾥里⾦金⾧長⾨門⾩阜⾪隶⾫隹⾬雨⾭青⾮非⾯面⾰革⾱韋⾲韭⾳音⾴頁⾵風⾶飛⾷食⾸首⾹香⾺馬⾻骨⾼高⾽髟⾾鬥⾿鬯⿀鬲⿁鬼⿂魚⿃鳥⿄鹵⿅鹿⿆麥⿇麻' +
+  '⿈黃⿉黍⿊黑⿋黹⿌黽⿍鼎⿎鼓⿏鼠⿐鼻⿑齊⿒齒⿓龍⿔龜⿕龠',
 );
 
 /**
- * Text as readers search it: Kangxi radicals (U+2F00–U+2FDF) that some
- * exporters (Chromium among them) map common ideographs to, such as ⽉ for
- * 月, folded by NFKC, and the radical supplements above by table. Only these
- * blocks are folded: NFKC would also turn full-width punctuation (：，) into
- * ASCII.
+ * CJK Radicals Supplement characters that stand for a whole ideograph, with
+ * that ideograph (Unicode's EquivalentUnifiedIdeograph.txt), such as ⺠ for
+ * 民 and ⻔ for 门.
+ */
+const SUPPLEMENT_RADICALS = pairTable('⺟母⺠民⺧牛⺩王⺬示⻁虎⻄西⻅见⻆角⻋车⻉贝⻑長⻓长⻔门⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻬齐⻮齿⻰龙⻳龟');
+
+/**
+ * Text as readers search it: radicals that some exporters (Chromium among
+ * them) map common ideographs to, folded by the tables above. Only these
+ * code points are folded: NFKC would also turn full-width punctuation (：，)
+ * into ASCII, and ⼾ into the traditional 戶.
  */
 export function normaliseRunText(text: string): string {
-  return text
-    .replace(/[\u2f00-\u2fdf]/g, (c) => c.normalize('NFKC'))
-    .replace(/[\u2e80-\u2eff]/g, (c) => SUPPLEMENT_RADICALS[c] ?? c);
+  return text.replace(/[\u2e80-\u2fdf]/g, (c) => KANGXI_RADICALS[c] ?? SUPPLEMENT_RADICALS[c] ?? c);
 }
 
 const BOLD_FONT = /bold|black|heavy|semibold|demibold|-B$|黑|粗/i;

@@ -25,6 +25,8 @@ export interface PageContent {
   images: Box[];
   /** Text blocks an OCR engine already found (ALTO TextBlock), as lines of words: each lands in exactly one article. */
   ocrBlocks?: TextRun[][][];
+  /** The PDF's article threads on this page (threads.ts): each thread's bead rectangles. */
+  threads?: Box[][];
 }
 
 /** A run's place in its article's text: chars [offset, offset + length) of articleText(). */

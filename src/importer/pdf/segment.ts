@@ -1,4 +1,4 @@
-import type { Block } from '../../domain/blocks';
+import { LIST_BULLET, type Block } from '../../domain/blocks';
 import { articleOutline } from './outline';
 import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
 
@@ -48,7 +48,6 @@ interface Piece {
 }
 
 const BYLINE = /^(本报记者|本报通讯员|本报特约记者|特约记者|通讯员|记者|实习生|见习记者|文[\s/／|]|图[\s/／|]|摄影[\s:：]|本报评论员)/;
-const BULLET = /^[●◆■▲★◎•]/;
 /** 下转第2版, (上接第1版): where a story continues, not part of its text. */
 const JUMP_LINE = /^[（(]?(下转|上接|转|接)第\d{1,2}版[）)]?$/;
 /** A photo credit (本报记者 陈阳 摄) belongs to the caption, not the byline. */
@@ -69,7 +68,8 @@ export function segmentPage(content: PageContent): AnalysedPage {
   let lines = buildLines(content.runs, gutterTest(content.runs)).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
-  const masthead = findMasthead(lines, content.heightPt);
+  // The 报头 heads the front page only: on another page the largest line at the top is a headline.
+  const masthead = header.fields.number === null || header.fields.number === 1 ? findMasthead(lines, content.heightPt) : [];
   lines = lines.filter((l) => !masthead.includes(l));
   const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
   if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
@@ -77,8 +77,10 @@ export function segmentPage(content: PageContent): AnalysedPage {
   const bodySize = modeSize(lines);
   const blocks = content.ocrBlocks ? ocrTextBlocks(content.ocrBlocks, bodySize) : buildBlocks(lines, bodySize);
   const photos = findPhotos(content, blocks, bodySize);
-  const stories = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize);
-  const articles = stories.map((s) => toArticle(s, bodySize));
+  const columnWidth = columnWidths(blocks, bodySize);
+  const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
+  const stories = content.threads ? followThreads(grouped, content.threads).sort(readingOrder(bodySize)) : grouped;
+  const articles = stories.map((s) => toArticle(s, bodySize, columnWidth));
   scoreOverlaps(articles);
   return { ...base, articles };
 }
@@ -154,7 +156,8 @@ function buildLines(runs: TextRun[], isGutter: (from: number, to: number) => boo
       const gap = run.x - (l.x + l.w);
       // Runs may overlap by most of a character: punctuation set half-width (。“) keeps its full-width advance in the PDF.
       if (Math.abs(l.y + l.h - (run.y + run.h)) >= tolerance || gap <= -0.75 * run.size || gap >= 0.8 * Math.max(l.size, run.size)) return false;
-      return gap < 0.2 * run.size || !isGutter(l.x + l.w, run.x);
+      // A word space (a quarter of an em in CJK faces) is never a gutter, even where a column starts below.
+      return gap < 0.3 * run.size || !isGutter(l.x + l.w, run.x);
     });
     if (line) {
       const box = union([line, run]);
@@ -311,7 +314,7 @@ const elementBox = (e: TextBlock | Photo): Box => (isPhoto(e) ? (e.caption ? uni
  * below it (smaller display lines touching it), then every other block and
  * photo joined to the nearest headline above it that overlaps it horizontally.
  */
-function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): Story[] {
+function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number, columnWidth: (x: number) => number): Story[] {
   const headlines = blocks.filter((b) => b.kind === 'headline').sort((a, b) => b.size - a.size);
   const used = new Set<TextBlock>();
   const stories: Story[] = [];
@@ -319,7 +322,8 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     if (used.has(h)) continue;
     used.add(h);
     const touching = (b: TextBlock, above: boolean): boolean => {
-      if (used.has(b) || (b.kind !== 'display' && b.kind !== 'headline') || b.size >= h.size || b.ocr !== undefined) return false;
+      if (used.has(b) || b.size >= h.size || b.ocr !== undefined) return false;
+      if (b.kind !== 'display' && b.kind !== 'headline' && !(above && isSectionLabel(b, h))) return false;
       const gap = above ? h.y - (b.y + b.h) : b.y - (h.y + h.h);
       return gap > -0.3 * b.size && gap < 1.2 * h.size && xOverlap(b, h) > 0.3 * Math.min(b.w, h.w);
     };
@@ -364,7 +368,7 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     for (const e of rest) {
       const box = elementBox(e);
       if (continuesColumn(box)) continue;
-      const s = stories.find((st) => st.elements.some((f) => sideBySide(elementBox(f), box, bodySize)));
+      const s = stories.find((st) => columnBoxes(st.elements, columnWidth).some((f) => sideBySide(f, box, bodySize)));
       if (s) {
         claim(e, s);
         changed = true;
@@ -385,11 +389,93 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number): S
     if (owner) owner.elements.push(e);
     else orphans.push(e);
   }
-  adoptNeighbours(stories, orphans, bodySize);
+  adoptNeighbours(stories, orphans, bodySize, columnWidth);
   // A headline with nothing under it (a banner, a stray display line) is not an article.
   const withBody = stories.filter((s) => s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
   for (const s of stories) if (!withBody.includes(s)) orphans.push(...[s.kicker, s.headline!, s.subtitle, ...s.elements].filter((b): b is TextBlock | Photo => !!b));
   return [...withBody, ...orphanStories(orphans, bodySize)].sort(readingOrder(bodySize));
+}
+
+/** Longest 栏目 label (滨江笔会, 城市记忆) taken as a kicker although set at body size. */
+const SECTION_LABEL_MAX_CHARS = 8;
+
+/**
+ * A column label set at body size right above a headline, flush with its
+ * left edge (滨江笔会 on a 副刊 page): one short line without sentence
+ * punctuation, so that a paragraph's last line above is not taken for one.
+ */
+function isSectionLabel(b: TextBlock, h: TextBlock): boolean {
+  const text = b.lines[0]!.text.replace(/\s/g, '');
+  return (
+    b.kind === 'body' &&
+    b.lines.length === 1 &&
+    text.length <= SECTION_LABEL_MAX_CHARS &&
+    !/[，。：；！？、,.:;!?]/.test(text) &&
+    Math.abs(b.x - h.x) < b.size
+  );
+}
+
+/** Lines a body block needs for its width to count as its column's width. */
+const COLUMN_MIN_LINES = 3;
+
+/**
+ * The page's column widths: for a left edge, the median width of the body
+ * blocks of at least three lines that start there (within a character), or
+ * 0 when none does.
+ */
+function columnWidths(blocks: TextBlock[], bodySize: number): (x: number) => number {
+  const columns = blocks.filter((b) => b.kind === 'body' && b.lines.length >= COLUMN_MIN_LINES);
+  return (x) => {
+    const widths = columns.filter((b) => Math.abs(b.x - x) < bodySize).map((b) => b.w).sort((a, b) => a - b);
+    return widths.length === 0 ? 0 : widths[widths.length >> 1]!;
+  };
+}
+
+/**
+ * The boxes of a story's blocks, each text block widened to its column's
+ * width (a sub-head or a paragraph's short last line sits in a column as
+ * wide as the text around it). Photos keep their boxes: one may span several
+ * columns.
+ */
+function columnBoxes(elements: (TextBlock | Photo)[], columnWidth: (x: number) => number): Box[] {
+  return elements.map((e) => {
+    const box = elementBox(e);
+    return isPhoto(e) ? box : { ...box, w: Math.max(box.w, columnWidth(box.x)) };
+  });
+}
+
+/** Whether a box's centre lies in one of a thread's beads (a point of slack for rounding). */
+function inBeads(box: Box, beads: Box[]): boolean {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  return beads.some((b) => cx >= b.x - 1 && cx <= b.x + b.w + 1 && cy >= b.y - 1 && cy <= b.y + b.h + 1);
+}
+
+/**
+ * The PDF's article threads, where it has them, override the layout rules:
+ * every block and photo inside one thread's beads goes to one story (the
+ * first in reading order whose headline is in a bead, else the first with a
+ * block there). A headline taken from another story (a sub-head set large)
+ * joins as a heading with its kicker and subtitle; a story left with no
+ * headline and no blocks is dropped, one left with blocks only is untitled.
+ */
+function followThreads(stories: Story[], threads: Box[][]): Story[] {
+  for (const beads of threads) {
+    const owner =
+      stories.find((s) => s.headline && inBeads(s.headline, beads)) ?? stories.find((s) => s.elements.some((e) => inBeads(elementBox(e), beads)));
+    if (!owner) continue;
+    for (const s of stories) {
+      if (s === owner) continue;
+      if (s.headline && inBeads(s.headline, beads)) {
+        owner.elements.push(...[s.kicker, s.headline, s.subtitle].filter((b): b is TextBlock => !!b));
+        Object.assign(s, { headline: null, kicker: null, subtitle: null, orphan: true });
+      }
+      const moving = s.elements.filter((e) => inBeads(elementBox(e), beads));
+      owner.elements.push(...moving);
+      s.elements = s.elements.filter((e) => !moving.includes(e));
+    }
+  }
+  return stories.filter((s) => s.headline || s.elements.some((e) => isPhoto(e) || e.kind !== 'byline'));
 }
 
 /** Two blocks that start on the same line a column gap apart: columns of one row. */
@@ -404,7 +490,7 @@ function sideBySide(a: Box, b: Box, bodySize: number): boolean {
  * away, side by side with it, below the headline) joins that story. Repeated
  * while blocks join, so a fourth column follows the third.
  */
-function adoptNeighbours(stories: Story[], orphans: (TextBlock | Photo)[], bodySize: number): void {
+function adoptNeighbours(stories: Story[], orphans: (TextBlock | Photo)[], bodySize: number, columnWidth: (x: number) => number): void {
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = orphans.length - 1; i >= 0; i--) {
@@ -412,7 +498,7 @@ function adoptNeighbours(stories: Story[], orphans: (TextBlock | Photo)[], bodyS
       const owner = stories.find((s) => {
         const top = s.subtitle ?? s.headline!;
         if (top.y + top.h > box.y + 0.5 * bodySize) return false;
-        return s.elements.some((e) => sideBySide(elementBox(e), box, bodySize));
+        return columnBoxes(s.elements, columnWidth).some((f) => sideBySide(f, box, bodySize));
       });
       if (owner) {
         owner.elements.push(orphans[i]!);
@@ -511,10 +597,16 @@ function linesPiece(lines: Line[]): Piece {
   return piece;
 }
 
+/** A gap between runs on a line this wide (of the type size) is a typed space: 丽江花园综合改造完工 老小区换新颜. */
+const WORD_SPACE_EM = 0.2;
+
 function appendLine(piece: Piece, line: Line, justified: boolean): void {
+  let prev: TextRun | null = null;
   for (const run of [...line.runs].sort((a, b) => a.x - b.x)) {
     const text = justified ? run.text.replace(SPACE_BETWEEN_CJK, '') : run.text;
-    piece.text = joinText(piece.text, text);
+    const spaced = !justified && prev !== null && run.x - (prev.x + prev.w) >= WORD_SPACE_EM * run.size && !/\s$/.test(piece.text) && !/^\s/.test(text);
+    piece.text = spaced ? `${piece.text} ${text}` : joinText(piece.text, text);
+    prev = run;
     piece.runs.push({ run, offset: piece.text.length - text.length, length: text.length });
   }
 }
@@ -537,7 +629,7 @@ function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiec
     e.lines.forEach((line, i) => {
       const prev = out.at(-1);
       const indented = line.x > e.x + 0.8 * line.size;
-      const bullet = BULLET.test(line.text);
+      const bullet = LIST_BULLET.test(line.text);
       // The first line of a column piece continues the paragraph the last column ended, unless indented.
       const continues = prev && prev.type !== 'image' && prev.type !== 'heading' && prev.open && !indented && !bullet;
       const justified = isJustified(line, e);
@@ -561,22 +653,28 @@ function bodyPieces(elements: (TextBlock | Photo)[], bodySize: number): BodyPiec
  * columns that start under them: the blank beside a short headline belongs
  * to its story.
  */
-function headZone(story: Story, bodySize: number): Box[] {
+function headZone(story: Story, bodySize: number, byline: TextBlock | null): Box[] {
   const head = [story.kicker, story.headline, story.subtitle].filter((b): b is TextBlock => !!b);
-  if (head.length === 0) return [];
-  const zone = union(head);
-  const firstRow = story.elements.map(elementBox).filter((b) => b.y < zone.y + zone.h + 5 * bodySize);
-  if (firstRow.length === 0) return [zone];
+  if (head.length === 0) return byline ? [byline] : [];
+  let zone = union(head);
+  // The byline right under the head belongs to the zone; one further down is a box of its own.
+  const bylineBoxes = byline ? [byline] : [];
+  if (byline && byline.y - (zone.y + zone.h) < 2 * bodySize && byline.y >= zone.y) {
+    zone = union([zone, byline]);
+    bylineBoxes.pop();
+  }
+  const firstRow = story.elements.map(elementBox).filter((b) => b !== byline && b.y < zone.y + zone.h + 5 * bodySize);
+  if (firstRow.length === 0) return [zone, ...bylineBoxes];
   const x0 = Math.min(zone.x, ...firstRow.map((b) => b.x));
   const x1 = Math.max(zone.x + zone.w, ...firstRow.map((b) => b.x + b.w));
-  return [{ x: x0, y: zone.y, w: x1 - x0, h: zone.h }];
+  return [{ x: x0, y: zone.y, w: x1 - x0, h: zone.h }, ...bylineBoxes];
 }
 
 function standInTitle(text: string): string {
   return (/^(.{4,40}?[。！？.!?])/.exec(text)?.[1] ?? text.slice(0, 30)).trim() || '无标题';
 }
 
-function toArticle(story: Story, bodySize: number): AnalysedArticle {
+function toArticle(story: Story, bodySize: number, columnWidth: (x: number) => number): AnalysedArticle {
   // The byline (the topmost) sits under the headline, outside the columns' reading order.
   const bylineBlock =
     story.elements
@@ -593,7 +691,8 @@ function toArticle(story: Story, bodySize: number): AnalysedArticle {
   const body: Block[] = pieces.map((p) =>
     p.type === 'image' ? { type: 'image', src: '', ...(p.piece ? { caption: p.piece.text } : {}) } : { type: p.type, text: p.piece.text },
   );
-  const boxes = [...headZone(story, bodySize), ...(bylineBlock ? [bylineBlock] : []), ...ordered.map(elementBox)].map(boxOf);
+  // Regions as a reader's hotspot has them: the head zone across the columns, each block as wide as its column.
+  const boxes = [...headZone(story, bodySize, bylineBlock), ...columnBoxes(ordered, columnWidth)].map(boxOf);
 
   // Text boxes: the pieces in articleText()'s order, each offset by where its part starts.
   const parts: (Piece | null)[] = [kicker, title, subtitle, byline, ...pieces.map((p) => p.piece)];

@@ -21,13 +21,12 @@ export interface MonthCalendar {
   month: number;
   title: string;
   issueCount: number;
-  /** null for a month outside the paper's run: it has no page of its own. */
-  path: string | null;
+  path: string;
   /** Weeks start on Monday, as Chinese calendars do; null pads the first and last week. */
   weeks: (CalendarDay | null)[][];
 }
 
-function monthCalendar(paper: PublicationRow, year: number, month: number, issueDates: Set<string>, inRange = true): MonthCalendar {
+function monthCalendar(paper: PublicationRow, year: number, month: number, issueDates: Set<string>): MonthCalendar {
   const first = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
   const lead = (first + 6) % 7;
   const cells: (CalendarDay | null)[] = Array.from({ length: lead }, () => null);
@@ -41,15 +40,25 @@ function monthCalendar(paper: PublicationRow, year: number, month: number, issue
   while (cells.length % 7 !== 0) cells.push(null);
   const weeks: (CalendarDay | null)[][] = [];
   for (let i = 0; i < cells.length; i += 7) weeks.push(cells.slice(i, i + 7));
-  return { year, month, title: `${year}年${month}月`, path: inRange ? urls.archiveMonth(paper.slug, year, month) : null, issueCount, weeks };
+  return { year, month, title: `${year}年${month}月`, path: urls.archiveMonth(paper.slug, year, month), issueCount, weeks };
 }
 
+/**
+ * The first and latest issue held. The first is 创刊号 only when the paper's
+ * data names that date as its first issue: the oldest issue an archive holds
+ * is often not the paper's first.
+ */
 function archiveBase(ctx: AppContext, paper: PublicationRow) {
   const now = ctx.now();
   const first = ctx.queries.firstIssue(paper.id, now);
   const last = ctx.queries.latestIssue(paper.id, now);
   return {
-    first: first ? { path: urls.issue(paper.slug, first.date), label: issueDateLabel(first.date), date: first.date } : null,
+    first: first ? {
+      path: urls.issue(paper.slug, first.date),
+      label: issueDateLabel(first.date),
+      date: first.date,
+      inaugural: paper.first_issue_date === first.date,
+    } : null,
     last: last ? { path: urls.issue(paper.slug, last.date), label: issueDateLabel(last.date), date: last.date } : null,
     modified: last?.modified_at ?? null,
   };
@@ -64,6 +73,16 @@ function archiveCrumbs(paper: PublicationRow, year?: number, month?: number): Cr
   if (year) crumbs.push({ name: `${year}年`, path: urls.archiveYear(paper.slug, year) });
   if (year && month) crumbs.push({ name: `${month}月`, path: urls.archiveMonth(paper.slug, year, month) });
   return crumbs;
+}
+
+/** The months that have issues, oldest first, as `YYYY-MM` with their issue counts. */
+function monthsWithIssues(ctx: AppContext, paper: PublicationRow) {
+  return ctx.queries.issueCountsByMonth(paper.id, ctx.now()).map((row) => ({
+    key: row.month,
+    year: Number(row.month.slice(0, 4)),
+    month: Number(row.month.slice(5, 7)),
+    issues: row.issues,
+  }));
 }
 
 /** The go-to-date form: that date's issue or the nearest earlier one, saying so. */
@@ -111,15 +130,12 @@ export function archiveYear(req: Request, ctx: AppContext) {
   if (year === null || !base.first || !base.last || year < dateParts(base.first.date).year || year > dateParts(base.last.date).year) {
     throw new NotFound(`没有${req.params.year}年的报纸`, paper, ctx.queries.latestIssue(paper.id, ctx.now()));
   }
-  const firstYear = dateParts(base.first.date).year;
-  const lastYear = dateParts(base.last.date).year;
   const dates = new Set<string>(ctx.queries.issueDatesBetween(paper.id, formatIssueDate(year, 1, 1), formatIssueDate(year, 12, 31), ctx.now()));
-  const firstMonth = formatIssueDate(year, 1, 1) < base.first.date ? base.first.date.slice(0, 7) : `${year}-01`;
-  const lastMonth = base.last.date.slice(0, 7);
-  const months = Array.from({ length: 12 }, (_, i) => {
-    const ym = `${year}-${String(i + 1).padStart(2, '0')}`;
-    return monthCalendar(paper, year, i + 1, dates, ym >= firstMonth && ym <= lastMonth);
-  });
+  const withIssues = monthsWithIssues(ctx, paper);
+  // Only months that have issues, newest first: a reader looks for recent papers, and empty months are noise.
+  const months = withIssues.filter((m) => m.year === year).reverse().map((m) => monthCalendar(paper, year, m.month, dates));
+  const earlierYear = [...withIssues].reverse().find((m) => m.year < year)?.year;
+  const laterYear = withIssues.find((m) => m.year > year)?.year;
   const crumbs = archiveCrumbs(paper, year);
   return page('archive-year', {
     head: headModel(ctx, { title: `${year}年往期 – ${paper.name}`, description: `${paper.name}${year}年共${dates.size}期。`, path: urls.archiveYear(paper.slug, year), crumbs, paper }),
@@ -130,8 +146,8 @@ export function archiveYear(req: Request, ctx: AppContext) {
     year,
     issueCount: dates.size,
     months,
-    prevYear: year > firstYear ? { year: year - 1, path: urls.archiveYear(paper.slug, year - 1) } : null,
-    nextYear: year < lastYear ? { year: year + 1, path: urls.archiveYear(paper.slug, year + 1) } : null,
+    prevYear: earlierYear ? { year: earlierYear, path: urls.archiveYear(paper.slug, earlierYear) } : null,
+    nextYear: laterYear ? { year: laterYear, path: urls.archiveYear(paper.slug, laterYear) } : null,
   }, { cache: 'latest', lastModified: base.modified });
 }
 
@@ -152,8 +168,11 @@ export function archiveMonth(req: Request, ctx: AppContext) {
   const from: IssueDate = formatIssueDate(year, month, 1);
   const dates = new Set<string>(ctx.queries.issueDatesBetween(paper.id, from, formatIssueDate(year, month, daysInMonth(year, month)), ctx.now()));
   const calendar = monthCalendar(paper, year, month, dates);
-  const prev = month === 1 ? { y: year - 1, m: 12 } : { y: year, m: month - 1 };
-  const next = month === 12 ? { y: year + 1, m: 1 } : { y: year, m: month + 1 };
+  // 上个月 / 下个月 skip months without issues.
+  const withIssues = monthsWithIssues(ctx, paper);
+  const here = `${year}-${String(month).padStart(2, '0')}`;
+  const prev = [...withIssues].reverse().find((m) => m.key < here);
+  const next = withIssues.find((m) => m.key > here);
   const crumbs = archiveCrumbs(paper, year, month);
   return page('archive-month', {
     head: headModel(ctx, { title: `${year}年${month}月往期 – ${paper.name}`, description: `${paper.name}${year}年${month}月共${dates.size}期。`, path: calendar.path, crumbs, paper }),
@@ -161,10 +180,10 @@ export function archiveMonth(req: Request, ctx: AppContext) {
     crumbs,
     paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
     ...base,
-    calendar: { ...calendar, path: calendar.path ?? urls.archiveMonth(paper.slug, year, month) },
+    calendar,
     defaultDate: base.last && base.last.date < from ? base.last.date : from,
-    prevMonth: key(prev.y, prev.m) >= firstKey ? { label: `${prev.y}年${prev.m}月`, path: urls.archiveMonth(paper.slug, prev.y, prev.m) } : null,
-    nextMonth: key(next.y, next.m) <= lastKey ? { label: `${next.y}年${next.m}月`, path: urls.archiveMonth(paper.slug, next.y, next.m) } : null,
+    prevMonth: prev ? { label: `${prev.year}年${prev.month}月`, path: urls.archiveMonth(paper.slug, prev.year, prev.month) } : null,
+    nextMonth: next ? { label: `${next.year}年${next.month}月`, path: urls.archiveMonth(paper.slug, next.year, next.month) } : null,
     yearPath: urls.archiveYear(paper.slug, year),
   }, { cache: 'latest', lastModified: base.modified });
 }

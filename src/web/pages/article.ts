@@ -1,4 +1,4 @@
-import type { Block } from '../../domain/blocks';
+import { splitListBullet, type Block } from '../../domain/blocks';
 import { isoInZone } from '../../domain/date';
 import { NotFound } from '../errors';
 import { parsePageSegment, parsePositionSegment, resolveIssue, resolvePaper } from '../params';
@@ -7,9 +7,55 @@ import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
 import {
-  absoluteUrl, headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
+  absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
 } from '../view-model';
+import type { Rendition } from '../../domain/page-images';
 import { issueCachePolicy, loadChrome } from './common';
+
+/**
+ * The page as a small picture beside the article: the import's thumbnail
+ * rendition (WebP with a JPEG fallback) when it made one, else the page image.
+ */
+function pageThumbnail(renditions: Rendition[], page: { image_path: string; image_width: number; image_height: number }) {
+  const thumbs = renditions.filter((r) => r.purpose === 'thumbnail');
+  const jpeg = thumbs.find((r) => r.format === 'jpeg');
+  const webp = thumbs.find((r) => r.format === 'webp');
+  const fallback = jpeg ?? webp;
+  const viewBox = `0 0 ${page.image_width} ${page.image_height}`;
+  if (!fallback) return { src: urls.media(page.image_path), webp: null, width: page.image_width, height: page.image_height, viewBox };
+  return {
+    src: urls.media(fallback.path),
+    webp: webp && webp !== fallback ? urls.media(webp.path) : null,
+    width: fallback.width,
+    height: fallback.height,
+    viewBox,
+  };
+}
+
+/** A list's item: the bullet the text opened with (drawn once, as the marker) and the text after it. */
+type ListItem = ReturnType<typeof splitListBullet>;
+type BodyPart =
+  | { type: 'paragraph' | 'heading' | 'quote'; text: string }
+  | Extract<Block, { type: 'image' }>
+  | { type: 'list'; items: ListItem[] };
+
+/** The body as the template draws it: image paths as URLs, and consecutive list lines as one list. */
+function bodyModel(blocks: Block[]): BodyPart[] {
+  const parts: BodyPart[] = [];
+  for (const b of blocks) {
+    const last = parts[parts.length - 1];
+    if (b.type === 'image') {
+      parts.push({ ...b, src: urls.media(b.src) });
+    } else if (b.type === 'list') {
+      const item = splitListBullet(b.text);
+      if (last?.type === 'list') last.items.push(item);
+      else parts.push({ type: 'list', items: [item] });
+    } else {
+      parts.push({ type: b.type, text: b.text });
+    }
+  }
+  return parts;
+}
 
 /** `/{paper}/{date}/{NN}/{k}`: one article, with 上一篇 / 下一篇 in reading order across the whole issue. */
 export function articleView(req: Request, ctx: AppContext) {
@@ -19,7 +65,9 @@ export function articleView(req: Request, ctx: AppContext) {
   const position = parsePositionSegment(req, paper, issue);
   const article = ctx.queries.articleAt(issue.id, pageNumber, position);
   if (!article) throw new NotFound(`本版没有第${position}篇文章`, paper, issue);
-  const page = ctx.queries.pageOfIssue(issue.id, pageNumber)!;
+  const pages = ctx.queries.pagesOfIssue(issue.id);
+  const page = pages.find((p) => p.number === pageNumber)!;
+  const onThisPage = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === pageNumber);
   const { prev, next } = ctx.queries.articleNeighbours(issue.id, article.seq);
   const link = (a: { page_number: number; position: number; title: string }) => ({
     path: urls.article(paper.slug, issue.date, a.page_number, a.position),
@@ -59,14 +107,28 @@ export function articleView(req: Request, ctx: AppContext) {
     chrome: loadChrome(ctx, paper, issue),
     crumbs,
     paper: { name: paper.name, slug: paper.slug },
-    issue: { date: issue.date, path: urls.issue(paper.slug, issue.date) },
-    page: { label: pageTitle(page), path: urls.page(paper.slug, issue.date, pageNumber) },
+    issue: { date: issue.date, label: dateLabel, path: urls.issue(paper.slug, issue.date) },
+    page: {
+      label: pageTitle(page),
+      path: urls.page(paper.slug, issue.date, pageNumber),
+      thumbnail: pageThumbnail(ctx.queries.pageImages(page.id).renditions, page),
+      /** This article's region, in page image pixels (the thumbnail's SVG viewBox). */
+      region: hotspotPoints(article.hotspot_json),
+    },
+    pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === pageNumber })),
+    onThisPage: onThisPage.map((a) => ({
+      title: a.title,
+      kicker: a.kicker,
+      path: urls.article(paper.slug, issue.date, pageNumber, a.position),
+      current: a.position === position,
+    })),
+    archivePath: urls.archive(paper.slug),
     article: {
       kicker: article.kicker,
       title: article.title,
       subtitle: article.subtitle,
       byline: article.byline,
-      body: body.map((b) => (b.type === 'image' ? { ...b, src: urls.media(b.src) } : b)),
+      body: bodyModel(body),
     },
     prev: prev ? link(prev) : null,
     next: next ? link(next) : null,

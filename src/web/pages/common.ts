@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Db } from '../../db/connection';
-import type { IssueRow, PublicationRow } from '../../db/queries';
+import type { IssueRow, PageRow, PublicationRow } from '../../db/queries';
+import type { PageDerivatives, Rendition, RenditionFormat, RenditionPurpose } from '../../domain/page-images';
 import { createSitemapQueries, type SitemapQueries } from '../../db/sitemap-queries';
 import type { AppContext } from '../context';
 import type { CachePolicy } from '../delivery/http-cache';
@@ -9,9 +10,9 @@ import { chromeModel, issueDateLabel, type ChromeModel } from '../view-model';
 
 /** Model pieces several page modules load from the database (page modules do not import each other). */
 
-/** The header every page shows, with the list of papers for the switcher. */
-export function loadChrome(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null): ChromeModel {
-  return chromeModel(ctx.queries.publications(), paper, issue);
+/** The header and footer every page shows, with the list of papers for the switcher; `query` refills the search box. */
+export function loadChrome(ctx: AppContext, paper: PublicationRow | null, issue: IssueRow | null, query = ''): ChromeModel {
+  return chromeModel(ctx.queries.publications(), paper, issue, ctx.now(), query);
 }
 
 /** Past issues change only by correction; the latest one gets a short cache. */
@@ -56,4 +57,38 @@ export function regularFile(file: string): fs.Stats | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A page image as `<picture>` (views/partials/picture.ejs): WebP and JPEG
+ * `srcset`s of the import's renditions, and `src`, `width` and `height` that
+ * come from the master so the layout never jumps. A page imported before
+ * renditions existed (migration 007) has no sources and shows its master.
+ */
+export interface PictureModel {
+  src: string;
+  width: number;
+  height: number;
+  sources: { type: string; srcset: string }[];
+  sizes: string;
+}
+
+const SOURCE_TYPES: Record<RenditionFormat, string> = { webp: 'image/webp', jpeg: 'image/jpeg' };
+
+/** Renditions that may serve a picture: the page widths, or for a thumbnail its own rendition and the smallest page width (sharp on 2x screens). */
+function candidates(renditions: readonly Rendition[], purpose: RenditionPurpose): Rendition[] {
+  if (purpose === 'page') return renditions.filter((r) => r.purpose === 'page');
+  const smallest = Math.min(...renditions.filter((r) => r.purpose === 'page').map((r) => r.width));
+  return renditions.filter((r) => r.purpose === 'thumbnail' || r.width === smallest);
+}
+
+export function pagePicture(page: PageRow, derived: PageDerivatives | undefined, purpose: RenditionPurpose, sizes: string): PictureModel {
+  const usable = candidates(derived?.renditions ?? [], purpose);
+  const sources = (['webp', 'jpeg'] as const).flatMap((format) => {
+    const set = usable.filter((r) => r.format === format).sort((a, b) => a.width - b.width);
+    return set.length ? [{ type: SOURCE_TYPES[format], srcset: set.map((r) => `${urls.media(r.path)} ${r.width}w`).join(', ') }] : [];
+  });
+  // The <img> src is for browsers without srcset: the smallest JPEG, else the master.
+  const fallback = usable.filter((r) => r.format === 'jpeg').sort((a, b) => a.width - b.width)[0];
+  return { src: urls.media(fallback?.path ?? page.image_path), width: page.image_width, height: page.image_height, sources, sizes };
 }

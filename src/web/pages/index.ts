@@ -7,7 +7,7 @@ import { paperFeed } from './feed';
 import { healthCheck, metricsText } from './health';
 import { iiifInfo, iiifTile } from './iiif';
 import { issuePdf, issueView } from './issue';
-import { mediaFile, staticFile } from './media';
+import { mediaFile, openSeadragonFile, staticFile } from './media';
 import { newsstand } from './newsstand';
 import { pageView } from './page';
 import { latestIssueRedirect } from './paper';
@@ -22,6 +22,7 @@ export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName,
   return {
     health: healthCheck(),
     metrics: metricsText(metrics.text),
+    openseadragon: openSeadragonFile,
     static: staticFile,
     media: mediaFile,
     iiifInfo,

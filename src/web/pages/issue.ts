@@ -9,9 +9,12 @@ import { resolveIssue, resolvePaper } from '../params';
 import { NotFound } from '../errors';
 import { urls } from '../urls';
 import {
-  headModel, issueDateLabel, issueDateWithWeekday, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
+  headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
 } from '../view-model';
-import { issueCachePolicy, issueNavigation, loadChrome, regularFile, searchThisIssue } from './common';
+import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, regularFile, searchThisIssue } from './common';
+
+/** A thumbnail's displayed width (static/site.css, .page-thumbs): two columns on phones, about 160 px from 600 px. */
+const THUMBNAIL_SIZES = '(min-width: 600px) 160px, calc(50vw - 1.25rem)';
 
 /** `/{paper}/{date}`: every page as a thumbnail and the full title list (标题导航). */
 export function issueView(req: Request, ctx: AppContext) {
@@ -22,12 +25,13 @@ export function issueView(req: Request, ctx: AppContext) {
   const nav = issueNavigation(ctx, paper, issue);
   const path = urls.issue(paper.slug, issue.date);
   const dateLabel = issueDateLabel(issue.date);
+  const derived = ctx.queries.pageImagesOfIssue(issue.id);
   const pageModels = pages.map((p) => ({
     label: pageTitle(p),
     number: pageLabel(p.number),
     name: p.name,
     path: urls.page(paper.slug, issue.date, p.number),
-    image: { src: urls.media(p.image_path), width: p.image_width, height: p.image_height },
+    picture: pagePicture(p, derived.get(p.id), 'thumbnail', THUMBNAIL_SIZES),
     articles: articles
       .filter((a) => a.page_number === p.number)
       .map((a) => ({ title: a.title, kicker: a.kicker, path: urls.article(paper.slug, issue.date, a.page_number, a.position) })),
@@ -56,8 +60,6 @@ export function issueView(req: Request, ctx: AppContext) {
     paper: { name: paper.name, slug: paper.slug },
     issue: {
       date: issue.date,
-      dateLabel: issueDateWithWeekday(issue.date),
-      number: issue.number,
       pdfPath: issue.pdf_path ? urls.issuePdf(paper.slug, issue.date) : null,
       pdfSize: issue.pdf_size,
       articleCount: issue.article_count,

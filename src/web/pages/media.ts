@@ -6,6 +6,7 @@ import { STATIC_DIR } from '../../paths';
 import type { AppContext } from '../context';
 import type { DocumentAnswer, FileAnswer } from '../delivery/answers';
 import { NotFound } from '../errors';
+import { OPENSEADRAGON } from '../vendor';
 import { regularFile } from './common';
 
 const MEDIA_FILE = /^[0-9a-f]{2}\/[0-9a-f]{32}\.(png|jpg|gif|webp|pdf)$/;
@@ -41,12 +42,28 @@ const STATIC_TYPES: Record<string, string> = {
  * is safe.
  */
 export function staticFile(req: Request, _ctx: AppContext): DocumentAnswer {
+  return fileOfFolder(req, STATIC_DIR);
+}
+
+/** The file under `dir` that the `*file` segments name, as an immutable document; only plain names, so no path leaves `dir`. */
+function fileOfFolder(req: Request, dir: string): DocumentAnswer {
   const segments = (req.params as Record<string, unknown>).file;
   const parts = Array.isArray(segments) ? segments.map(String) : [];
   if (parts.length === 0 || !parts.every((s) => STATIC_SEGMENT.test(s))) throw new NotFound('没有这个文件');
-  const file = path.join(STATIC_DIR, ...parts);
+  const file = path.join(dir, ...parts);
   const stat = regularFile(file);
   if (!stat) throw new NotFound('没有这个文件');
   const ext = path.extname(file).slice(1).toLowerCase();
   return { type: 'document', body: fs.readFileSync(file), contentType: STATIC_TYPES[ext] ?? 'application/octet-stream', cache: 'immutable', lastModified: stat.mtimeMs };
+}
+
+/** The zoom viewer's build file and navigation images: only the installed version, and no source maps. */
+const OPENSEADRAGON_FILE = /^(openseadragon\.min\.js|images\/[a-z_]+\.png)$/;
+
+/** `/static/openseadragon/{version}/…`: OpenSeadragon from its npm package (src/web/vendor.ts). */
+export function openSeadragonFile(req: Request, _ctx: AppContext): DocumentAnswer {
+  const segments = (req.params as Record<string, unknown>).file;
+  const rel = Array.isArray(segments) ? segments.map(String).join('/') : '';
+  if (req.params.version !== OPENSEADRAGON.version || !OPENSEADRAGON_FILE.test(rel)) throw new NotFound('没有这个文件');
+  return fileOfFolder(req, OPENSEADRAGON.dir);
 }

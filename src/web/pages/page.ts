@@ -1,18 +1,19 @@
 import { pageLabel } from '../../domain/page-number';
-import type { Polygon } from '../../domain/blocks';
 import { parsePageSegment, resolveIssue, resolvePaper } from '../params';
 import type { Request } from 'express';
 import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
-import { absoluteUrl, headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
-import { issueCachePolicy, issueNavigation, loadChrome, searchThisIssue } from './common';
+import { absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
+import { OPENSEADRAGON } from '../vendor';
+import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, searchThisIssue } from './common';
 
-/** SVG "points" attribute of a hotspot polygon, in page image pixels (the SVG viewBox). */
-function svgPoints(json: string | null): string | null {
-  if (!json) return null;
-  return (JSON.parse(json) as Polygon).map(([x, y]) => `${x},${y}`).join(' ');
-}
+/**
+ * The page image's displayed width (static/site.css, .page-layout): the
+ * width of <main> less its padding on phones, three fifths of it beside the
+ * title list from 900 px.
+ */
+const PAGE_IMAGE_SIZES = '(min-width: 900px) calc((min(100vw, 1280px) - 3.5rem) * .6), calc(100vw - 1.5rem)';
 
 /** `/{paper}/{date}/{NN}`: the page image with a hotspot over every article (热区) and the page navigation. */
 export function pageView(req: Request, ctx: AppContext) {
@@ -28,6 +29,7 @@ export function pageView(req: Request, ctx: AppContext) {
   const nextPage = pages.find((p) => p.number === number + 1);
   const dateLabel = issueDateLabel(issue.date);
   const nav = issueNavigation(ctx, paper, issue);
+  const derived = ctx.queries.pageImages(page.id);
   return pageAnswer('page', {
     head: headModel(ctx, {
       title: `${pageTitle(page)} – ${paper.name} – ${dateLabel}`,
@@ -50,15 +52,24 @@ export function pageView(req: Request, ctx: AppContext) {
     page: {
       label: pageTitle(page),
       number: pageLabel(number),
-      image: { src: urls.media(page.image_path), width: page.image_width, height: page.image_height },
+      picture: pagePicture(page, derived, 'page', PAGE_IMAGE_SIZES),
+      /** 放大: the master at full resolution; with JavaScript, the deep-zoom viewer over its IIIF tiles. */
+      zoom: {
+        full: urls.media(page.image_path),
+        info: derived.tiles ? `${urls.iiif(derived.tiles.id)}/info.json` : null,
+        viewer: urls.openseadragon(OPENSEADRAGON.version, 'openseadragon.min.js'),
+        images: urls.openseadragon(OPENSEADRAGON.version, 'images/'),
+      },
       pdfPath: page.pdf_path ? urls.media(page.pdf_path) : null,
     },
     articles: articles.map((a) => ({
+      /** Ties a title of 本版文章 to its region on the page image (static/page.js). */
+      key: `a${a.position}`,
       title: a.title,
       kicker: a.kicker,
       subtitle: a.subtitle,
       path: urls.article(paper.slug, issue.date, number, a.position),
-      points: svgPoints(a.hotspot_json),
+      points: hotspotPoints(a.hotspot_json),
     })),
     pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,

@@ -55,7 +55,7 @@ export function searchPage(req: Request, ctx: AppContext) {
     .join(' · ');
   return pageAnswer('search', {
     head: headModel(ctx, { title: q ? `检索:${q} – 数字报刊平台` : '检索 – 数字报刊平台', description: '在全部报纸中检索文章。', path: null, robots: 'noindex' }),
-    chrome: loadChrome(ctx, paper ?? null, null),
+    chrome: loadChrome(ctx, paper ?? null, null, q),
     crumbs: [{ name: '首页', path: urls.home() }, { name: '检索', path: urls.search() }],
     q,
     form: { paper: paperSlug ?? '', from: from ?? '', to: to ?? '', sort },
