@@ -10,7 +10,7 @@ import { NEWS_WINDOW_MS, urlsPerPart } from '../src/web/pages/sitemaps';
 import { xmlEscape } from '../src/web/xml';
 import type { Site } from '../src/web/app';
 import { demoApp } from './helpers/app';
-import { AFTER_DEMO, DEMO_END_DATE } from './helpers/demo-constants';
+import { AFTER_DEMO, DEMO_END_DATE, DEMO_FIRST_DATE } from './helpers/demo-constants';
 import { freshDatabase, sampleManifest, tempDir, writeIssueFolder } from './helpers/fixtures';
 
 const BASE = 'https://epaper.test';
@@ -519,7 +519,7 @@ function headOf(html: string) {
 
 describe('every page type: title, description, canonical, og:image, JSON-LD', () => {
   const paper = db.prepare('SELECT id, slug, name FROM publication ORDER BY id').get() as { id: number; slug: string; name: string };
-  const date = '2026-01-14';
+  const date = DEMO_FIRST_DATE;
   const article = db.prepare(`SELECT a.page_number, a.position, a.title, a.byline FROM article a JOIN issue i ON i.id = a.issue_id
     WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 2 ORDER BY a.position LIMIT 1`).get(paper.id, date) as any;
   const pages: [string, string][] = [
@@ -571,7 +571,7 @@ describe('every page type: title, description, canonical, og:image, JSON-LD', ()
       const na = head.jsonLd.find((d) => d['@type'] === 'NewsArticle');
       expect(na).toBeDefined();
       expect(na.headline).toBe(article.title.slice(0, 110));
-      expect(na.datePublished).toMatch(/^2026-01-14T\d\d:\d\d:\d\d\+08:00$/);
+      expect(na.datePublished).toMatch(new RegExp(`^${date}T\\d\\d:\\d\\d:\\d\\d\\+08:00$`));
       expect(na.dateModified).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
       expect(na.author.name).toBe(article.byline || paper.name);
       expect(na.publisher['@type']).toBe('NewsMediaOrganization');

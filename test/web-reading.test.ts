@@ -44,23 +44,23 @@ describe('newsstand and paper', () => {
 
 describe('issue view', () => {
   test('lists every page with its thumbnail and the full title list', async () => {
-    const issue = issueOf('2026-01-17');
-    const res = await request(app).get(`${base}/2026-01-17`).expect(200);
-    for (let n = 1; n <= issue.page_count; n += 1) expect(res.text).toContain(`href="${base}/2026-01-17/${pad(n)}"`);
+    const issue = issueOf('2026-01-18');
+    const res = await request(app).get(`${base}/2026-01-18`).expect(200);
+    for (let n = 1; n <= issue.page_count; n += 1) expect(res.text).toContain(`href="${base}/2026-01-18/${pad(n)}"`);
     const articles = articlesOf(issue.id);
     expect(articles.length).toBe(issue.article_count);
-    for (const a of articles) expect(res.text).toContain(`href="${base}/2026-01-17/${pad(a.page_number)}/${a.position}"`);
+    for (const a of articles) expect(res.text).toContain(`href="${base}/2026-01-18/${pad(a.page_number)}/${a.position}"`);
     expect(res.text).toContain('标题导航');
     expect(res.text).toContain('版面导航');
-    expect(rel(res.text, 'prev')).toEqual([`${base}/2026-01-16`]);
-    expect(rel(res.text, 'next')).toEqual([`${base}/2026-01-18`]);
+    expect(rel(res.text, 'prev')).toEqual([`${base}/2026-01-17`]);
+    expect(rel(res.text, 'next')).toEqual([`${base}/2026-01-19`]);
   });
 
   test('the first issue has no 上一期, the last no 下一期', async () => {
     const first = await request(app).get(`${base}/${DEMO_FIRST_DATE}`).expect(200);
     expect(rel(first.text, 'prev')).toEqual([]);
     expect(first.text).toContain('已是第一期');
-    expect(rel(first.text, 'next')).toEqual([`${base}/2026-01-15`]);
+    expect(rel(first.text, 'next')).toEqual([`${base}/2026-01-18`]);
     const last = await request(app).get(`${base}/${DEMO_END_DATE}`).expect(200);
     expect(rel(last.text, 'next')).toEqual([]);
     expect(last.text).toContain('已是最新一期');
@@ -98,16 +98,16 @@ describe('issue view', () => {
 
 describe('page view', () => {
   test('draws a linked, labelled hotspot polygon for every article, scaled by an SVG viewBox', async () => {
-    const issue = issueOf('2026-01-16');
+    const issue = issueOf('2026-01-18');
     const page = db.prepare('SELECT * FROM page WHERE issue_id = ? AND number = 1').get(issue.id) as any;
-    const res = await request(app).get(`${base}/2026-01-16/01`).expect(200);
+    const res = await request(app).get(`${base}/2026-01-18/01`).expect(200);
     expect(res.text).toContain(`viewBox="0 0 ${page.image_width} ${page.image_height}"`);
     const articles = articlesOf(issue.id).filter((a) => a.page_number === 1);
     const polygons = [...res.text.matchAll(/<a href="([^"]+)" data-region="(a\d+)" aria-label="([^"]+)"><title>[^<]+<\/title><polygon points="([^"]+)"\/><\/a>/g)];
     expect(polygons).toHaveLength(articles.filter((a) => a.hotspot_json).length);
     for (const a of articles.filter((x) => x.hotspot_json)) {
       const points = (JSON.parse(a.hotspot_json) as number[][]).map(([x, y]) => `${x},${y}`).join(' ');
-      const found = polygons.find((m) => m[1] === `${base}/2026-01-16/01/${a.position}`);
+      const found = polygons.find((m) => m[1] === `${base}/2026-01-18/01/${a.position}`);
       expect(found?.[4]).toBe(points);
       // The same key ties the region to its title in 本版文章 (lit together, static/page.js).
       expect(res.text).toContain(`<li><a href="${found![1]}" data-region="${found![2]}">`);
@@ -116,19 +116,19 @@ describe('page view', () => {
   });
 
   test('上一版 / 下一版 at the first and last page', async () => {
-    const issue = issueOf('2026-01-16');
-    const first = await request(app).get(`${base}/2026-01-16/01`).expect(200);
+    const issue = issueOf('2026-01-18');
+    const first = await request(app).get(`${base}/2026-01-18/01`).expect(200);
     expect(first.text).toContain('<span class="disabled">上一版</span>');
-    expect(first.text).toContain(`<a rel="next" href="${base}/2026-01-16/02" data-key="ArrowRight">下一版</a>`);
+    expect(first.text).toContain(`<a rel="next" href="${base}/2026-01-18/02" data-key="ArrowRight">下一版</a>`);
     const lastNo = pad(issue.page_count);
-    const last = await request(app).get(`${base}/2026-01-16/${lastNo}`).expect(200);
+    const last = await request(app).get(`${base}/2026-01-18/${lastNo}`).expect(200);
     expect(last.text).toContain('<span class="disabled">下一版</span>');
-    expect(last.text).toContain(`<a rel="prev" href="${base}/2026-01-16/${pad(issue.page_count - 1)}" data-key="ArrowLeft">上一版</a>`);
+    expect(last.text).toContain(`<a rel="prev" href="${base}/2026-01-18/${pad(issue.page_count - 1)}" data-key="ArrowLeft">上一版</a>`);
   });
 });
 
 describe('article view', () => {
-  const date = '2026-01-14';
+  const date = DEMO_FIRST_DATE;
   test('first and last article of the issue, and prev/next across a page boundary', async () => {
     const issue = issueOf(date);
     const articles = articlesOf(issue.id);
@@ -177,7 +177,7 @@ describe('article view', () => {
 });
 
 describe('the article in its page', () => {
-  const date = '2026-01-14';
+  const date = DEMO_FIRST_DATE;
   const url = (a: any) => `${base}/${date}/${pad(a.page_number)}/${a.position}`;
 
   test('版面导航 links every page of the issue, the current one marked; 本版文章 lists this page\'s articles', async () => {
@@ -410,7 +410,7 @@ describe('imported text is bidi-isolated', () => {
   const file = path.join(dir, 'bidi.db');
   db.prepare('VACUUM INTO ?').run(file);
   const writable = new Database(file);
-  const target = writable.prepare('SELECT a.id, a.issue_id, a.page_number, a.position, i.date FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 1 AND a.position = 2').get(paper.id, '2026-01-16') as { id: number; issue_id: number; date: string };
+  const target = writable.prepare('SELECT a.id, a.issue_id, a.page_number, a.position, i.date FROM article a JOIN issue i ON i.id = a.issue_id WHERE i.publication_id = ? AND i.date = ? AND a.page_number = 1 AND a.position = 2').get(paper.id, '2026-01-18') as { id: number; issue_id: number; date: string };
   writable.prepare('UPDATE article SET title = ?, kicker = ?, byline = ?, body_json = ? WHERE id = ?').run(
     `${RLO}标题txt.exe`, `${RLO}引题`, `${RLO}作者`, JSON.stringify([{ type: 'paragraph', text: `${RLO}正文` }, { type: 'image', src: db.prepare('SELECT image_path FROM page LIMIT 1').pluck().get(), caption: `${RLO}图片说明` }]), target.id,
   );
@@ -436,10 +436,10 @@ describe('imported text is bidi-isolated', () => {
   }
 
   test.each([
-    ['article', `${base}/2026-01-16/01/2`, 7],
-    ['its neighbour (title attribute and link text)', `${base}/2026-01-16/01/1`, 3],
-    ['page (hotspot label, title list)', `${base}/2026-01-16/01`, 4],
-    ['issue', `${base}/2026-01-16`, 3],
+    ['article', `${base}/2026-01-18/01/2`, 7],
+    ['its neighbour (title attribute and link text)', `${base}/2026-01-18/01/1`, 3],
+    ['page (hotspot label, title list)', `${base}/2026-01-18/01`, 4],
+    ['issue', `${base}/2026-01-18`, 3],
     ['newsstand', '/', 2],
     ['archive', `${base}/archive/2026/01`, 2],
     ['404 naming the paper', `${base}/1999-01-01`, 2],

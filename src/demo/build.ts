@@ -15,8 +15,10 @@ export interface DemoContentArticle {
   slug: string;
   date: string;
   page: number;
-  /** The rest of a story from an earlier page (上接第N版), under that story's title. */
-  continued: boolean;
+  /** The rest of a story from this earlier page (上接第N版), under that story's title; else null. */
+  continuedFrom: number | null;
+  /** The story goes on to this page (下转第N版); else null. */
+  continuedTo: number | null;
   kicker: string | null;
   title: string;
   subtitle: string | null;
@@ -26,7 +28,7 @@ export interface DemoContentArticle {
 
 /** The committed demo: DEMO_PDF_DAYS days of both papers, ending on DEMO_PDF_END_DATE. */
 export const DEMO_PDF_END_DATE = '2026-01-20';
-export const DEMO_PDF_DAYS = 7;
+export const DEMO_PDF_DAYS = 4;
 
 export function demoPdfDates(days = DEMO_PDF_DAYS): IssueDate[] {
   const end = toIssueDate(DEMO_PDF_END_DATE);

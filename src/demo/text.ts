@@ -52,6 +52,7 @@ const SEASONAL_WORDS: ReadonlyArray<readonly [RegExp, readonly number[]]> = [
   [/夏夜|暑假|盛夏/, [6, 7, 8]],
   [/枇杷/, [5, 6]],
   [/冬日|腊月|寒冬/, [12, 1, 2]],
+  [/赏花|樱花盛开|春暖花开/, [3, 4, 5]],
 ];
 
 export function fitsSeason(text: string, month: number): boolean {
@@ -64,11 +65,12 @@ function inSeason(templates: readonly string[], month: number): readonly string[
 }
 
 /**
- * What makes two titles the same to a reader: the same words with other figures
- * ("第3台加装电梯" and "第7台加装电梯") are one title told twice.
+ * What makes two titles the same to a reader: the same words with other figures or another
+ * place ("第3台加装电梯" and "第7台加装电梯", "枫林社区居民有了好去处" and "松鹤社区…") are
+ * one title told twice.
  */
 export function titleKey(title: string): string {
-  return title.replace(/[\d.]+/g, '#');
+  return title.replace(PLACE_NAMES, '@').replace(/[\d.]+/g, '#');
 }
 
 export const TITLE_MIN_CHARS = 8;
@@ -96,6 +98,14 @@ const COMPANIES = ['江城智芯科技', '云溪数智科技', '滨江生物医�
 const VENUES = ['滨江区文化馆', '云溪大剧院', '区图书馆', '江城美术馆滨江分馆', '北塘非遗展示馆'];
 const GYMS = ['滨江体育中心', '望湖全民健身中心', '云溪体育公园', '临江市民健身中心'];
 const HOSPITALS = ['云溪街道社区卫生服务中心', '滨江区中心医院', '望湖街道社区卫生服务中心', '江城第二人民医院'];
+/** Every place a template may fill in, longest first (so 望湖公园站 is one place, not 望湖公园 and 站). */
+const PLACE_NAMES = new RegExp(
+  [STREETS, COMMUNITIES, ROADS, SCHOOLS, PARKS, STATIONS, CAMPUSES, COMPANIES, VENUES, GYMS, HOSPITALS]
+    .flat()
+    .sort((a, b) => b.length - a.length)
+    .join('|'),
+  'g',
+);
 
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏苏吕丁沈'];
 const GIVEN_NAMES = [
@@ -1081,16 +1091,16 @@ export function generateArticleText(rng: Rng, options: ArticleTextOptions): Arti
 }
 
 /**
- * A subtitle's figures must be the body's: when the body does not already give them, the
- * subtitle's statement joins the first paragraph. False when that has no room for it.
+ * A subtitle's figures must be the body's: when its first paragraph does not already give them,
+ * the subtitle's statement joins that paragraph. False when that has no room for it.
  */
 function stateInBody(body: TextBlock[], subtitle: string): boolean {
-  const text = body.map((b) => b.text).join('');
-  if ((subtitle.match(/[\d.]+/g) ?? []).every((n) => text.includes(n))) return true;
-  const sentence = `据介绍，${subtitle}。`;
   // The first paragraph: the one a page always prints, whatever the story's length on it.
   const paragraph = body[0];
-  if (paragraph?.type !== 'paragraph' || paragraph.text.length + sentence.length > PARAGRAPH_MAX_CHARS) return false;
+  if (paragraph?.type !== 'paragraph') return false;
+  if ((subtitle.match(/[\d.]+/g) ?? []).every((n) => paragraph.text.includes(n))) return true;
+  const sentence = `据介绍，${subtitle}。`;
+  if (paragraph.text.length + sentence.length > PARAGRAPH_MAX_CHARS) return false;
   paragraph.text += sentence;
   return true;
 }

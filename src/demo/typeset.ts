@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import path from 'node:path';
 import { dateText, FORMATS, planPage, PhotoPool, type IssuePlan } from '../bench/segment/generate';
-import { launchTypesetter, printPages, typesetPage, type ArticleSpec, type PageSpec, type SpecBlock } from '../bench/segment/typeset';
+import { launchTypesetter, printPages, typesetPage, type ArticleSpec, type PageSpec, type SpecBlock, type TypesetPage } from '../bench/segment/typeset';
 import type { IssueDate } from '../domain/date';
 import { META_NAME, type IssueMeta } from '../importer/pdf/derive';
 import { DEMO_CONTENT_FILE, demoIssueDir, demoPdfDates, type DemoContentArticle } from './build';
@@ -18,7 +18,7 @@ const ISSUE_PDF = 'issue.pdf';
 
 /** Each paper keeps its own format and size, as a real one does. */
 const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [number, number]; maxArticles: number; supplementDay: number }> = {
-  'jiangcheng-daily': { format: FORMATS[0], pages: [4, 6], maxArticles: 7, supplementDay: 0 },
+  'jiangcheng-daily': { format: FORMATS[0], pages: [4, 5], maxArticles: 7, supplementDay: 0 },
   'yunxi-evening': { format: FORMATS[1], pages: [4, 4], maxArticles: 5, supplementDay: 6 },
 };
 
@@ -68,8 +68,8 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
           adPage: 0,
           jumpPage: jumpPages.length > 0 ? rng.pick(jumpPages) : 0,
           maxArticles: look.maxArticles,
-          // Fuller columns than the benchmark's, short of text cut off at a region's foot.
-          textFactor: [0.95, 1.1],
+          // Full columns: a story given more than its region holds is shortened by whole paragraphs (typesetFitted).
+          textFactor: [1, 1.2],
         };
         const dir = demoIssueDir(root, publication.slug, date);
         fs.rmSync(dir, { recursive: true, force: true });
@@ -81,12 +81,12 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
           const planned = await planPage(rng, plan, number, titles, photos, jump);
           // The 副刊's essays go without a column name over the title: the page's name says it.
           const articles = names[number - 1] === '副刊' ? planned.articles.map((a) => ({ ...a, kicker: null })) : planned.articles;
-          const spec: PageSpec = { ...planned, articles, ...(fontCss ? { fontCss } : {}) };
-          const typeset = await typesetPage(tab, spec);
+          const { spec, typeset } = await typesetFitted(tab, { ...planned, articles, ...(fontCss ? { fontCss } : {}) }, `${publication.slug} ${date} page ${number}`);
           sheets.push({ spec, sheet: typeset.sheet });
           spec.articles.forEach((a, i) => {
             const body = typeset.articles[i]!.body.map((b) => (b.type === 'image' ? b.caption : b.text));
-            content.push({ slug: publication.slug, date, page: number, continued: a.jumpFrom !== null, kicker: a.kicker, title: a.title, subtitle: a.subtitle, body });
+            const continuedTo = a.jumpTo !== null && typeset.articles[i]!.leftover.length > 0 ? a.jumpTo : null;
+            content.push({ slug: publication.slug, date, page: number, continuedFrom: a.jumpFrom, continuedTo, kicker: a.kicker, title: a.title, subtitle: a.subtitle, body });
           });
           const jumper = spec.articles.findIndex((a) => a.jumpTo !== null);
           const rest = jumper >= 0 ? typeset.articles[jumper]!.leftover : [];
@@ -104,6 +104,35 @@ export async function typesetDemo(root: string, fontDir: string | undefined, log
     await browser.close();
   }
   return pagesDone;
+}
+
+/**
+ * Typesets a page until every story ends in its own region (or goes on to another page with
+ * 下转): a story given more text than its region holds loses its last paragraphs, never
+ * mid-sentence at the region's foot, and one whose first paragraph does not fit under its
+ * headline loses its photo and subtitle (the subtitle's figures are stated in that paragraph).
+ */
+async function typesetFitted(tab: Page, first: PageSpec, where: string): Promise<{ spec: PageSpec; typeset: TypesetPage }> {
+  let spec = first;
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    const typeset = await typesetPage(tab, spec);
+    const over = spec.articles.map((a, i) => a.jumpTo === null && typeset.articles[i]!.leftover.length > 0);
+    if (!over.includes(true)) return { spec, typeset };
+    spec = { ...spec, articles: spec.articles.map((a, i) => (over[i] ? shortened(a, typeset.articles[i]!.leftover.length) : a)) };
+  }
+  throw new Error(`${where}: a story still runs past its region's foot after shortening`);
+}
+
+/** The story without its `cut` last blocks; without photo and subtitle when its first paragraph would go. */
+function shortened(a: ArticleSpec, cut: number): ArticleSpec {
+  const body = a.body.slice(0, Math.max(0, a.body.length - cut));
+  // A story does not end on a sub-head.
+  while (body.length > 0 && body[body.length - 1]!.type === 'heading') body.pop();
+  if (body.some((b) => b.type === 'paragraph')) return { ...a, body };
+  const lead = a.body.find((b) => b.type === 'paragraph');
+  if (!lead) throw new Error(`story "${a.title}" has no paragraph`);
+  if (a.subtitle === null && !a.body.some((b) => b.type === 'image')) throw new Error(`story "${a.title}": its first paragraph does not fit its region`);
+  return { ...a, subtitle: null, widePhoto: false, body: [lead] };
 }
 
 /**

@@ -9,13 +9,13 @@ import { manifestSchema, type Manifest, type ManifestArticle } from '../manifest
 import { fieldPath, ImportValidationError, type ImportProblem } from '../problems';
 import { checkPageSize, PageSizeError } from './analyse';
 import { packTextBoxes } from './boxes';
-import { loadPdfjs, openPdf, PdfOpenError } from './engine';
+import { loadPdfjs, openPdf, PdfOpenError, type PdfDocument } from './engine';
 import { extractPage } from './extract';
 import type { AnalysedArticle, AnalysedPage, Box } from './layout';
 import { MASTER_JPEG_QUALITY, MASTER_LONG_SIDE_PX, renderPage } from './render';
 import { segmentPage } from './segment';
 import { readThreads } from './threads';
-import { runPdfJobs } from './page-pool';
+import { runPdfJobs, type PdfJob } from './page-pool';
 
 /** The optional file beside page PDFs for what a PDF cannot say (docs/import-format.md). */
 export const META_NAME = 'issue.meta.json';
@@ -79,12 +79,26 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
   const pages: SourcePage[] = [];
   // The PDFs are read side by side (page-pool.ts); their pages are taken in file order below.
   const pdfNames = names.filter((n) => PDF_FILE.test(n));
-  const pdfJobs = runPdfJobs(pdfNames.map((n) => ({ file: path.join(dir, n), alto: altoBeside(dir, n, names) })), (job) => pdfPages(job.file, job.alto), SourceError);
+  // A PDF of a whole issue is shared out page by page, so that its pages too are read side by side.
+  const jobs: PdfJob[] = [];
+  const jobsOf = new Map<string, number[]>();
+  for (const n of pdfNames) {
+    const file = path.join(dir, n);
+    const alto = altoBeside(dir, n, names);
+    const count = alto ? 1 : await pdfPageCount(file);
+    const first = jobs.length;
+    if (count > 1) for (let page = 1; page <= count; page++) jobs.push({ file, alto, page });
+    else jobs.push({ file, alto });
+    jobsOf.set(n, Array.from({ length: jobs.length - first }, (_, i) => first + i));
+  }
+  const pdfJobs = runPdfJobs(jobs, (job) => pdfPages(job.file, job.alto, job.page), SourceError);
   for (const job of pdfJobs) job.catch(() => undefined); // each is awaited in turn below; none is left unhandled meanwhile
   for (const name of names) {
     const file = path.join(dir, name);
     try {
-      if (PDF_FILE.test(name)) pages.push(...(await pdfJobs[pdfNames.indexOf(name)]!).map((p) => ({ ...p, jpeg: Buffer.from(p.jpeg.buffer, p.jpeg.byteOffset, p.jpeg.byteLength) })));
+      if (PDF_FILE.test(name)) {
+        for (const j of jobsOf.get(name)!) pages.push(...(await pdfJobs[j]!).map((p) => ({ ...p, jpeg: Buffer.from(p.jpeg.buffer, p.jpeg.byteOffset, p.jpeg.byteLength) })));
+      }
       else if (IMAGE_FILE.test(name)) pages.push(await imagePage(file, altoBeside(dir, name, names)));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -180,17 +194,66 @@ function altoBeside(dir: string, name: string, names: string[]): string | null {
   return found ? path.join(dir, found) : null;
 }
 
-/** The pages of one PDF: analysed, rendered, and each as a one-page PDF. */
-export async function pdfPages(file: string, alto: string | null): Promise<SourcePage[]> {
+/**
+ * Pages in a PDF, read by pdf-lib without rendering anything; 1 when it cannot tell (an
+ * encrypted or broken file), which its one job then reports as it does any file.
+ */
+async function pdfPageCount(file: string): Promise<number> {
+  try {
+    const doc = await PDFDocument.load(fs.readFileSync(file), { updateMetadata: false });
+    return doc.getPageCount();
+  } catch {
+    return 1;
+  }
+}
+
+interface OpenSource {
+  file: string;
+  data: Uint8Array;
+  doc: PdfDocument;
+  split: PDFDocument | null;
+  threads: Awaited<ReturnType<typeof readThreads>> | null;
+}
+
+async function openSource(file: string, alto: string | null): Promise<OpenSource> {
   const data = new Uint8Array(fs.readFileSync(file));
   const doc = await openPdf(data);
   try {
     if (alto && doc.numPages !== 1) throw new SourceError(`has ${doc.numPages} pages and an ALTO file beside it; expected one page per ALTO file`);
-    const pdfjs = await loadPdfjs();
     const split = doc.numPages > 1 ? await PDFDocument.load(data, { updateMetadata: false }) : null;
     const threads = alto ? null : await readThreads(data);
+    return { file, data, doc, split, threads };
+  } catch (err) {
+    await doc.destroy();
+    throw err;
+  }
+}
+
+/**
+ * The multi-page PDF whose pages this thread reads one job at a time: kept open
+ * from one of its pages to the next, so that pdf.js parses the fonts its pages
+ * share once, not once a page. Closed at its last page or at another file.
+ */
+let shared: OpenSource | null = null;
+
+async function closeShared(): Promise<void> {
+  const open = shared;
+  shared = null;
+  if (open) await open.doc.destroy();
+}
+
+/** The pages of one PDF (or its page `only`, 1-based): analysed, rendered, and each as a one-page PDF. */
+export async function pdfPages(file: string, alto: string | null, only?: number): Promise<SourcePage[]> {
+  if (only === undefined || shared?.file !== file) await closeShared();
+  const source = shared ?? (await openSource(file, alto));
+  shared = null;
+  const { doc, split, threads, data } = source;
+  let keep = false;
+  try {
+    const pdfjs = await loadPdfjs();
     const pages: SourcePage[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
+    const [from, to] = only !== undefined ? [only, Math.min(only, doc.numPages)] : [1, doc.numPages];
+    for (let n = from; n <= to; n++) {
       const page = await doc.getPage(n);
       const where = doc.numPages > 1 ? `page ${n}` : 'page';
       const content = await extractPage(pdfjs, page);
@@ -203,9 +266,11 @@ export async function pdfPages(file: string, alto: string | null): Promise<Sourc
       page.cleanup();
       pages.push({ file: doc.numPages > 1 ? `${file} (${where})` : file, analysed, jpeg: rendered.jpeg, width: rendered.width, height: rendered.height, pdf: split ? await singlePage(split, n - 1) : data });
     }
+    keep = only !== undefined && only < doc.numPages;
     return pages;
   } finally {
-    await doc.destroy();
+    if (keep) shared = source;
+    else await doc.destroy();
   }
 }
 

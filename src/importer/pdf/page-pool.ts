@@ -1,7 +1,7 @@
 // Page PDFs of an issue analysed and rendered side by side: a pool of worker
 // threads (as many as the machine has cores), each with its own pdf.js, takes
-// the issue's PDF files one at a time; the results come back in file order, so
-// the issue folder derived from them, its validation and its one transaction
+// the issue's PDF files (or the pages of a multi-page one) one at a time; the
+// results come back in file order, so the issue folder derived from them, its validation and its one transaction
 // are the same as when the files are read one after another.
 
 import fs from 'node:fs';
@@ -16,6 +16,8 @@ import { PdfOpenError } from './engine';
 export interface PdfJob {
   file: string;
   alto: string | null;
+  /** One page (1-based) of a multi-page PDF; all its pages when absent. */
+  page?: number;
 }
 
 /** An error thrown in a worker, with the class the caller tells apart. */

@@ -9,7 +9,7 @@ import type { PageWorkerReply, PdfJob } from './page-pool';
 parentPort!.on('message', async (job: PdfJob & { id: number }) => {
   let reply: PageWorkerReply<Awaited<ReturnType<typeof pdfPages>>>;
   try {
-    const pages = await pdfPages(job.file, job.alto);
+    const pages = await pdfPages(job.file, job.alto, job.page);
     reply = { id: job.id, pages };
   } catch (err) {
     const kind = err instanceof Error ? err.constructor.name : 'Error';

@@ -78,7 +78,7 @@ export function segmentPage(content: PageContent): AnalysedPage {
   const blocks = content.ocrBlocks ? ocrTextBlocks(content.ocrBlocks, bodySize) : buildBlocks(lines, bodySize);
   const photos = findPhotos(content, blocks, bodySize);
   const columnWidth = columnWidths(blocks, bodySize);
-  const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
+  const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth, modeFont(lines));
   const stories = content.threads ? followThreads(grouped, content.threads).sort(readingOrder(bodySize)) : grouped;
   const articles = stories.map((s) => toArticle(s, bodySize, columnWidth));
   scoreOverlaps(articles);
@@ -178,6 +178,13 @@ function buildLines(runs: TextRun[], isGutter: (from: number, to: number) => boo
     l.bold = boldChars * 2 > l.runs.reduce((n, r) => n + r.text.length, 0);
   }
   return lines;
+}
+
+/** The body text face: the font most characters are set in. */
+function modeFont(lines: Line[]): string {
+  const chars = new Map<string, number>();
+  for (const l of lines) for (const r of l.runs) chars.set(r.font, (chars.get(r.font) ?? 0) + r.text.length);
+  return [...chars].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
 /** The body text size: the size most characters are set in. */
@@ -314,7 +321,7 @@ const elementBox = (e: TextBlock | Photo): Box => (isPhoto(e) ? (e.caption ? uni
  * below it (smaller display lines touching it), then every other block and
  * photo joined to the nearest headline above it that overlaps it horizontally.
  */
-function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number, columnWidth: (x: number) => number): Story[] {
+function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number, columnWidth: (x: number) => number, bodyFont: string): Story[] {
   const headlines = blocks.filter((b) => b.kind === 'headline').sort((a, b) => b.size - a.size);
   const used = new Set<TextBlock>();
   const stories: Story[] = [];
@@ -323,7 +330,7 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number, co
     used.add(h);
     const touching = (b: TextBlock, above: boolean): boolean => {
       if (used.has(b) || b.size >= h.size || b.ocr !== undefined) return false;
-      if (b.kind !== 'display' && b.kind !== 'headline' && !(above && isSectionLabel(b, h))) return false;
+      if (b.kind !== 'display' && b.kind !== 'headline' && !(above && isSectionLabel(b, h, bodyFont))) return false;
       const gap = above ? h.y - (b.y + b.h) : b.y - (h.y + h.h);
       return gap > -0.3 * b.size && gap < 1.2 * h.size && xOverlap(b, h) > 0.3 * Math.min(b.w, h.w);
     };
@@ -398,19 +405,25 @@ function groupStories(blocks: TextBlock[], photos: Photo[], bodySize: number, co
 
 /** Longest 栏目 label (滨江笔会, 城市记忆) taken as a kicker although set at body size. */
 const SECTION_LABEL_MAX_CHARS = 8;
+/** Longest kicker (引题) set at body size but in another face than the body text. */
+const KICKER_MAX_CHARS = 20;
 
 /**
- * A column label set at body size right above a headline, flush with its
- * left edge (滨江笔会 on a 副刊 page): one short line without sentence
- * punctuation, so that a paragraph's last line above is not taken for one.
+ * A column label or kicker set at body size right above a headline, flush
+ * with its left edge (滨江笔会 on a 副刊 page, 轨道交通建设进行时): one line
+ * without sentence punctuation or list bullet, so that a paragraph's last line
+ * above is not taken for one; short, or longer when set in another face than
+ * the body text (a kicker in 黑体 over 宋体 columns).
  */
-function isSectionLabel(b: TextBlock, h: TextBlock): boolean {
+function isSectionLabel(b: TextBlock, h: TextBlock, bodyFont: string): boolean {
   const text = b.lines[0]!.text.replace(/\s/g, '');
+  const otherFace = b.lines[0]!.runs.every((r) => r.font !== bodyFont);
   return (
     b.kind === 'body' &&
     b.lines.length === 1 &&
-    text.length <= SECTION_LABEL_MAX_CHARS &&
+    text.length <= (otherFace ? KICKER_MAX_CHARS : SECTION_LABEL_MAX_CHARS) &&
     !/[，。：；！？、,.:;!?]/.test(text) &&
+    !LIST_BULLET.test(text) &&
     Math.abs(b.x - h.x) < b.size
   );
 }
