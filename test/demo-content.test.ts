@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openReadOnlyDatabase } from '../src/db/connection';
-import { DEMO_CONTENT_FILE, DEMO_PDF_ROOT, demoIssueDir, type DemoContentArticle } from '../src/demo/build';
-import { loadPdfjs, openPdf } from '../src/importer/pdf/engine';
+import { DEMO_CONTENT_FILE, DEMO_PDF_ROOT, type DemoContentArticle } from '../src/demo/build';
+import { normaliseRunText } from '../src/importer/pdf/extract';
+import { PROJECT_ROOT } from '../src/paths';
 import { demoPaths } from './helpers/app';
 import { DEMO_DAYS } from './helpers/demo-constants';
 
@@ -78,20 +80,40 @@ test('every figure of a subtitle is in its story as printed on its page', () => 
   expect(wrong).toEqual([]);
 });
 
-/** The text items of one page of a typeset issue PDF, with their font sizes (pt). */
-async function pdfItems(slug: string, date: string, page: number): Promise<Array<{ text: string; size: number }>> {
-  await loadPdfjs();
-  const doc = await openPdf(new Uint8Array(fs.readFileSync(path.join(demoIssueDir(DEMO_PDF_ROOT, slug, date), 'issue.pdf'))));
-  try {
-    const content = await (await doc.getPage(page)).getTextContent();
-    return content.items.flatMap((i) => ('str' in i ? [{ text: i.str, size: Math.hypot(i.transform[2]!, i.transform[3]!) }] : []));
-  } finally {
-    await doc.destroy();
-  }
+/**
+ * The text items (with font size in pt) of every page of every typeset issue PDF, read by
+ * pdf.js in a child process (pdf.js is an ES module), keyed slug/date/page.
+ */
+function readPdfItems(): Map<string, Array<{ text: string; size: number }>> {
+  const files = [...new Set(printed.map((a) => `${a.slug}/${a.date}`))].map((key) => ({ key, file: path.join(DEMO_PDF_ROOT, key, 'issue.pdf') }));
+  const script = `
+    import fs from 'node:fs';
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const out = {};
+    for (const { key, file } of JSON.parse(process.argv[1])) {
+      const doc = await pdfjs.getDocument({ data: new Uint8Array(fs.readFileSync(file)), isEvalSupported: false, verbosity: 0 }).promise;
+      for (let n = 1; n <= doc.numPages; n++) {
+        const content = await (await doc.getPage(n)).getTextContent();
+        out[key + '/' + n] = content.items.filter((i) => 'str' in i).map((i) => ({ text: i.str, size: Math.hypot(i.transform[2], i.transform[3]) }));
+      }
+    }
+    process.stdout.write(JSON.stringify(out));`;
+  const json = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(files)], { cwd: PROJECT_ROOT, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  return new Map(Object.entries(JSON.parse(json) as Record<string, Array<{ text: string; size: number }>>));
 }
-const pageText = async (slug: string, date: string, page: number): Promise<string> => (await pdfItems(slug, date, page)).map((i) => i.text).join('').replace(/\s/g, '');
+let pdfPages: Map<string, Array<{ text: string; size: number }>>;
+beforeAll(() => {
+  pdfPages = readPdfItems();
+});
+const pdfItems = (slug: string, date: string, page: number): Array<{ text: string; size: number }> => {
+  const items = pdfPages.get(`${slug}/${date}/${page}`);
+  if (!items) throw new Error(`no page ${page} in ${slug}/${date}/issue.pdf`);
+  return items;
+};
+/** A page's text as a reader sees it: radical code points of the fonts' ToUnicode maps folded as the importer folds them. */
+const pageText = (slug: string, date: string, page: number): string => normaliseRunText(pdfItems(slug, date, page).map((i) => i.text).join('')).replace(/\s/g, '');
 
-test('a front-page story of each paper goes on to another page (下转/上接 printed), where it is found again under its title', async () => {
+test('a front-page story of each paper goes on to another page (下转/上接 printed), where it is found again under its title', () => {
   const jumps = rows.filter((r) => r.continuedTo !== null);
   expect(new Set(jumps.map((r) => r.slug))).toEqual(new Set(printed.map((a) => a.slug)));
   const titleOn = db.prepare('SELECT count(*) FROM article a JOIN issue i ON i.id = a.issue_id JOIN publication p ON p.id = i.publication_id WHERE p.slug = ? AND i.date = ? AND a.page_number = ? AND replace(a.title, \' \', \'\') = ?').pluck();
@@ -101,8 +123,8 @@ test('a front-page story of each paper goes on to another page (下转/上接 pr
     expect(rest).toBeDefined();
     expect(rest!.page).toBe(r.continuedTo);
     expect(rest!.title).toBe(r.title);
-    expect(await pageText(r.slug, r.date, r.page)).toContain(`（下转第${r.continuedTo}版）`);
-    const there = await pageText(r.slug, r.date, rest!.page);
+    expect(pageText(r.slug, r.date, r.page)).toContain(`（下转第${r.continuedTo}版）`);
+    const there = pageText(r.slug, r.date, rest!.page);
     expect(there).toContain(`（上接第${r.page}版）`);
     expect(there).toContain(r.title.replace(/\s/g, ''));
     // Both parts were read into articles under the story's title (one on each page).
@@ -110,18 +132,23 @@ test('a front-page story of each paper goes on to another page (下转/上接 pr
   }
 });
 
-test('every page carries its 版眉 (版次, 版名 and date), every front page its paper\'s 报头 in the largest type', async () => {
+test('every page carries its 版眉 (版次, 版名 and date), every front page its paper\'s 报头 in the largest type', () => {
   const pages = db.prepare('SELECT p.slug, p.name AS paper, i.date, pg.number, pg.name FROM page pg JOIN issue i ON i.id = pg.issue_id JOIN publication p ON p.id = i.publication_id').all() as Array<{ slug: string; paper: string; date: string; number: number; name: string }>;
   expect(pages.length).toBeGreaterThanOrEqual(DEMO_DAYS * 2 * 4);
   for (const pg of pages) {
     const nn = String(pg.number).padStart(2, '0');
-    expect(pg.name).toMatch(new RegExp(`^第${nn}版:\\S`));
-    const items = await pdfItems(pg.slug, pg.date, pg.number);
+    const items = pdfItems(pg.slug, pg.date, pg.number);
+    const text = pageText(pg.slug, pg.date, pg.number);
     const [y, m, d] = pg.date.split('-').map(Number);
-    expect(items.map((i) => i.text).join('').replace(/\s/g, '')).toContain(`${y}年${m}月${d}日`);
+    // The page's name was read from its 版眉 (第NN版:版名) by the importer.
+    expect(text).toContain(`第${nn}版:${pg.name}`);
+    expect(pg.name).toMatch(/^[\u4e00-\u9fff]{2,6}$/);
+    expect(text).toContain(`${y}年${m}月${d}日`);
     if (pg.number === 1) {
-      const largest = items.reduce((a, b) => (b.size > a.size ? b : a));
-      expect(largest.text.replace(/\s/g, '')).toBe(pg.paper);
+      const inked = items.filter((i) => i.text.trim() !== '');
+      const top = Math.max(...inked.map((i) => i.size));
+      expect(top).toBeGreaterThan(1.3 * Math.max(...inked.filter((i) => i.size < top).map((i) => i.size))); // well above any headline
+      expect(normaliseRunText(inked.filter((i) => i.size === top).map((i) => i.text).join('')).replace(/\s/g, '')).toBe(pg.paper);
     }
   }
 });
