@@ -195,13 +195,15 @@ function altoBeside(dir: string, name: string, names: string[]): string | null {
 }
 
 /**
- * Pages in a PDF, read by pdf-lib without rendering anything; 1 when it cannot tell (an
- * encrypted or broken file), which its one job then reports as it does any file.
+ * Pages in a PDF, from its page tree (nothing is drawn); 1 when it cannot tell
+ * (an encrypted or broken file), which its one job then reports as it does any file.
  */
 async function pdfPageCount(file: string): Promise<number> {
   try {
-    const doc = await PDFDocument.load(fs.readFileSync(file), { updateMetadata: false });
-    return doc.getPageCount();
+    const doc = await openPdf(new Uint8Array(fs.readFileSync(file)));
+    const count = doc.numPages;
+    await doc.destroy();
+    return count;
   } catch {
     return 1;
   }
