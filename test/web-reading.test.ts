@@ -238,7 +238,7 @@ describe('archive', () => {
     const year = await request(app).get(`${base}/archive/2026`).expect(200);
     // Only January 2026 has issues: one calendar, no empty months.
     expect(year.text.match(/<table class="calendar">/g)).toHaveLength(1);
-    expect(year.text).toContain(`<caption><a href="${base}/archive/2026/01">2026年1月</a> <span class="sub">14期</span></caption>`);
+    expect(year.text).toContain(`<caption><a href="${base}/archive/2026/01">2026年1月</a> <span class="sub">${DEMO_DAYS}期</span></caption>`);
     const month = await request(app).get(`${base}/archive/2026/01`).expect(200);
     const linked = hrefs(month.text).filter((h) => /^\/[a-z-]+\/2026-01-\d\d$/.test(h));
     const calendarDays = [...month.text.matchAll(/<td class="has-issue"><a href="([^"]+)">(\d+)<\/a><\/td>/g)];

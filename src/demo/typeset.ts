@@ -118,21 +118,28 @@ async function typesetFitted(tab: Page, first: PageSpec, where: string): Promise
     const typeset = await typesetPage(tab, spec);
     const over = spec.articles.map((a, i) => a.jumpTo === null && typeset.articles[i]!.leftover.length > 0);
     if (!over.includes(true)) return { spec, typeset };
-    spec = { ...spec, articles: spec.articles.map((a, i) => (over[i] ? shortened(a, typeset.articles[i]!.leftover.length) : a)) };
+    spec = { ...spec, articles: spec.articles.map((a, i) => (over[i] ? shortened(a, typeset.articles[i]!) : a)) };
   }
   throw new Error(`${where}: a story still runs past its region's foot after shortening`);
 }
 
-/** The story without its `cut` last blocks; without photo and subtitle when its first paragraph would go. */
-function shortened(a: ArticleSpec, cut: number): ArticleSpec {
-  const body = a.body.slice(0, Math.max(0, a.body.length - cut));
+/**
+ * The story without the blocks that did not fit (`t.leftover`); without photo and subtitle when
+ * its first paragraph would go; and when even that paragraph alone does not fit, that paragraph
+ * up to its last whole sentence on the page.
+ */
+function shortened(a: ArticleSpec, t: TypesetPage['articles'][number]): ArticleSpec {
+  const body = a.body.slice(0, Math.max(0, a.body.length - t.leftover.length));
   // A story does not end on a sub-head.
   while (body.length > 0 && body[body.length - 1]!.type === 'heading') body.pop();
   if (body.some((b) => b.type === 'paragraph')) return { ...a, body };
   const lead = a.body.find((b) => b.type === 'paragraph');
   if (!lead) throw new Error(`story "${a.title}" has no paragraph`);
-  if (a.subtitle === null && !a.body.some((b) => b.type === 'image')) throw new Error(`story "${a.title}": its first paragraph does not fit its region`);
-  return { ...a, subtitle: null, widePhoto: false, body: [lead] };
+  if (a.subtitle !== null || a.body.some((b) => b.type === 'image')) return { ...a, subtitle: null, widePhoto: false, body: [lead] };
+  const placed = t.body.flatMap((b) => (b.type === 'paragraph' ? [b.text] : []))[0] ?? '';
+  const end = placed.lastIndexOf('。');
+  if (end < 0) throw new Error(`story "${a.title}": not one sentence of it fits its region`);
+  return { ...a, body: [{ type: 'paragraph', text: placed.slice(0, end + 1) }] };
 }
 
 /**

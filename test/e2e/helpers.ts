@@ -22,7 +22,7 @@ export const DOCS_SCREENSHOT_DIR = path.join(ROOT, 'docs', 'screenshots');
 /** `SCREENSHOTS=docs npx jest test/e2e/layout` also refreshes the curated screenshots in docs/screenshots/. */
 export const WRITE_DOCS_SCREENSHOTS = process.env.SCREENSHOTS === 'docs';
 
-/** Building the demo (60 typeset pages through the PDF path) takes about a minute on an idle 2-core machine; allow for a busy one. */
+/** Building the demo (32 typeset pages through the PDF path) takes about half a minute on an idle 2-core machine; allow for a busy one. */
 export const SERVER_START_TIMEOUT = 240_000;
 export const SETUP_TIMEOUT = SERVER_START_TIMEOUT + 30_000;
 
