@@ -5,6 +5,9 @@ import { importIssues } from '../src/importer';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { demoApp } from './helpers/app';
 import { AFTER_DEMO, DEMO_DAYS, DEMO_END_DATE, DEMO_FIRST_DATE } from './helpers/demo-constants';
+
+/** The day of January the demo's first issue is dated. */
+const FIRST_DAY = Number(DEMO_FIRST_DATE.slice(8));
 import { freshDatabase, sampleManifest, tempDir, writeIssueFolder } from './helpers/fixtures';
 
 const { app, db } = demoApp();
@@ -242,10 +245,10 @@ describe('archive', () => {
     const month = await request(app).get(`${base}/archive/2026/01`).expect(200);
     const linked = hrefs(month.text).filter((h) => /^\/[a-z-]+\/2026-01-\d\d$/.test(h));
     const calendarDays = [...month.text.matchAll(/<td class="has-issue"><a href="([^"]+)">(\d+)<\/a><\/td>/g)];
-    expect(calendarDays.map((m) => m[1])).toEqual(Array.from({ length: DEMO_DAYS }, (_, i) => `${base}/2026-01-${pad(14 + i)}`));
-    expect(calendarDays.map((m) => m[2])).toEqual(Array.from({ length: DEMO_DAYS }, (_, i) => String(14 + i)));
+    expect(calendarDays.map((m) => m[1])).toEqual(Array.from({ length: DEMO_DAYS }, (_, i) => `${base}/2026-01-${pad(FIRST_DAY + i)}`));
+    expect(calendarDays.map((m) => m[2])).toEqual(Array.from({ length: DEMO_DAYS }, (_, i) => String(FIRST_DAY + i)));
     expect(linked.length).toBeGreaterThanOrEqual(DEMO_DAYS);
-    expect(month.text).toContain('<td>13</td>'); // a day without an issue is not a link
+    expect(month.text).toContain(`<td>${FIRST_DAY - 1}</td>`); // a day without an issue is not a link
     expect(rel(month.text, 'prev')).toEqual([]); // no month before the first issue
     expect(rel(month.text, 'next')).toEqual([]);
   });
