@@ -72,6 +72,12 @@ export interface ArticleRow extends ArticleSummaryRow {
   image_path: string | null;
 }
 
+/** An article with its text, for an issue's IIIF manifest. */
+export interface ArticleTextRow extends ArticleSummaryRow {
+  byline: string | null;
+  body_json: string;
+}
+
 export interface NewsstandRow extends PublicationRow {
   issue_date: IssueDate | null;
   issue_number: number | null;
@@ -105,6 +111,7 @@ export function createQueries(db: Db) {
     issueOnOrBefore: db.prepare(`SELECT ${ISSUE_COLUMNS} FROM issue WHERE publication_id = ? AND date <= ? AND publish_at <= ? ORDER BY date DESC LIMIT 1`),
     pagesOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? ORDER BY number'),
     articlesOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? ORDER BY seq`),
+    articleTextsOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, body_json FROM article WHERE issue_id = ? ORDER BY seq`),
     articleAt: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, lead, body_json, image_path FROM article WHERE issue_id = ? AND page_number = ? AND position = ?`),
     pageOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? AND number = ?'),
     // The articles just before and after one in reading order (UNIQUE (issue_id, seq) answers it).
@@ -133,6 +140,7 @@ export function createQueries(db: Db) {
       s.issueOnOrBefore.get(publicationId, date, now) as IssueRow | undefined,
     pagesOfIssue: (issueId: number): PageRow[] => s.pagesOfIssue.all(issueId) as PageRow[],
     articlesOfIssue: (issueId: number): ArticleSummaryRow[] => s.articlesOfIssue.all(issueId) as ArticleSummaryRow[],
+    articleTextsOfIssue: (issueId: number): ArticleTextRow[] => s.articleTextsOfIssue.all(issueId) as ArticleTextRow[],
     articleAt: (issueId: number, pageNumber: number, position: number): ArticleRow | undefined =>
       s.articleAt.get(issueId, pageNumber, position) as ArticleRow | undefined,
     pageOfIssue: (issueId: number, pageNumber: number): PageRow | undefined => s.pageOfIssue.get(issueId, pageNumber) as PageRow | undefined,

@@ -14,7 +14,12 @@ export interface PageModel {
   crumbs: Crumb[];
 }
 
-/** An HTML page: a template (views/NAME.ejs) and its model. */
+/**
+ * An HTML page: a template (views/NAME.ejs) and its model. `data` is the
+ * same model's public form, the documented fields of the page's `.json`
+ * twin (docs/api.md): delivery writes one or the other, by the route's
+ * format. It is a function so that HTML answers never build it.
+ */
 export interface PageAnswer<M extends PageModel = PageModel> {
   type: 'page';
   view: string;
@@ -22,12 +27,27 @@ export interface PageAnswer<M extends PageModel = PageModel> {
   cache: CachePolicy;
   lastModified: number | null;
   status?: number;
+  data?: () => unknown;
 }
 
-/** A page answer: the view, its model and the validators. */
-export function page<M extends PageModel>(view: string, model: M, validators: { cache: CachePolicy; lastModified: number | null; status?: number }): PageAnswer<M> {
-  return { type: 'page', view, model, ...validators };
+/** A page answer: the view, its model, the validators and, for a page with a `.json` twin, its data. */
+export function page<M extends PageModel>(
+  view: string,
+  model: M,
+  validators: { cache: CachePolicy; lastModified: number | null; status?: number },
+  data?: (model: M) => unknown,
+): PageAnswer<M> {
+  return { type: 'page', view, model, ...validators, ...(data ? { data: () => data(model) } : {}) };
 }
+
+/**
+ * Open data is read by other sites' scripts and IIIF viewers: CORS is open,
+ * and the Cross-Origin-Resource-Policy helmet sets for the site is relaxed.
+ */
+export const OPEN_TO_OTHER_ORIGINS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
 
 /** A small document held in memory: generated (robots.txt, a feed, the sitemap index, JSON for operations) or a static asset. */
 export interface DocumentAnswer {
