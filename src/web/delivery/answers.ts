@@ -41,6 +41,16 @@ export function page<M extends PageModel>(
 }
 
 /**
+ * JSON as the open-data answers send it: `<`, `>` and `&` as \u escapes, so
+ * that text echoed from a URL (a missing page's number) can never read as
+ * markup to a client that sniffs, and U+2028/U+2029 escaped for old
+ * JavaScript parsers. JSON.parse gives back the same values.
+ */
+export function jsonBody(data: unknown): string {
+  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * Open data is read by other sites' scripts and IIIF viewers: CORS is open,
  * and the Cross-Origin-Resource-Policy helmet sets for the site is relaxed.
  */

@@ -8,7 +8,7 @@ import { sameSitePath } from '../errors';
 import { renderTemplate } from '../templates';
 import { urls } from '../urls';
 import { isolated } from '../view-model';
-import { OPEN_TO_OTHER_ORIGINS, type Answer, type DocumentAnswer, type FileAnswer, type PageAnswer, type RedirectAnswer, type StreamAnswer } from './answers';
+import { jsonBody, OPEN_TO_OTHER_ORIGINS, type Answer, type DocumentAnswer, type FileAnswer, type PageAnswer, type RedirectAnswer, type StreamAnswer } from './answers';
 import { negotiateEncoding } from './encoding';
 import { CACHE_CONTROL, etagFor, httpDate, isNotModifiedInAnyCoding, strongEtag, type ContentCoding } from './http-cache';
 import { worthCompressing, type CachedResponse, type RenderCache } from './render-cache';
@@ -59,7 +59,7 @@ export type Format = 'html' | 'json';
 /** A page answer's data as JSON, open to other origins, with the same validators and cache policy as its HTML. */
 function jsonEntry(answer: PageAnswer): CachedResponse {
   if (!answer.data) throw new Error(`the ${answer.view} page has no JSON form`);
-  const body = Buffer.from(JSON.stringify(answer.data()), 'utf8');
+  const body = Buffer.from(jsonBody(answer.data()), 'utf8');
   return entryOf(body, { ...answer, contentType: 'application/json; charset=utf-8', headers: OPEN_TO_OTHER_ORIGINS });
 }
 

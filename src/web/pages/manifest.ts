@@ -8,7 +8,7 @@ import { pageLabel } from '../../domain/page-number';
 import type { PageDerivatives } from '../../domain/page-images';
 import type { ArticleTextRow, PageRow } from '../../db/queries';
 import type { AppContext } from '../context';
-import { OPEN_TO_OTHER_ORIGINS, type DocumentAnswer } from '../delivery/answers';
+import { jsonBody, OPEN_TO_OTHER_ORIGINS, type DocumentAnswer } from '../delivery/answers';
 import { resolveIssue, resolvePaper } from '../params';
 import { urls } from '../urls';
 import { absoluteUrl, articleRegions, IIIF_MANIFEST_TYPE, issueDateLabel, issueNumberLabel, pageTitle, type ArticleRegion } from '../view-model';
@@ -166,7 +166,7 @@ export function iiifManifest(req: Request, ctx: AppContext): DocumentAnswer {
   };
   return {
     type: 'document',
-    body: JSON.stringify(manifest),
+    body: jsonBody(manifest),
     contentType: IIIF_MANIFEST_TYPE,
     cache: issueCachePolicy(ctx, paper, issue),
     lastModified: issue.modified_at,
