@@ -153,7 +153,7 @@ describe('IIIF Presentation 3 manifests', () => {
     const html = (await request(app).get(`/${latest.slug}/${latest.date}`).expect(200)).text;
     const manifest = `/${latest.slug}/${latest.date}/manifest.json`;
     expect(html).toContain(`<link rel="alternate" type="application/ld+json;profile=&#34;http://iiif.io/api/presentation/3/context.json&#34;" href="${manifest}">`);
-    expect(html).toMatch(new RegExp(`<p class="issue-tools">[^\\n]*<a class="iiif-link" href="${manifest}"[^>]*>IIIF</a>`));
+    expect(html).toMatch(new RegExp(`<p class="issue-tools">[^\\n]*<a class="iiif-link" href="${manifest}"[^>]*>IIIF 清单</a>`));
   });
 
   test('an issue that is not there, or not yet published, has no manifest', async () => {
