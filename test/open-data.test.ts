@@ -184,6 +184,7 @@ describe('.json beside the issue, page, article, archive and search URLs', () =>
     const res = await request(app).get(url).expect(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-expose-headers']).toBe('ETag');
     expect(res.headers['cache-control']).toBe(html.headers['cache-control']);
     expect(res.headers['last-modified']).toBe(html.headers['last-modified']);
     expect(res.headers.etag).toMatch(/^"[\w-]+"$/);

@@ -56,6 +56,8 @@ export function jsonBody(data: unknown): string {
  */
 export const OPEN_TO_OTHER_ORIGINS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
+  // A script elsewhere may revalidate with If-None-Match: it has to be able to read the ETag.
+  'Access-Control-Expose-Headers': 'ETag',
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
