@@ -267,3 +267,43 @@ describe('.json beside the issue, page, article, archive and search URLs', () =>
     expect((await request(app).get(`${articlePath.replace(/\/(\d+)$/, '/0$1')}.json`).expect(301)).headers.location).toBe(`${articlePath}.json`);
   });
 });
+
+describe('docs/api.md', () => {
+  const doc = fs.readFileSync(path.join(__dirname, '..', 'docs', 'api.md'), 'utf8');
+  /** Every object key of a JSON value, nested ones included. */
+  function keys(value: unknown, out = new Set<string>()): Set<string> {
+    if (Array.isArray(value)) for (const v of value) keys(v, out);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        out.add(k);
+        keys(v, out);
+      }
+    }
+    return out;
+  }
+  const documented = (k: string) => new RegExp(`[\`"{.,\\s(\\[]${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\`"},.\\s\\[)]`).test(doc);
+
+  test('documents every field the .json answers and the bulk export give', async () => {
+    const article = db.prepare("SELECT page_number, position FROM article WHERE body_json LIKE '%\"image\"%' LIMIT 1").get() as Json;
+    const list = db.prepare("SELECT page_number, position, i.date, p.slug FROM article a JOIN issue i ON i.id = a.issue_id JOIN publication p ON p.id = i.publication_id WHERE body_json LIKE '%\"list\"%' LIMIT 1").get() as Json | undefined;
+    const urlsToRead = [
+      `/${latest.slug}/${latest.date}.json`, `/${latest.slug}/${latest.date}/01.json`,
+      `/${latest.slug}/${latest.date}/${String(article.page_number).padStart(2, '0')}/${article.position}.json`,
+      ...(list ? [`/${list.slug}/${list.date}/${String(list.page_number).padStart(2, '0')}/${list.position}.json`] : []),
+      `/${latest.slug}/archive.json`, `/${latest.slug}/archive/2026.json`, `/${latest.slug}/archive/2026/01.json`,
+      '/search.json?q=%E5%AD%A6%E6%A0%A1', `/${latest.slug}/${latest.date}/99.json`,
+    ];
+    const seen = new Set<string>();
+    for (const u of urlsToRead) keys(JSON.parse((await request(app).get(u)).text), seen);
+    const { exportArticlesJsonl } = await import('../src/export/jsonl');
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    let first = '';
+    out.on('data', (c: Buffer) => { if (!first) first = c.toString('utf8').split('\n')[0]!; });
+    await exportArticlesJsonl({ db, config: { baseUrl: 'https://epaper.test' }, out });
+    keys(JSON.parse(first), seen);
+    expect(seen.size).toBeGreaterThan(60);
+    expect(documented('pageCountx')).toBe(false);
+    expect([...seen].filter((k) => !documented(k))).toEqual([]);
+  });
+});
