@@ -116,13 +116,14 @@ describe('IIIF Presentation 3 manifests', () => {
     }
   });
 
-  test('a page imported without tiles is painted by its image alone, with no service', async () => {
+  test('a page imported without tiles is painted by its image alone, with no service; an article without an outline covers its canvas', async () => {
     const dir = tempDir('epaper-notiles-');
     const file = path.join(dir, 'demo.db');
     fs.copyFileSync(testConfig().databasePath, file);
     const own = openWritableDatabase(file);
     const pageId = own.prepare('SELECT id FROM page WHERE issue_id = ? AND number = 2').pluck().get(latest.id) as number;
     own.prepare('DELETE FROM page_tiles WHERE page_id = ?').run(pageId);
+    own.prepare('UPDATE article SET hotspot_json = NULL WHERE issue_id = ? AND page_number = 2 AND position = 1').run(latest.id);
     const { app: site } = demoApp({ db: own });
     const manifest = JSON.parse((await request(site).get(`/${latest.slug}/${latest.date}/manifest.json`).expect(200)).text) as Json;
     expect(validate(manifest)).toBe(true);
@@ -130,6 +131,14 @@ describe('IIIF Presentation 3 manifests', () => {
     expect(manifest.items[0].items[0].items[0].body.service).toHaveLength(1);
     const page = JSON.parse((await request(site).get(`/${latest.slug}/${latest.date}/02.json`).expect(200)).text) as Json;
     expect(page.page.iiif).toBeNull();
+    expect(page.articles[0].region).toBeNull();
+    const canvasId = manifest.items[1].id as string;
+    const range = allRanges(manifest.structures).find((r) => r.id.endsWith('/range/02-1'));
+    expect(range.items).toEqual([{ id: canvasId, type: 'Canvas' }]);
+    const text = manifest.items[1].annotations[0].items.find((n: Json) => n.id.endsWith('/annotation/02-1'));
+    expect(text.target).toBe(canvasId);
+    const article = JSON.parse((await request(site).get(`/${latest.slug}/${latest.date}/02/1.json`).expect(200)).text) as Json;
+    expect(article.article.regions).toEqual([{ page: 2, pageUrl: `https://epaper.test/${latest.slug}/${latest.date}/02`, polygon: null }]);
     own.close();
   });
 
