@@ -38,6 +38,8 @@ export interface HeadModel {
   twitterCard: 'summary' | 'summary_large_image';
   jsonLd: string[];
   feed: string | null;
+  /** Further <meta name> tags: an article's citation_* tags (Highwire Press, read by Google Scholar and Zotero). */
+  meta: { name: string; content: string }[];
 }
 
 export function absoluteUrl(ctx: AppContext, path: string): string {
@@ -59,7 +61,12 @@ export function breadcrumbJsonLd(ctx: AppContext, crumbs: Crumb[]): string {
 
 export function headModel(
   ctx: AppContext,
-  h: { title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article'; ogImage?: string | null; jsonLd?: unknown[]; robots?: string; paper?: PublicationRow },
+  h: {
+    title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article';
+    /** A media store path; `ogImagePath` instead names a site path (a clip of the page). */
+    ogImage?: string | null; ogImagePath?: string | null;
+    jsonLd?: unknown[]; robots?: string; paper?: PublicationRow; meta?: { name: string; content: string }[];
+  },
 ): HeadModel {
   const jsonLd = (h.jsonLd ?? []).map(jsonLdScript);
   if (h.crumbs && h.crumbs.length > 0) jsonLd.push(breadcrumbJsonLd(ctx, h.crumbs));
@@ -71,10 +78,11 @@ export function headModel(
     robots: h.robots,
     ogType: h.ogType ?? 'website',
     // Pages without a picture of their own (newsstand, archive) share the site logo.
-    ogImage: absoluteUrl(ctx, h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo),
-    twitterCard: h.ogImage ? 'summary_large_image' : 'summary',
+    ogImage: absoluteUrl(ctx, h.ogImagePath ?? (h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo)),
+    twitterCard: h.ogImagePath || h.ogImage ? 'summary_large_image' : 'summary',
     jsonLd,
     feed: h.paper ? urls.feed(h.paper.slug) : null,
+    meta: h.meta ?? [],
   };
 }
 

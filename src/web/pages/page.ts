@@ -23,6 +23,8 @@ export function pageView(req: Request, ctx: AppContext) {
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === number)!;
   const articles = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === number);
+  // Stories of other pages that continue here (转版): their parts lead to the one article URL.
+  const continued = ctx.queries.continuationsOnPage(page.id);
   const path = urls.page(paper.slug, issue.date, number);
   const crumbs = paperCrumbs(paper, issue, page);
   const prevPage = pages.find((p) => p.number === number - 1);
@@ -42,7 +44,7 @@ export function pageView(req: Request, ctx: AppContext) {
         '@context': 'https://schema.org', '@type': 'CollectionPage', name: `${pageTitle(page)} ${paper.name} ${dateLabel}`, url: absoluteUrl(ctx, path),
         isPartOf: issueJsonLd(ctx, paper, issue),
         image: absoluteUrl(ctx, urls.media(page.image_path)),
-        hasPart: articles.map((a) => ({ '@type': 'NewsArticle', headline: a.title, url: absoluteUrl(ctx, urls.article(paper.slug, issue.date, number, a.position)) })),
+        hasPart: [...articles, ...continued].map((a) => ({ '@type': 'NewsArticle', headline: a.title, url: absoluteUrl(ctx, urls.article(paper.slug, issue.date, a.page_number, a.position)) })),
       }],
     }),
     chrome: loadChrome(ctx, paper, issue),
@@ -70,7 +72,18 @@ export function pageView(req: Request, ctx: AppContext) {
       subtitle: a.subtitle,
       path: urls.article(paper.slug, issue.date, number, a.position),
       points: hotspotPoints(a.hotspot_json),
-    })),
+      continuedFrom: null as string | null,
+    })).concat(continued.map((a) => ({
+      key: `c${a.seq}`,
+      title: a.title,
+      kicker: a.kicker,
+      subtitle: a.subtitle,
+      path: urls.article(paper.slug, issue.date, a.page_number, a.position),
+      points: hotspotPoints(a.region_json),
+      /** 上接第01版: the page the story starts on. */
+      continuedFrom: `上接第${pageLabel(a.page_number)}版`,
+    }))),
+    clipTool: { base: urls.clip(paper.slug, issue.date, number, ''), script: ctx.assets.citeJs },
     pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
     nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
