@@ -79,7 +79,7 @@ describe('citing an article', () => {
 
   test.each([
     ['an article with a byline', () => withByline],
-    ['an article without one', () => withoutByline ?? withByline],
+    ['an article without one', () => withoutByline!],
   ])('%s: its citation_* tags meet Google Scholar\'s inclusion rules and say what the page shows', async (_name, pick) => {
     const r = pick();
     const res = await request(app).get(url(r)).expect(200);
