@@ -7,6 +7,8 @@ import { bylineNames, chicago, gbt7714 } from '../src/domain/citation';
 import { clipAround, MAX_CLIP_WIDTH } from '../src/domain/clip';
 import { jumpFrom, jumpTo, parsePageNumeral } from '../src/domain/regions';
 import { importIssues } from '../src/importer';
+import type { ManifestArticle, ManifestPage } from '../src/importer/manifest';
+import { joinContinuedStories } from '../src/importer/pdf/jumps';
 import { demoApp } from './helpers/app';
 import { freshDatabase, importRefused, sampleManifest, tempDir, writeIssueFolder, type ManifestJson } from './helpers/fixtures';
 
@@ -391,4 +393,49 @@ test('the clip script is served', async () => {
   } finally {
     db.close();
   }
+});
+
+describe('joining the parts of a story in a derived issue', () => {
+  const para = (text: string) => ({ type: 'paragraph' as const, text });
+  const article = (position: number, title: string, body: string[], extra: Partial<ManifestArticle> = {}): ManifestArticle =>
+    ({ position, title, kicker: null, subtitle: null, byline: null, hotspot: [[0, 0], [10, 0], [10, 10]], body: body.map(para), confidence: 0.9, textBoxes: null, ...extra });
+  const issue = (front: ManifestArticle[], back: ManifestArticle[]): ManifestPage[] => [
+    { number: 1, name: '要闻', image: 'pages/01.jpg', pdf: null, articles: front },
+    { number: 2, name: '城市', image: 'pages/02.jpg', pdf: null, articles: back },
+  ];
+
+  test('a 上接 line read as the continuation\'s subtitle, under the same headline', () => {
+    const pages = issue([article(1, '甲', ['一段。', '二段。(转第2版)'])], [article(1, '乙', ['乙文。']), article(2, '甲', ['三段。'], { subtitle: '（上接第一版）', confidence: 0.7 })]);
+    expect(joinContinuedStories(pages)).toBe(1);
+    expect(pages[0]!.articles[0]!.body.map((b) => ('text' in b ? b.text : ''))).toEqual(['一段。', '二段。', '三段。']);
+    expect(pages[0]!.articles[0]!.continuations).toEqual([{ page: 2, hotspot: [[0, 0], [10, 0], [10, 10]] }]);
+    expect(pages[0]!.articles[0]!.confidence).toBe(0.7);
+    expect(pages[1]!.articles.map((a) => [a.position, a.title])).toEqual([[1, '乙']]);
+  });
+
+  test('a 上接 line opening the first paragraph; a different headline stays as a sub-head', () => {
+    const pages = issue([article(1, '甲', ['一段。', '（下转第2版）'])], [article(1, '甲续', ['（接第1版）三段。', '四段。']), article(2, '乙', ['乙文。'])]);
+    expect(joinContinuedStories(pages)).toBe(1);
+    expect(pages[0]!.articles[0]!.body.map((b) => `${b.type}:${'text' in b ? b.text : ''}`)).toEqual(['paragraph:一段。', 'heading:甲续', 'paragraph:三段。', 'paragraph:四段。']);
+    expect(pages[1]!.articles.map((a) => [a.position, a.title])).toEqual([[1, '乙']]);
+  });
+
+  test('jump lines the segmentation took out, given by their place', () => {
+    const front = article(1, '甲', ['一段。']);
+    const back = article(1, '甲', ['三段。']);
+    const pages = issue([front], [back]);
+    expect(joinContinuedStories(pages, new Map([[front, { to: 2 }], [back, { from: 1 }]]))).toBe(1);
+    expect(pages[0]!.articles[0]!.body.map((b) => ('text' in b ? b.text : ''))).toEqual(['一段。', '三段。']);
+    expect(pages[1]!.articles).toEqual([]);
+  });
+
+  test('no partner, a jump to a page the issue lacks, or a 上接 from another page: nothing is joined', () => {
+    const lonely = issue([article(1, '甲', ['一段。（下转第2版）'])], [article(1, '乙', ['乙文。'])]);
+    expect(joinContinuedStories(lonely)).toBe(0);
+    const missing = issue([article(1, '甲', ['一段。（下转第9版）'])], [article(1, '甲', ['（上接第1版）三段。'])]);
+    expect(joinContinuedStories(missing)).toBe(0);
+    const other = issue([article(1, '甲', ['一段。（下转第2版）'])], [article(1, '甲', ['（上接第5版）三段。'])]);
+    expect(joinContinuedStories(other)).toBe(0);
+    expect(other[1]!.articles).toHaveLength(1);
+  });
 });
