@@ -14,7 +14,8 @@
     for (var i = 0; i < refs.length; i++) {
       var old = refs[i].getAttribute('data-accessed');
       if (old === today) continue;
-      refs[i].textContent = refs[i].textContent.replace('[' + old + ']', '[' + today + ']');
+      var text = refs[i].querySelector('bdi') || refs[i];
+      text.textContent = text.textContent.replace('[' + old + ']', '[' + today + ']');
       refs[i].setAttribute('data-accessed', today);
     }
   }

@@ -31,6 +31,14 @@ export function bylineNames(byline: string | null): string[] {
   return [...new Set(names)];
 }
 
+/**
+ * How imported text is set inside a reference: the web pages pass their
+ * bidi isolation, so a title holding U+202E cannot reorder the rest of the
+ * reference (src/web/view-model.ts isolated()).
+ */
+export type Wrap = (text: string) => string;
+const same: Wrap = (text) => text;
+
 export interface CitationInput {
   title: string;
   byline: string | null;
@@ -81,11 +89,11 @@ export function highwireTags(c: CitationInput): { name: string; content: string 
  * More than three authors are cut to three and 等; without one the
  * reference opens with the title (§8.1.1 allows 佚名 or leaving it out).
  */
-export function gbt7714(c: CitationInput, accessed: IssueDate): string {
-  const names = bylineNames(c.byline);
+export function gbt7714(c: CitationInput, accessed: IssueDate, wrap: Wrap = same): string {
+  const names = bylineNames(c.byline).map(wrap);
   const authors = names.length > 3 ? `${names.slice(0, 3).join(', ')}, 等` : names.join(', ');
   const pages = c.pages.join(', ');
-  return `${authors ? `${authors}. ` : ''}${c.title}[N/OL]. ${c.paperName}, ${c.date}(${pages})[${accessed}]. ${c.url}`;
+  return `${authors ? `${authors}. ` : ''}${wrap(c.title)}[N/OL]. ${wrap(c.paperName)}, ${c.date}(${pages})[${accessed}]. ${c.url}`;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -95,10 +103,10 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
  * article consulted online: Author. "Headline." Newspaper, Month Day, Year, page. URL.
  * Chicago wants no access date when the article is dated.
  */
-export function chicago(c: CitationInput): string {
-  const names = bylineNames(c.byline);
+export function chicago(c: CitationInput, wrap: Wrap = same): string {
+  const names = bylineNames(c.byline).map(wrap);
   const authors = names.length === 0 ? '' : names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')}${names.length > 2 ? ',' : ''} and ${names[names.length - 1]}`;
   const { year, month, day } = dateParts(c.date);
   const pages = c.pages.length > 1 ? `pp. ${c.pages.join(', ')}` : `p. ${c.pages[0]}`;
-  return `${authors ? `${authors}. ` : ''}“${c.title}.” ${c.paperName}, ${MONTHS[month - 1]} ${day}, ${year}, ${pages}. ${c.url}.`;
+  return `${authors ? `${authors}. ` : ''}“${wrap(c.title)}.” ${wrap(c.paperName)}, ${MONTHS[month - 1]} ${day}, ${year}, ${pages}. ${c.url}.`;
 }

@@ -10,7 +10,7 @@ import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
 import {
-  absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
+  absoluteUrl, headModel, hotspotPoints, isolated, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
 } from '../view-model';
 import type { Polygon } from '../../domain/blocks';
 import type { Rendition } from '../../domain/page-images';
@@ -169,8 +169,8 @@ export function articleView(req: Request, ctx: AppContext) {
     },
     /** 引用: ready-made references, plain text a reader can select and copy. */
     cite: {
-      gbt: gbt7714(citation, accessed),
-      chicago: chicago(citation),
+      gbt: gbt7714(citation, accessed, isolated),
+      chicago: chicago(citation, isolated),
       accessed,
     },
     citeJs: ctx.assets.citeJs,

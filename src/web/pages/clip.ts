@@ -17,7 +17,7 @@ import { page as pageAnswer, type DocumentAnswer, type PageAnswer } from '../del
 import { BadRequest, HttpRedirect, NotFound } from '../errors';
 import { parsePageSegment, resolveIssue, resolvePaper } from '../params';
 import { urls } from '../urls';
-import { absoluteUrl, headModel, issueDateLabel, pageTitle, paperCrumbs } from '../view-model';
+import { absoluteUrl, headModel, isolated, issueDateLabel, pageTitle, paperCrumbs } from '../view-model';
 import { issueCachePolicy, loadChrome, regularFile } from './common';
 
 /** JPEG quality of a clip: a share card and a column of text, read on screen. */
@@ -102,6 +102,7 @@ export function clipView(req: Request, ctx: AppContext): PageAnswer {
   const citation = gbt7714(
     { title: `${label}(剪报)`, byline: null, paperName: paper.name, language: paper.language, date: issue.date, pages: [page.number], issueNumber: issue.number, url: absoluteUrl(ctx, path), pdfUrl: null },
     accessed,
+    isolated,
   );
   return pageAnswer('clip', {
     head: {
