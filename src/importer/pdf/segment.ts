@@ -65,13 +65,17 @@ const BACKGROUND_IMAGE_SHARE = 0.6;
 export function segmentPage(content: PageContent): AnalysedPage {
   const allText = content.runs.map((r) => r.text).join('');
   const counts = countChars(allText);
-  let lines = buildLines(content.runs, gutterTest(content.runs)).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
+  const built = buildLines(content.runs, gutterTest(content.runs));
+  const isJump = (l: Line): boolean => JUMP_LINE.test(l.text.replace(/\s/g, ''));
+  // Kept aside with their place: derive.ts joins the parts of a story across pages by them (jumps.ts).
+  const jumpLines = built.filter(isJump).map((l) => ({ text: l.text.replace(/\s/g, ''), box: { x: l.x, y: l.y, w: l.w, h: l.h } }));
+  let lines = built.filter((l) => !isJump(l));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
   // The 报头 heads the front page only: on another page the largest line at the top is a headline.
   const masthead = header.fields.number === null || header.fields.number === 1 ? findMasthead(lines, content.heightPt) : [];
   lines = lines.filter((l) => !masthead.includes(l));
-  const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
+  const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, jumpLines, ...counts };
   if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
 
   const bodySize = modeSize(lines);
