@@ -1,9 +1,10 @@
 // Page segmentation quality and speed: npm run bench:segment [-- --issues N --pages N --seed S] [--no-doc]
+import os from 'node:os';
 import path from 'node:path';
 import { runEnvironment } from '../src/bench/proc';
 import { publishBenchResult } from '../src/bench/results-file';
 import { describePage, formatSegmentBench, runSegmentBench, SEGMENT_BENCH_MARKERS, worstPages, type SegmentBenchResult } from '../src/bench/segment/bench';
-import { importLikeAnalyser, loadEngine, runScanned } from '../src/bench/segment/engine';
+import { importLikeRun, loadEngine, runScanned } from '../src/bench/segment/engine';
 import { DEFAULT_SEGMENT_CORPUS, ensureSegmentCorpus } from '../src/bench/segment/generate';
 import { parseOptions, runCli } from '../src/cli';
 import { PROJECT_ROOT as REPO_ROOT } from '../src/paths';
@@ -30,9 +31,8 @@ async function main(): Promise<void> {
   if (flags.has('--corpus-only')) return;
 
   const engine = loadEngine();
-  const renderMs = { total: 0 };
-  const run = await runSegmentBench(corpus, importLikeAnalyser(engine, renderMs), { log: (line) => console.log(line), afterWarmUp: () => (renderMs.total = 0) });
-  const result: SegmentBenchResult = { ...run, timing: { ...run.timing, renderSeconds: renderMs.total / 1000 }, scanned: await runScanned(engine, REPO_ROOT) };
+  const run = await runSegmentBench(corpus, importLikeRun(engine), { workers: os.availableParallelism(), log: (line) => console.log(line) });
+  const result: SegmentBenchResult = { ...run, scanned: await runScanned(engine, REPO_ROOT) };
   for (const page of worstPages(result.pages, 12)) console.log(`${page.file}:\n  ${describePage(page).join('\n  ')}`);
   const section = formatSegmentBench(result, new Date().toISOString().slice(0, 10), runEnvironment(started));
   publishBenchResult({ prefix: 'segment-', result, section, markers: SEGMENT_BENCH_MARKERS, writeDoc: !flags.has('--no-doc'), log: (line) => console.log(line) });
