@@ -92,3 +92,64 @@ export async function runScanned(engine: Engine, projectRoot: string): Promise<S
   }
   return out;
 }
+
+/** What a page's stages cost, CPU ms a page (all threads of the process). */
+export type StageCosts = Array<{ stage: string; cpuMs: number }>;
+
+/**
+ * Where a page's time goes (`--stages N`): the first `files`, one at a time in this thread set up as
+ * a page worker is (pdf.js inflating synchronously), after two untimed pages, each stage's CPU time
+ * (sharp's threads included). The text layer is read before the render here, so loading the
+ * page's fonts counts under it; the import renders first, and the fonts count there.
+ */
+export async function stageCosts(files: string[]): Promise<StageCosts> {
+  const dir = path.join(__dirname, '..', '..', 'importer', 'pdf');
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const engine = require(path.join(dir, 'engine.js')) as typeof import('../../importer/pdf/engine');
+  const extract = require(path.join(dir, 'extract.js')) as typeof import('../../importer/pdf/extract');
+  const { segmentPage } = require(path.join(dir, 'segment.js')) as typeof import('../../importer/pdf/segment');
+  const { MASTER_LONG_SIDE_PX, MASTER_JPEG_QUALITY } = require(path.join(dir, 'render.js')) as typeof import('../../importer/pdf/render');
+  const sharp = require('sharp') as typeof import('sharp').default;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  engine.inflateSynchronously();
+  const pdfjs = await engine.loadPdfjs();
+  const totals = new Map<string, number>();
+  const cpu = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const warm = 2;
+  for (const [i, file] of [...files.slice(0, warm), ...files].entries()) {
+    let mark = cpu();
+    const step = (stage: string) => {
+      const now = cpu();
+      if (i >= warm) totals.set(stage, (totals.get(stage) ?? 0) + now - mark);
+      mark = now;
+    };
+    const doc = await engine.openPdf(new Uint8Array(fs.readFileSync(file)));
+    const page = await doc.getPage(1);
+    step('open the PDF');
+    const content = await extract.extractPage(pdfjs, page, null);
+    step("text layer and images (pdf.js: content stream, the page's fonts, getTextContent, operator list)");
+    segmentPage(content);
+    step('segmentation');
+    const unit = page.getViewport({ scale: 1 });
+    const viewport = page.getViewport({ scale: MASTER_LONG_SIDE_PX / Math.max(unit.width, unit.height) });
+    const [width, height] = [Math.round(viewport.width), Math.round(viewport.height)];
+    const factory = doc.canvasFactory as unknown as { create(w: number, h: number): { canvas: { data(): Buffer }; context: { fillStyle: string; fillRect(...a: number[]): void } }; destroy(e: unknown): void };
+    const made = factory.create(width, height);
+    made.context.fillStyle = '#ffffff';
+    made.context.fillRect(0, 0, width, height);
+    await page.render({ canvas: made.canvas as never, canvasContext: made.context as never, viewport }).promise;
+    step('render: pdf.js drawing on @napi-rs/canvas (Skia records)');
+    const pixels = made.canvas.data();
+    step('render: Skia rasterising (on reading the pixels)');
+    await sharp(pixels, { raw: { width, height, channels: 4 } }).removeAlpha().jpeg({ quality: MASTER_JPEG_QUALITY, chromaSubsampling: '4:2:0' }).toBuffer();
+    step('master JPEG by sharp (2,400 px)');
+    factory.destroy(made);
+    page.cleanup();
+    await doc.destroy();
+    step('close');
+  }
+  return [...totals].map(([stage, ms]) => ({ stage, cpuMs: ms / files.length }));
+}
