@@ -237,6 +237,7 @@ export function formatSegmentBench(r: SegmentBenchResult, date: string, machine:
     `| body character error rate | ${pct(s.bodyCer, 2)} | ≤ ${pct(t.bodyCer, 1)} | ${met(s.bodyCer <= t.bodyCer)} |`,
     `| pages per second, whole corpus through ${tm.pool.workers} page workers (wall clock) | ${tm.pool.pagesPerSecond.toFixed(2)} | ≥ ${t.pagesPerSecond} | ${met(tm.pool.pagesPerSecond >= t.pagesPerSecond)} |`,
     `| pages per second, one worker, one page at a time (median page ${tm.single.medianMs.toFixed(0)} ms) | ${tm.single.pagesPerSecond.toFixed(2)} | – | – |`,
+    `| CPU a page through the pool, all threads (what load on the machine slows least) | ${((tm.pool.cpuSeconds / tm.pages) * 1000).toFixed(0)} ms: ${os.cpus().length} idle cores could not read more than ${(os.cpus().length / (tm.pool.cpuSeconds / tm.pages)).toFixed(1)} pages/s (a bound, not a measurement) | – | – |`,
     `| reading order | ${s.orderInversions} of ${s.orderPairs} pairs inverted; ${s.pagesWithOrderErrors} pages affected | – | – |`,
     `| page header (版次, 版名 and the date) exact | ${pct(s.headerExact)} of pages | – | – |`,
     ...(r.scanned
