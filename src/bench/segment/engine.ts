@@ -108,7 +108,7 @@ export async function stageCosts(files: string[]): Promise<StageCosts> {
   const engine = require(path.join(dir, 'engine.js')) as typeof import('../../importer/pdf/engine');
   const extract = require(path.join(dir, 'extract.js')) as typeof import('../../importer/pdf/extract');
   const { segmentPage } = require(path.join(dir, 'segment.js')) as typeof import('../../importer/pdf/segment');
-  const { MASTER_LONG_SIDE_PX, MASTER_JPEG_QUALITY } = require(path.join(dir, 'render.js')) as typeof import('../../importer/pdf/render');
+  const { MASTER_LONG_SIDE_PX, MASTER_JPEG_QUALITY, MASTER_OPTIMISE_CODING } = require(path.join(dir, 'render.js')) as typeof import('../../importer/pdf/render');
   const sharp = require('sharp') as typeof import('sharp').default;
   /* eslint-enable @typescript-eslint/no-require-imports */
   engine.inflateSynchronously();
@@ -144,7 +144,7 @@ export async function stageCosts(files: string[]): Promise<StageCosts> {
     step('render: pdf.js drawing on @napi-rs/canvas (Skia records)');
     const pixels = made.canvas.data();
     step('render: Skia rasterising (on reading the pixels)');
-    await sharp(pixels, { raw: { width, height, channels: 4 } }).removeAlpha().jpeg({ quality: MASTER_JPEG_QUALITY, chromaSubsampling: '4:2:0' }).toBuffer();
+    await sharp(pixels, { raw: { width, height, channels: 4 } }).removeAlpha().jpeg({ quality: MASTER_JPEG_QUALITY, chromaSubsampling: '4:2:0', optimiseCoding: MASTER_OPTIMISE_CODING }).toBuffer();
     step('master JPEG by sharp (2,400 px)');
     factory.destroy(made);
     page.cleanup();
