@@ -10,7 +10,7 @@ import { fieldPath, ImportValidationError, type ImportProblem } from '../problem
 import { checkPageSize, PageSizeError } from './analyse';
 import { packTextBoxes } from './boxes';
 import { loadPdfjs, openPdf, PdfOpenError } from './engine';
-import { extractPage } from './extract';
+import { extractPage, renderedOperatorList } from './extract';
 import type { AnalysedArticle, AnalysedPage, Box } from './layout';
 import { MASTER_JPEG_QUALITY, MASTER_LONG_SIDE_PX, renderPage } from './render';
 import { segmentPage } from './segment';
@@ -234,13 +234,19 @@ export async function pdfPages(file: string, alto: string | null): Promise<Sourc
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const where = doc.numPages > 1 ? `page ${n}` : 'page';
-      const content = await extractPage(pdfjs, page);
-      content.threads = threads?.get(n);
-      checkPageSize(content.widthPt, content.heightPt, n);
-      const analysed = alto
-        ? analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: content.widthPt, heightPt: content.heightPt }, alto)
-        : segmentPage(content);
-      const rendered = await renderPage(doc, page);
+      const unit = page.getViewport({ scale: 1 });
+      checkPageSize(unit.width, unit.height, n);
+      // Rendered first: the text and images are read from what the render loaded and listed, and
+      // segmented while sharp encodes the master.
+      const rendered = await renderPage(doc, page, {
+        meanwhile: async () => {
+          if (alto) return analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: unit.width, heightPt: unit.height }, alto);
+          const content = await extractPage(pdfjs, page, renderedOperatorList(page));
+          content.threads = threads?.get(n);
+          return segmentPage(content);
+        },
+      });
+      const analysed = rendered.meanwhile!;
       page.cleanup();
       pages.push({ file: doc.numPages > 1 ? `${file} (${where})` : file, analysed, jpeg: rendered.jpeg, width: rendered.width, height: rendered.height, pdf: split ? await singlePage(split, n - 1) : data });
     }

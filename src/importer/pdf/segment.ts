@@ -1,6 +1,7 @@
 import { LIST_BULLET, type Block } from '../../domain/blocks';
 import { articleOutline } from './outline';
 import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
+import { inReadingOrder } from './reading-order';
 
 // Segmentation of a page into articles, from glyph runs with their boxes,
 // sizes and weights (a PDF's text layer or OCR word boxes). The rules follow
@@ -84,7 +85,11 @@ export function segmentPage(content: PageContent): AnalysedPage {
   const columnWidth = columnWidths(blocks, bodySize);
   const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
   const stories = content.threads ? followThreads(grouped, content.threads).sort(readingOrder(bodySize)) : grouped;
-  const articles = stories.map((s) => toArticle(s, bodySize, columnWidth));
+  const articles = inReadingOrder(
+    stories.map((s) => toArticle(s, bodySize, columnWidth)),
+    (a) => a.boxes,
+    bodySize / 2,
+  );
   scoreOverlaps(articles);
   return { ...base, articles };
 }
