@@ -25,7 +25,18 @@ const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [num
 export function demoMeta(publication: DemoPublication, date: IssueDate): IssueMeta {
   const number = issueNumber(publication, date);
   return {
-    publication: { slug: publication.slug, name: publication.name, description: publication.description, language: 'zh-CN', timezone: DEMO_TIMEZONE },
+    publication: {
+      slug: publication.slug,
+      name: publication.name,
+      description: publication.description,
+      language: 'zh-CN',
+      timezone: DEMO_TIMEZONE,
+      // The paper's own footer (主办, contact, copyright) and first issue, as its issue.json would carry them.
+      ...(publication.firstIssueDate ? { firstIssueDate: publication.firstIssueDate } : {}),
+      ...(publication.publisher ? { publisher: publication.publisher } : {}),
+      ...(publication.copyright ? { copyright: publication.copyright } : {}),
+      ...(publication.contact ? { contact: publication.contact } : {}),
+    },
     date,
     ...(number !== undefined ? { number } : {}),
     publishAt: `${date}T06:00:00+08:00`,
