@@ -15,6 +15,8 @@ export interface LoadOptions {
   headers: Record<string, string>;
   /** wrk threads (default: one per CPU, at most the connections). */
   threads?: number;
+  /** CPU list (taskset syntax) wrk runs on; unset: any CPU. */
+  cpus?: string;
 }
 
 export interface LoadResult {
@@ -121,7 +123,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     fs.writeFileSync(scriptFile, wrkScript(urlsFile, resultFile, opts.headers, threads));
     const args = ['-t', String(threads), '-c', String(opts.connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptFile, `http://127.0.0.1:${opts.port}/`];
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = opts.cpus ? spawn('taskset', ['-c', opts.cpus, WRK, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
       child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -105,6 +105,11 @@ export function createQueries(db: Db) {
     issueOnOrBefore: db.prepare(`SELECT ${ISSUE_COLUMNS} FROM issue WHERE publication_id = ? AND date <= ? AND publish_at <= ? ORDER BY date DESC LIMIT 1`),
     pagesOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? ORDER BY number'),
     articlesOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? ORDER BY seq`),
+    // One page's articles. ORDER BY position (reading order within the page, as seq is
+    // within the issue): with ORDER BY seq SQLite walks the issue's ~100 rows by the
+    // (issue_id, seq) index instead, 180 us instead of 19 at 100,000 articles.
+    articlesOfPage: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? AND page_number = ? ORDER BY position`),
+    articlesOnPage: db.prepare('SELECT position, kicker, title FROM article WHERE issue_id = ? AND page_number = ? ORDER BY position'),
     articleAt: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, lead, body_json, image_path FROM article WHERE issue_id = ? AND page_number = ? AND position = ?`),
     pageOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? AND number = ?'),
     // The articles just before and after one in reading order (UNIQUE (issue_id, seq) answers it).
@@ -133,6 +138,9 @@ export function createQueries(db: Db) {
       s.issueOnOrBefore.get(publicationId, date, now) as IssueRow | undefined,
     pagesOfIssue: (issueId: number): PageRow[] => s.pagesOfIssue.all(issueId) as PageRow[],
     articlesOfIssue: (issueId: number): ArticleSummaryRow[] => s.articlesOfIssue.all(issueId) as ArticleSummaryRow[],
+    articlesOfPage: (issueId: number, pageNumber: number): ArticleSummaryRow[] => s.articlesOfPage.all(issueId, pageNumber) as ArticleSummaryRow[],
+    articlesOnPage: (issueId: number, pageNumber: number): { position: number; kicker: string | null; title: string }[] =>
+      s.articlesOnPage.all(issueId, pageNumber) as { position: number; kicker: string | null; title: string }[],
     articleAt: (issueId: number, pageNumber: number, position: number): ArticleRow | undefined =>
       s.articleAt.get(issueId, pageNumber, position) as ArticleRow | undefined,
     pageOfIssue: (issueId: number, pageNumber: number): PageRow | undefined => s.pageOfIssue.get(issueId, pageNumber) as PageRow | undefined,

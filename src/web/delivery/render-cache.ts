@@ -54,10 +54,20 @@ export function worthCompressing(body: Buffer): boolean {
   return body.length >= MIN_COMPRESS_BYTES;
 }
 
-function compress(body: Buffer, encoding: 'br' | 'gzip'): Buffer {
+/**
+ * Levels by how often a form is sent: a form kept with a cached entry is made
+ * once and sent many times (gzip 6, brotli 5); a one-off answer (cache off, or
+ * an entry the cache does not hold) is made for one reader, where gzip 1 and
+ * brotli 1 cost half and a third as much CPU for ~10 % more bytes (measured
+ * on an article page, docs/performance.md).
+ */
+const KEPT = { gzip: 6, br: 5 } as const;
+const ONE_OFF = { gzip: 1, br: 1 } as const;
+
+function compress(body: Buffer, encoding: 'br' | 'gzip', levels: { gzip: number; br: number }): Buffer {
   return encoding === 'gzip'
-    ? zlib.gzipSync(body, { level: 6 })
-    : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+    ? zlib.gzipSync(body, { level: levels.gzip })
+    : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: levels.br, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
 }
 
 function sizeOf(e: CachedResponse): number {
@@ -131,14 +141,15 @@ export class RenderCache {
   /**
    * The body in a coding, compressed on first use and kept with the entry:
    * most clients accept brotli, so most entries never need their gzip form.
+   * An entry this cache does not hold is compressed at the one-off levels.
    */
   formOf(e: CachedResponse, encoding: 'br' | 'gzip'): Buffer {
     const existing = encoding === 'br' ? e.br : e.gzip;
     if (existing) return existing;
-    const made = compress(e.body, encoding);
+    const counted = this.counted.get(e);
+    const made = compress(e.body, encoding, counted === undefined ? ONE_OFF : KEPT);
     if (encoding === 'br') e.br = made;
     else e.gzip = made;
-    const counted = this.counted.get(e);
     if (counted !== undefined) {
       this.counted.set(e, counted + made.length);
       this.bytes += made.length;

@@ -67,7 +67,7 @@ export function articleView(req: Request, ctx: AppContext) {
   if (!article) throw new NotFound(`本版没有第${position}篇文章`, paper, issue);
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === pageNumber)!;
-  const onThisPage = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === pageNumber);
+  const onThisPage = ctx.queries.articlesOnPage(issue.id, pageNumber);
   const { prev, next } = ctx.queries.articleNeighbours(issue.id, article.seq);
   const link = (a: { page_number: number; position: number; title: string }) => ({
     path: urls.article(paper.slug, issue.date, a.page_number, a.position),

@@ -22,7 +22,7 @@ export function pageView(req: Request, ctx: AppContext) {
   const number = parsePageSegment(req, paper, issue);
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === number)!;
-  const articles = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === number);
+  const articles = ctx.queries.articlesOfPage(issue.id, number);
   const path = urls.page(paper.slug, issue.date, number);
   const crumbs = paperCrumbs(paper, issue, page);
   const prevPage = pages.find((p) => p.number === number - 1);
