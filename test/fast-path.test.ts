@@ -122,7 +122,13 @@ describe('render-cache hits answered before Express', () => {
  * second boundary, the Date.
  */
 describe('ready-made heads on keep-alive connections, byte for byte', () => {
-  const server = createHttpServer(app);
+  // As src/cluster.ts and src/server.ts wrap the site: a worker header on every answer, Connection: close while stopping.
+  const wrapper = { workerPid: false, stopping: false };
+  const server = createHttpServer((req, res) => {
+    if (wrapper.workerPid) res.setHeader('X-Worker-Pid', '4242');
+    if (wrapper.stopping) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
   let port = 0;
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -246,5 +252,28 @@ describe('ready-made heads on keep-alive connections, byte for byte', () => {
     old.close();
     expect(http10.head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(http10.head).toMatch(/\r\nConnection: close\r\n\r\n$/);
+  });
+
+  test('headers set before the site (a cluster worker\'s X-Worker-Pid) come first on a hit as on the miss; Connection: close set by a stopping server is kept', async () => {
+    const url = `/${paper}/${date}/01`;
+    const client = rawClient();
+    try {
+      wrapper.workerPid = true;
+      ctx.cache.validate('force a miss');
+      const miss = await client.send(get(url, 'Accept-Encoding: gzip'));
+      const hit = await client.send(get(url, 'Accept-Encoding: gzip'));
+      expect(hit.head).toMatch(/^HTTP\/1\.1 200 OK\r\nX-Worker-Pid: 4242\r\nX-Request-Id: /);
+      expect(stable(hit.head)).toBe(stable(miss.head));
+      expect(hit.body.equals(miss.body)).toBe(true);
+      wrapper.stopping = true;
+      const closing = await client.send(get(url, 'Accept-Encoding: gzip'));
+      expect(closing.head).toMatch(/\r\nConnection: close\r\n/);
+      expect(closing.head).not.toMatch(/keep-alive/i);
+      expect(closing.body.equals(miss.body)).toBe(true);
+    } finally {
+      wrapper.workerPid = false;
+      wrapper.stopping = false;
+      client.close();
+    }
   });
 });

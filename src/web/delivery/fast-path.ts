@@ -77,6 +77,29 @@ function connectionLines(r: NodeResponseInternals): string | null {
   return keepAliveFor.lines;
 }
 
+/**
+ * Header lines set on the response before the site saw it (the cluster
+ * worker's X-Worker-Pid), in the order Node would write them; null when one
+ * of them changes what Node decides (Connection: close while the server
+ * stops) or is not a plain value: the header-by-header route handles those.
+ */
+function presetLines(res: ServerResponse): string | null {
+  // Node has it since v15.13 (not in @types/node 20): the names as set, in insertion order.
+  const names = (res as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
+  if (names.length === 0) return '';
+  let lines = '';
+  for (const name of names) {
+    const lower = name.toLowerCase();
+    const value = res.getHeader(lower);
+    if (lower === 'connection' || lower === 'content-length' || lower === 'transfer-encoding' || lower === 'date' || lower === 'keep-alive') return null;
+    if (typeof value !== 'string' && typeof value !== 'number') return null;
+    const text = String(value);
+    if (INVALID_HEADER_CHAR.test(text)) return null;
+    lines += `${name}: ${text}\r\n`;
+  }
+  return lines;
+}
+
 /** The Date line, as Node writes it (IMF-fixdate, made once a second). */
 let dateLine = '';
 let dateLineUntil = 0;
@@ -182,9 +205,10 @@ export function createFastPath({ ctx, fixedHeaders, trustProxy, log, requests }:
       const coding = entry.compressible ? codingFor(req) : null;
       const f = form(entry, coding);
       const connection = f ? connectionLines(r) : null;
-      if (f && connection !== null) {
+      const preset = connection !== null ? presetLines(res) : null;
+      if (f && connection !== null && preset !== null) {
         res.statusCode = entry.status;
-        r._header = `${f.statusLine}X-Request-Id: ${id}\r\n${f.headers}${currentDateLine()}${connection}\r\n`;
+        r._header = `${f.statusLine}${preset}X-Request-Id: ${id}\r\n${f.headers}${currentDateLine()}${connection}\r\n`;
         r._headerSent = false;
         res.end(f.body);
         requests.record(family, entry.status, (performance.now() - started) / 1000);
