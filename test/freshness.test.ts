@@ -1,5 +1,6 @@
 import path from 'node:path';
 import request from 'supertest';
+import { ConfigError, loadConfig } from '../src/config';
 import { openReadOnlyDatabase } from '../src/db/connection';
 import { importIssues } from '../src/importer';
 import { demoApp } from './helpers/app';
@@ -54,6 +55,18 @@ describe('an import is visible on cached pages within CONTENT_CHECK_MS', () => {
     }
   });
 
+  test('within the bound a cached page is not re-checked: with 60 s it still shows the old issue after the commit', async () => {
+    const { app, writable, db, mediaDir, v2 } = await setUp(60_000);
+    try {
+      await request(app).get(URL).expect(200);
+      await importIssues([v2], { db: writable, mediaDir, pageImages: { tiles: false } });
+      expect(versionOf((await request(app).get(URL).expect(200)).text)).toBe('old');
+    } finally {
+      db.close();
+      writable.close();
+    }
+  });
+
   test('CONTENT_CHECK_MS=0 reads the version on every request: the next request after the commit is new', async () => {
     const { app, writable, db, mediaDir, v2 } = await setUp(0);
     try {
@@ -83,6 +96,18 @@ describe('an import is visible on cached pages within CONTENT_CHECK_MS', () => {
       await request(app).get(URL).expect(200);
     } finally {
       db.close();
+    }
+  });
+});
+
+describe('CONTENT_CHECK_MS', () => {
+  test('defaults to 200 ms, takes 0-60000, and names itself when it is not a whole number of milliseconds', () => {
+    expect(loadConfig({}).contentCheckMs).toBe(200);
+    expect(loadConfig({ CONTENT_CHECK_MS: '0' }).contentCheckMs).toBe(0);
+    expect(loadConfig({ CONTENT_CHECK_MS: '1500' }).contentCheckMs).toBe(1500);
+    for (const bad of ['-1', '1.5', 'soon', '60001']) {
+      expect(() => loadConfig({ CONTENT_CHECK_MS: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ CONTENT_CHECK_MS: bad })).toThrow(`CONTENT_CHECK_MS must be an integer 0-60000 (milliseconds), got "${bad}"`);
     }
   });
 });
