@@ -180,6 +180,10 @@ describe('ready-made heads on keep-alive connections, byte for byte', () => {
     '/robots.txt',
     '/sitemap.xml',
     ctx.assets.css,
+    // The open-data twins and the IIIF manifest: the fast path knows no route, only URLs.
+    `/${paper}/${date}/01.json`,
+    `/${paper}/${date}/01/1.json`,
+    `/${paper}/${date}/manifest.json`,
   ];
 
   test.each(classes)('%s: identity, gzip and br heads and bodies equal the Express answer', async (url) => {

@@ -72,6 +72,12 @@ export interface ArticleRow extends ArticleSummaryRow {
   image_path: string | null;
 }
 
+/** An article with its text, for an issue's IIIF manifest. */
+export interface ArticleTextRow extends ArticleSummaryRow {
+  byline: string | null;
+  body_json: string;
+}
+
 export interface NewsstandRow extends PublicationRow {
   issue_date: IssueDate | null;
   issue_number: number | null;
@@ -110,6 +116,7 @@ export function createQueries(db: Db) {
     // (issue_id, seq) index instead, 180 us instead of 19 at 100,000 articles.
     articlesOfPage: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? AND page_number = ? ORDER BY position`),
     articlesOnPage: db.prepare('SELECT position, kicker, title FROM article WHERE issue_id = ? AND page_number = ? ORDER BY position'),
+    articleTextsOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, body_json FROM article WHERE issue_id = ? ORDER BY seq`),
     articleAt: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, lead, body_json, image_path FROM article WHERE issue_id = ? AND page_number = ? AND position = ?`),
     pageOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? AND number = ?'),
     // The articles just before and after one in reading order (UNIQUE (issue_id, seq) answers it).
@@ -141,6 +148,7 @@ export function createQueries(db: Db) {
     articlesOfPage: (issueId: number, pageNumber: number): ArticleSummaryRow[] => s.articlesOfPage.all(issueId, pageNumber) as ArticleSummaryRow[],
     articlesOnPage: (issueId: number, pageNumber: number): { position: number; kicker: string | null; title: string }[] =>
       s.articlesOnPage.all(issueId, pageNumber) as { position: number; kicker: string | null; title: string }[],
+    articleTextsOfIssue: (issueId: number): ArticleTextRow[] => s.articleTextsOfIssue.all(issueId) as ArticleTextRow[],
     articleAt: (issueId: number, pageNumber: number, position: number): ArticleRow | undefined =>
       s.articleAt.get(issueId, pageNumber, position) as ArticleRow | undefined,
     pageOfIssue: (issueId: number, pageNumber: number): PageRow | undefined => s.pageOfIssue.get(issueId, pageNumber) as PageRow | undefined,

@@ -30,6 +30,16 @@ export const urls = {
   media: (storePath: string): string => `/media/${storePath}`,
   /** A tile set's IIIF image service; its info.json is at `${iiif(id)}/info.json`. */
   iiif: (tileSetId: string): string => `/iiif/${tileSetId}`,
+  /** An issue's IIIF Presentation 3 manifest (src/web/pages/manifest.ts). */
+  issueManifest: (slug: string, date: string): string => `/${slug}/${date}/manifest.json`,
+  /**
+   * The `.json` twin of an issue, page, article, archive or search URL
+   * (docs/api.md): `.json` after the path, before any query.
+   */
+  json: (htmlUrl: string): string => {
+    const q = htmlUrl.indexOf('?');
+    return q < 0 ? `${htmlUrl}.json` : `${htmlUrl.slice(0, q)}.json${htmlUrl.slice(q)}`;
+  },
   search: (params: Record<string, string | number | undefined> = {}): string => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));

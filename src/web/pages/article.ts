@@ -1,5 +1,6 @@
-import { splitListBullet, type Block } from '../../domain/blocks';
+import { plainText, splitListBullet, type Block } from '../../domain/blocks';
 import { isoInZone } from '../../domain/date';
+import { pageLabel } from '../../domain/page-number';
 import { NotFound } from '../errors';
 import { parsePageSegment, parsePositionSegment, resolveIssue, resolvePaper } from '../params';
 import type { Request } from 'express';
@@ -7,10 +8,10 @@ import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
 import {
-  absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
+  absoluteUrl, articleRegions, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
 } from '../view-model';
 import type { Rendition } from '../../domain/page-images';
-import { issueCachePolicy, loadChrome } from './common';
+import { issueCachePolicy, loadChrome, paperData } from './common';
 
 /**
  * The page as a small picture beside the article: the import's thumbnail
@@ -85,6 +86,7 @@ export function articleView(req: Request, ctx: AppContext) {
       path,
       crumbs,
       paper,
+      json: urls.json(path),
       ogType: 'article',
       ogImage: image,
       jsonLd: [{
@@ -132,5 +134,33 @@ export function articleView(req: Request, ctx: AppContext) {
     },
     prev: prev ? link(prev) : null,
     next: next ? link(next) : null,
-  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
+  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at }, (m) => {
+    const abs = (p: string) => absoluteUrl(ctx, p);
+    const neighbour = (n: { path: string; title: string } | null) => n && { title: n.title, url: abs(n.path), json: abs(urls.json(n.path)) };
+    return {
+      paper: paperData(ctx, paper),
+      issue: { date: issue.date, label: dateLabel, url: abs(m.issue.path), json: abs(urls.json(m.issue.path)), manifest: abs(urls.issueManifest(paper.slug, issue.date)) },
+      page: { number: pageNumber, label: pageLabel(pageNumber), name: page.name, title: m.page.label, url: abs(m.page.path), json: abs(urls.json(m.page.path)) },
+      article: {
+        position,
+        kicker: article.kicker,
+        title: article.title,
+        subtitle: article.subtitle,
+        byline: article.byline,
+        url: abs(path),
+        json: abs(urls.json(path)),
+        regions: articleRegions(article).map((r) => ({
+          page: r.pageNumber,
+          pageUrl: abs(urls.page(paper.slug, issue.date, r.pageNumber)),
+          polygon: r.polygon,
+        })),
+        body: m.article.body.map((b) => (b.type === 'image'
+          ? { type: 'image', src: abs(b.src), caption: b.caption ?? null, width: b.width ?? null, height: b.height ?? null }
+          : b)),
+        text: plainText(body),
+      },
+      previous: neighbour(m.prev),
+      next: neighbour(m.next),
+    };
+  });
 }

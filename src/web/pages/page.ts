@@ -4,9 +4,9 @@ import type { Request } from 'express';
 import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
-import { absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
+import { absoluteUrl, articleRegions, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
 import { OPENSEADRAGON } from '../vendor';
-import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, searchThisIssue } from './common';
+import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, paperData, searchThisIssue } from './common';
 
 /**
  * The page image's displayed width (static/site.css, .page-layout): the
@@ -37,6 +37,7 @@ export function pageView(req: Request, ctx: AppContext) {
       path,
       crumbs,
       paper,
+      json: urls.json(path),
       ogImage: page.image_path,
       jsonLd: [{
         '@context': 'https://schema.org', '@type': 'CollectionPage', name: `${pageTitle(page)} ${paper.name} ${dateLabel}`, url: absoluteUrl(ctx, path),
@@ -76,5 +77,34 @@ export function pageView(req: Request, ctx: AppContext) {
     nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
     nav,
     searchScope: searchThisIssue(paper, issue),
-  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
+  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at }, (m) => {
+    const abs = (p: string) => absoluteUrl(ctx, p);
+    const neighbour = (p: typeof prevPage) => p && { number: p.number, title: pageTitle(p), url: abs(urls.page(paper.slug, issue.date, p.number)), json: abs(urls.json(urls.page(paper.slug, issue.date, p.number))) };
+    return {
+      paper: paperData(ctx, paper),
+      issue: { date: issue.date, label: dateLabel, url: abs(m.issue.path), json: abs(urls.json(m.issue.path)), manifest: abs(urls.issueManifest(paper.slug, issue.date)) },
+      page: {
+        number,
+        label: m.page.number,
+        name: page.name,
+        title: m.page.label,
+        url: abs(path),
+        json: abs(urls.json(path)),
+        image: { url: abs(m.page.zoom.full), width: page.image_width, height: page.image_height },
+        iiif: derived.tiles ? abs(urls.iiif(derived.tiles.id)) : null,
+        pdf: m.page.pdfPath && abs(m.page.pdfPath),
+        previous: neighbour(prevPage),
+        next: neighbour(nextPage),
+      },
+      articles: articles.map((a, i) => ({
+        position: a.position,
+        kicker: a.kicker,
+        title: a.title,
+        subtitle: a.subtitle,
+        url: abs(m.articles[i]!.path),
+        json: abs(urls.json(m.articles[i]!.path)),
+        region: articleRegions(a).find((r) => r.pageNumber === number)?.polygon ?? null,
+      })),
+    };
+  });
 }
