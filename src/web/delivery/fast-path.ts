@@ -131,9 +131,17 @@ function codingFor(req: IncomingMessage): ContentCoding | null {
  * (after the security headers), in its order, or null when one of them has
  * a character Node would refuse.
  */
-function wireFormOf(entry: CachedResponse, coding: ContentCoding | null, body: Buffer, fixedLines: string): WireForm | null {
+function wireFormOf(entry: CachedResponse, coding: ContentCoding | null, body: Buffer, fixedHeaders: FastPathOptions['fixedHeaders']): WireForm | null {
+  // setHeader replaces a header already set in its place: an answer's own header (a JSON
+  // twin's Cross-Origin-Resource-Policy) takes a security header's line, as on the Express path.
+  const own = new Map(Object.entries(entry.headers ?? {}).map(([name, value]) => [name.toLowerCase(), [name, value] as [string, string]]));
   const lines: [string, string][] = [];
-  for (const [name, value] of Object.entries(entry.headers ?? {})) lines.push([name, value]);
+  for (const [name, value] of fixedHeaders) {
+    const replaced = own.get(name.toLowerCase());
+    if (replaced) own.delete(name.toLowerCase());
+    lines.push(replaced ?? [name, value]);
+  }
+  for (const line of own.values()) lines.push(line);
   lines.push(['Content-Type', entry.contentType], ['Cache-Control', entry.cacheControl]);
   if (entry.etag !== null) lines.push(['ETag', etagFor(entry.etag, coding)]);
   if (entry.compressible) lines.push(['Vary', 'Accept-Encoding']);
@@ -143,7 +151,7 @@ function wireFormOf(entry: CachedResponse, coding: ContentCoding | null, body: B
   if (lines.some(([, v]) => INVALID_HEADER_CHAR.test(v))) return null;
   return {
     statusLine: `HTTP/1.1 ${entry.status} ${STATUS_CODES[entry.status] ?? 'unknown'}\r\n`,
-    headers: fixedLines + lines.map(([n, v]) => `${n}: ${v}\r\n`).join(''),
+    headers: lines.map(([n, v]) => `${n}: ${v}\r\n`).join(''),
     body,
   };
 }
@@ -154,7 +162,6 @@ function wireForms(entry: CachedResponse): WireForms {
 
 export function createFastPath({ ctx, fixedHeaders, trustProxy, log, requests }: FastPathOptions): FastPath {
   const logRequests = log.isLevelEnabled('info');
-  const fixedLines = fixedHeaders.map(([n, v]) => `${n}: ${v}\r\n`).join('');
   const cache: RenderCache = ctx.cache;
 
   const form = (entry: CachedResponse, coding: ContentCoding | null): WireForm | null => {
@@ -163,7 +170,7 @@ export function createFastPath({ ctx, fixedHeaders, trustProxy, log, requests }:
     let f = forms[key as 'identity' | 'gzip' | 'br'];
     if (f === undefined) {
       const body = coding === 'br' || coding === 'gzip' ? cache.formOf(entry, coding) : entry.body;
-      f = wireFormOf(entry, coding, body, fixedLines);
+      f = wireFormOf(entry, coding, body, fixedHeaders);
       forms[key as 'identity' | 'gzip' | 'br'] = f;
     }
     return f;
