@@ -177,6 +177,22 @@ test('a sample of every kind of URL is byte for byte what the server answers', a
   }
 });
 
+test('every exported article\'s share picture (og:image, a clip of its region) is exported too, as the server cuts it', async () => {
+  const articles = spread(dbUrls().article, 20);
+  let clips = 0;
+  for (const u of articles) {
+    const html = fs.readFileSync(fileForUrl(outDir, u), 'utf8');
+    const og = /<meta property="og:image" content="([^"]+)">/.exec(html)![1]!;
+    const local = og.slice(testConfig().baseUrl.length);
+    if (!/\/clip\/\d+,\d+,\d+,\d+\.jpg$/.test(local)) continue;
+    const file = fs.readFileSync(fileForUrl(outDir, local));
+    expect(file.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    expect(file.equals((await fetchBytes(local)).body)).toBe(true);
+    clips += 1;
+  }
+  expect(clips).toBeGreaterThan(10);
+});
+
 test('a paper URL, a redirect on the server, is a page that forwards to the latest front page', async () => {
   for (const slug of slugs) {
     const live = await fetchBytes(urls.paper(slug));

@@ -124,6 +124,8 @@ describe('IIIF Presentation 3 manifests', () => {
     const pageId = own.prepare('SELECT id FROM page WHERE issue_id = ? AND number = 2').pluck().get(latest.id) as number;
     own.prepare('DELETE FROM page_tiles WHERE page_id = ?').run(pageId);
     own.prepare('UPDATE article SET hotspot_json = NULL WHERE issue_id = ? AND page_number = 2 AND position = 1').run(latest.id);
+    own.prepare(`UPDATE article_region SET polygon_json = NULL WHERE article_id =
+      (SELECT id FROM article WHERE issue_id = ? AND page_number = 2 AND position = 1)`).run(latest.id);
     const { app: site } = demoApp({ db: own });
     const manifest = JSON.parse((await request(site).get(`/${latest.slug}/${latest.date}/manifest.json`).expect(200)).text) as Json;
     expect(validate(manifest)).toBe(true);

@@ -21,6 +21,8 @@ export interface ExportArticleRow {
   byline: string | null;
   hotspot_json: string | null;
   body_json: string;
+  /** The article's regions (article_region rows as a JSON array, in order): several for a story printed across pages. */
+  regions_json: string;
 }
 
 export function createExportQueries(db: Db) {
@@ -29,7 +31,9 @@ export function createExportQueries(db: Db) {
     articles: db.prepare(`
       SELECT p.slug, p.name AS paper_name, p.language, i.date, i.number AS issue_number,
              a.page_number, pg.name AS page_name, pg.image_path, pg.image_width, pg.image_height,
-             a.position, a.kicker, a.title, a.subtitle, a.byline, a.hotspot_json, a.body_json
+             a.position, a.kicker, a.title, a.subtitle, a.byline, a.hotspot_json, a.body_json,
+             (SELECT json_group_array(json_object('ord', r.ord, 'page_number', r.page_number, 'polygon_json', r.polygon_json))
+              FROM (SELECT * FROM article_region r WHERE r.article_id = a.id ORDER BY r.ord) r) AS regions_json
       FROM publication p
       JOIN issue i ON i.publication_id = p.id
       JOIN article a ON a.issue_id = i.id

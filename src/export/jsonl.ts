@@ -4,6 +4,7 @@
 import type { Writable } from 'node:stream';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
+import type { RegionRow } from '../db/queries';
 import { createExportQueries, type ExportArticleRow } from '../db/export-queries';
 import { plainText, type Block } from '../domain/blocks';
 import { pageLabel } from '../domain/page-number';
@@ -13,7 +14,7 @@ import { articleRegions } from '../web/view-model';
 /** One line of the export; the fields are documented in docs/api.md. */
 export function articleLine(baseUrl: string, row: ExportArticleRow) {
   const path = urls.article(row.slug, row.date, row.page_number, row.position);
-  const regions = articleRegions(row);
+  const regions = articleRegions(row, JSON.parse(row.regions_json) as RegionRow[]);
   return {
     paper: row.slug,
     paperName: row.paper_name,

@@ -85,6 +85,11 @@ export const ROUTES = [
   { name: 'issue', path: '/:paper/:date', family: 'issue', exportKind: 'issue', renderCache: true, snapshot: true },
   { name: 'page', path: '/:paper/:date/:page', family: 'page', exportKind: 'page', renderCache: true, snapshot: true },
   { name: 'article', path: '/:paper/:date/:page/:article', family: 'article', exportKind: 'article', renderCache: true, snapshot: true },
+  // Clips (剪报) of a page: any rectangle has a URL, so only the articles' share pictures (their
+  // og:image) are exported, as media. The picture is cut asynchronously (sharp), reading the page in
+  // its own snapshot; both answers are kept like rendered pages.
+  { name: 'clipImage', path: '/:paper/:date/:page/clip/:rect.jpg', family: 'page', exportKind: 'media', renderCache: true, snapshot: false },
+  { name: 'clip', path: '/:paper/:date/:page/clip/:rect', family: 'page', exportKind: null, renderCache: true, snapshot: true },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];

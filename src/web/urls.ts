@@ -13,6 +13,9 @@ export const urls = {
   issuePdf: (slug: string, date: string): string => `/${slug}/${date}.pdf`,
   page: (slug: string, date: string, page: number): string => `/${slug}/${date}/${pageLabel(page)}`,
   article: (slug: string, date: string, page: number, position: number): string => `/${slug}/${date}/${pageLabel(page)}/${position}`,
+  /** A clip (剪报) of a page: the rectangle x,y,w,h in the page image's pixels (src/domain/clip.ts). */
+  clip: (slug: string, date: string, page: number, rect: string): string => `/${slug}/${date}/${pageLabel(page)}/clip/${rect}`,
+  clipImage: (slug: string, date: string, page: number, rect: string): string => `/${slug}/${date}/${pageLabel(page)}/clip/${rect}.jpg`,
   archive: (slug: string): string => `/${slug}/archive`,
   archiveYear: (slug: string, year: number): string => `/${slug}/archive/${year}`,
   archiveMonth: (slug: string, year: number, month: number): string => `/${slug}/archive/${year}/${String(month).padStart(2, '0')}`,

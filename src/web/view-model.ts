@@ -1,7 +1,7 @@
 import { chineseDate, chineseDateWithWeekday, dateInZone, DEFAULT_TIME_ZONE, isoInZone, weekdayName } from '../domain/date';
 import type { Polygon } from '../domain/blocks';
 import { pageLabel } from '../domain/page-number';
-import type { IssueRow, PageRow, PublicationRow } from '../db/queries';
+import type { IssueRow, PageRow, PublicationRow, RegionRow } from '../db/queries';
 import type { AppContext } from './context';
 import { urls } from './urls';
 
@@ -40,6 +40,8 @@ export interface HeadModel {
   feed: string | null;
   /** Other forms of this page (its `.json` twin, an issue's IIIF manifest), as `<link rel="alternate">`. */
   alternates: { type: string; href: string }[];
+  /** Further <meta name> tags: an article's citation_* tags (Highwire Press, read by Google Scholar and Zotero). */
+  meta: { name: string; content: string }[];
 }
 
 /** The media type of a IIIF Presentation 3 manifest, as the specification names it. */
@@ -65,10 +67,12 @@ export function breadcrumbJsonLd(ctx: AppContext, crumbs: Crumb[]): string {
 export function headModel(
   ctx: AppContext,
   h: {
-    title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article'; ogImage?: string | null;
-    jsonLd?: unknown[]; robots?: string; paper?: PublicationRow;
+    title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article';
     /** The page's `.json` twin (docs/api.md); an issue also names its IIIF manifest. */
     json?: string; manifest?: string;
+    /** A media store path; `ogImagePath` instead names a site path (a clip of the page). */
+    ogImage?: string | null; ogImagePath?: string | null;
+    jsonLd?: unknown[]; robots?: string; paper?: PublicationRow; meta?: { name: string; content: string }[];
   },
 ): HeadModel {
   const jsonLd = (h.jsonLd ?? []).map(jsonLdScript);
@@ -81,14 +85,15 @@ export function headModel(
     robots: h.robots,
     ogType: h.ogType ?? 'website',
     // Pages without a picture of their own (newsstand, archive) share the site logo.
-    ogImage: absoluteUrl(ctx, h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo),
-    twitterCard: h.ogImage ? 'summary_large_image' : 'summary',
+    ogImage: absoluteUrl(ctx, h.ogImagePath ?? (h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo)),
+    twitterCard: h.ogImagePath || h.ogImage ? 'summary_large_image' : 'summary',
     jsonLd,
     feed: h.paper ? urls.feed(h.paper.slug) : null,
     alternates: [
       ...(h.json ? [{ type: 'application/json', href: h.json }] : []),
       ...(h.manifest ? [{ type: IIIF_MANIFEST_TYPE, href: h.manifest }] : []),
     ],
+    meta: h.meta ?? [],
   };
 }
 
@@ -171,7 +176,14 @@ export interface ArticleRegion {
  * ranges, the JSON and the bulk export read an article's hotspot from: an
  * article printed across pages (转版) adds its other regions here.
  */
-export function articleRegions(article: { page_number: number; hotspot_json: string | null }): ArticleRegion[] {
+export function articleRegions(
+  article: { page_number: number; hotspot_json: string | null },
+  /** The article's rows of article_region (migration 010), in order; none for a database read before it. */
+  parts: readonly RegionRow[] = [],
+): ArticleRegion[] {
+  if (parts.length > 0) {
+    return parts.map((r) => ({ pageNumber: r.page_number, polygon: r.polygon_json ? (JSON.parse(r.polygon_json) as Polygon) : null }));
+  }
   return [{ pageNumber: article.page_number, polygon: article.hotspot_json ? (JSON.parse(article.hotspot_json) as Polygon) : null }];
 }
 

@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics';
 import type { RouteName } from '../routes';
 import { archiveIndex, archiveMonth, archiveYear } from './archive';
 import { articleView } from './article';
+import { clipImage, clipView } from './clip';
 import { paperFeed } from './feed';
 import { healthCheck, metricsText } from './health';
 import { iiifInfo, iiifTile } from './iiif';
@@ -56,5 +57,7 @@ export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName,
     issue: issueView,
     page: pageView,
     article: articleView,
+    clipImage,
+    clip: clipView,
   };
 }

@@ -58,7 +58,7 @@ export function iiifManifest(req: Request, ctx: AppContext): DocumentAnswer {
   const regionTarget = (r: ArticleRegion) => (r.polygon
     ? { type: 'SpecificResource', source: { id: canvasId(r.pageNumber), type: 'Canvas' }, selector: regionSelectors(r.polygon) }
     : null);
-  const regionsOf = new Map(articles.map((a) => [a.id, articleRegions(a)]));
+  const regionsOf = new Map(articles.map((a) => [a.id, articleRegions(a, ctx.queries.regionsOfArticle(a.id))]));
 
   /** The article's text, on the canvas where it starts, targeting every region it was printed in. */
   const textAnnotation = (a: ArticleTextRow) => {

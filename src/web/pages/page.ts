@@ -1,3 +1,4 @@
+import type { Polygon } from '../../domain/blocks';
 import { pageLabel } from '../../domain/page-number';
 import { parsePageSegment, resolveIssue, resolvePaper } from '../params';
 import type { Request } from 'express';
@@ -23,6 +24,8 @@ export function pageView(req: Request, ctx: AppContext) {
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === number)!;
   const articles = ctx.queries.articlesOfPage(issue.id, number);
+  // Stories of other pages that continue here (转版): their parts lead to the one article URL.
+  const continued = ctx.queries.continuationsOnPage(page.id);
   const path = urls.page(paper.slug, issue.date, number);
   const crumbs = paperCrumbs(paper, issue, page);
   const prevPage = pages.find((p) => p.number === number - 1);
@@ -43,7 +46,7 @@ export function pageView(req: Request, ctx: AppContext) {
         '@context': 'https://schema.org', '@type': 'CollectionPage', name: `${pageTitle(page)} ${paper.name} ${dateLabel}`, url: absoluteUrl(ctx, path),
         isPartOf: issueJsonLd(ctx, paper, issue),
         image: absoluteUrl(ctx, urls.media(page.image_path)),
-        hasPart: articles.map((a) => ({ '@type': 'NewsArticle', headline: a.title, url: absoluteUrl(ctx, urls.article(paper.slug, issue.date, number, a.position)) })),
+        hasPart: [...articles, ...continued].map((a) => ({ '@type': 'NewsArticle', headline: a.title, url: absoluteUrl(ctx, urls.article(paper.slug, issue.date, a.page_number, a.position)) })),
       }],
     }),
     chrome: loadChrome(ctx, paper, issue),
@@ -71,7 +74,18 @@ export function pageView(req: Request, ctx: AppContext) {
       subtitle: a.subtitle,
       path: urls.article(paper.slug, issue.date, number, a.position),
       points: hotspotPoints(a.hotspot_json),
-    })),
+      continuedFrom: null as string | null,
+    })).concat(continued.map((a) => ({
+      key: `c${a.seq}`,
+      title: a.title,
+      kicker: a.kicker,
+      subtitle: a.subtitle,
+      path: urls.article(paper.slug, issue.date, a.page_number, a.position),
+      points: hotspotPoints(a.region_json),
+      /** 上接第01版: the page the story starts on. */
+      continuedFrom: `上接第${pageLabel(a.page_number)}版`,
+    }))),
+    clipTool: { base: urls.clip(paper.slug, issue.date, number, ''), script: ctx.assets.citeJs },
     pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
     nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
@@ -105,6 +119,20 @@ export function pageView(req: Request, ctx: AppContext) {
         json: abs(urls.json(m.articles[i]!.path)),
         region: articleRegions(a).find((r) => r.pageNumber === number)?.polygon ?? null,
       })),
+      // Parts of stories from other pages printed here (转版): each leads to its one article URL.
+      continued: continued.map((a) => {
+        const articlePath = urls.article(paper.slug, issue.date, a.page_number, a.position);
+        return {
+          page: a.page_number,
+          position: a.position,
+          kicker: a.kicker,
+          title: a.title,
+          subtitle: a.subtitle,
+          url: abs(articlePath),
+          json: abs(urls.json(articlePath)),
+          region: a.region_json ? (JSON.parse(a.region_json) as Polygon) : null,
+        };
+      }),
     };
   });
 }
