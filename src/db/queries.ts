@@ -1,6 +1,7 @@
 import type { Db } from './connection';
 import type { IssueDate } from '../domain/date';
 import { createPageImageQueries } from './page-image-queries';
+import { createReaderQueries } from './reader-queries';
 
 /**
  * Every read the site does, as named prepared statements built once per
@@ -149,6 +150,7 @@ export function createQueries(db: Db) {
     /** The next instant at which an embargoed issue becomes visible, or null. */
     nextEmbargoEnd: (now: number): number | null => s.nextEmbargoEnd.get(now) as number | null,
     ...createPageImageQueries(db),
+    ...createReaderQueries(db),
   };
 }
 
