@@ -78,6 +78,7 @@ export interface NewsstandRow extends PublicationRow {
   issue_number: number | null;
   issue_modified_at: number | null;
   front_image_path: string | null;
+  front_page_id: number | null;
   front_image_width: number | null;
   front_image_height: number | null;
 }
@@ -93,7 +94,7 @@ export function createQueries(db: Db) {
     newsstand: db.prepare(`
       SELECT p.id, p.slug, p.name, p.description, p.language, p.timezone, p.publisher, p.copyright, p.contact,
              i.date AS issue_date, i.number AS issue_number, i.modified_at AS issue_modified_at,
-             pg.image_path AS front_image_path, pg.image_width AS front_image_width, pg.image_height AS front_image_height
+             pg.id AS front_page_id, pg.image_path AS front_image_path, pg.image_width AS front_image_width, pg.image_height AS front_image_height
       FROM publication p
       LEFT JOIN issue i ON i.id = (SELECT id FROM issue WHERE publication_id = p.id AND publish_at <= @now ORDER BY date DESC LIMIT 1)
       LEFT JOIN page pg ON pg.issue_id = i.id AND pg.number = 1

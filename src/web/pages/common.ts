@@ -82,7 +82,7 @@ function candidates(renditions: readonly Rendition[], purpose: RenditionPurpose)
   return renditions.filter((r) => r.purpose === 'thumbnail' || r.width === smallest);
 }
 
-export function pagePicture(page: PageRow, derived: PageDerivatives | undefined, purpose: RenditionPurpose, sizes: string): PictureModel {
+export function pagePicture(page: Pick<PageRow, 'image_path' | 'image_width' | 'image_height'>, derived: PageDerivatives | undefined, purpose: RenditionPurpose, sizes: string): PictureModel {
   const usable = candidates(derived?.renditions ?? [], purpose);
   const sources = (['webp', 'jpeg'] as const).flatMap((format) => {
     const set = usable.filter((r) => r.format === format).sort((a, b) => a.width - b.width);
