@@ -7,7 +7,7 @@ import { urls } from '../urls';
 import { absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
 import { OPENSEADRAGON } from '../vendor';
 import { highlightOf, pageHits } from '../search-hits';
-import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, searchThisIssue } from './common';
+import { issueCachePolicy, issueNavigation, loadChrome, onThisDay, pagePicture, searchThisIssue } from './common';
 
 /**
  * The page image's displayed width (static/site.css, .page-layout): the
@@ -92,6 +92,8 @@ export function pageView(req: Request, ctx: AppContext) {
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
     nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
     nav,
+    /** 历史上的今天, beside the front page (where the paper's home lands). */
+    onThisDay: number === pages[0]!.number ? onThisDay(ctx, paper, issue) : [],
     searchScope: searchThisIssue(paper, issue),
   }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
 }
