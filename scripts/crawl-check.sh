@@ -120,6 +120,42 @@ async function get(url) {
     process.exit(1);
   }
   console.log(`crawl-check: ${sitemaps.length} sitemaps, ${list.length} listed URLs, every one 200`);
+
+  // 3. Open data (docs/api.md): no sitemap lists a .json URL; the .json twin of every listed issue, page,
+  // article and archive URL, and every issue's IIIF manifest, answers 200 with JSON.
+  const listedJson = list.filter((u) => /\.json($|\?)/.test(u));
+  if (listedJson.length > 0) {
+    console.error(`crawl-check: the sitemaps list .json URLs:\n${listedJson.slice(0, 20).join('\n')}`);
+    process.exit(1);
+  }
+  const family = /^\/[a-z0-9-]+\/(\d{4}-\d{2}-\d{2}(\/\d{2}(\/\d+)?)?|archive(\/\d{4}(\/\d{2})?)?)$/;
+  const pages = list.filter((u) => u.startsWith(base) && family.test(u.slice(base.length)));
+  const jsonUrls = [
+    ...pages.map((u) => `${u}.json`),
+    ...pages.filter((u) => /\/\d{4}-\d{2}-\d{2}$/.test(u)).map((u) => `${u}/manifest.json`),
+  ];
+  let nextJson = 0;
+  const jsonWorker = async () => {
+    while (nextJson < jsonUrls.length) {
+      const url = jsonUrls[nextJson++];
+      const res = await fetch(url, { redirect: 'manual' });
+      const text = await res.text();
+      if (res.status !== 200) failures.push(`${url} → ${res.status}`);
+      else {
+        try {
+          JSON.parse(text);
+        } catch {
+          failures.push(`${url} → not JSON`);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, jsonWorker));
+  if (failures.length > 0 || jsonUrls.length === 0) {
+    console.error(`crawl-check: ${failures.length} .json URLs failed:\n${failures.slice(0, 50).join('\n')}`);
+    process.exit(1);
+  }
+  console.log(`crawl-check: ${jsonUrls.length} .json twins and IIIF manifests, every one 200 and JSON; none in the sitemaps`);
 })().catch((err) => {
   console.error(`crawl-check: ${err.message}`);
   process.exit(1);

@@ -4,7 +4,8 @@ import path from 'node:path';
 /**
  * The real-crawler check: the built server on a loopback port with a fresh
  * demo database, spidered by GNU wget from `/`, then every URL the sitemaps
- * list fetched. See scripts/crawl-check.sh.
+ * list fetched, then the `.json` twin of each listed issue, page, article and
+ * archive URL and each issue's IIIF manifest. See scripts/crawl-check.sh.
  */
 test('wget finds no broken link from / and every sitemap URL answers 200', async () => {
   const script = path.join(__dirname, '..', 'scripts', 'crawl-check.sh');
@@ -19,4 +20,5 @@ test('wget finds no broken link from / and every sitemap URL answers 200', async
   expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('crawl-check: ok') });
   expect(output).toMatch(/wget spidered \d+ URLs from \/ with no broken link/);
   expect(output).toMatch(/\d+ sitemaps, \d+ listed URLs, every one 200/);
+  expect(output).toMatch(/[1-9]\d* \.json twins and IIIF manifests, every one 200 and JSON; none in the sitemaps/);
 }, 300_000);

@@ -124,6 +124,10 @@ test('every issue, page and article URL of the database has its file', () => {
   expect(summary.byKind.page).toBe(all.page.length);
   expect(summary.byKind.article).toBe(all.article.length);
   expect(summary.byKind.pdf ?? 0).toBe(all.pdf.length); // whole-issue PDFs exist only when every page has one
+  // The open data (docs/api.md): a `.json` twin of every issue, page, article and archive page, and each issue's IIIF manifest.
+  expect(summary.byKind.data).toBe(2 * all.issue.length + all.page.length + all.article.length + summary.byKind.archive!);
+  for (const u of [...all.issue, ...all.page, ...all.article]) expect([u, fs.existsSync(fileForUrl(outDir, `${u}.json`))]).toEqual([u, true]);
+  for (const u of all.issue) expect([u, fs.existsSync(fileForUrl(outDir, `${u}/manifest.json`))]).toEqual([u, true]);
 });
 
 test('a sample of every kind of URL is byte for byte what the server answers', async () => {
@@ -143,6 +147,7 @@ test('a sample of every kind of URL is byte for byte what the server answers', a
     sitemap: byPrefix(/sitemap/),
     robots: byPrefix(/^\/robots\.txt$/),
     opensearch: byPrefix(/^\/opensearch\.xml$/),
+    data: spread(byPrefix(/\.json$/), 30),
   };
   let compared = 0;
   for (const [kind, list] of Object.entries(samples)) {
@@ -160,7 +165,7 @@ test('a sample of every kind of URL is byte for byte what the server answers', a
   }
   // 30 of each large kind (all of them when there are fewer), every one of the small kinds.
   expect(samples.issue.length).toBe(Math.min(30, all.issue.length));
-  for (const kind of ['page', 'article', 'media']) expect([kind, samples[kind].length]).toEqual([kind, 30]);
+  for (const kind of ['page', 'article', 'media', 'data']) expect([kind, samples[kind].length]).toEqual([kind, 30]);
   expect(compared).toBeGreaterThanOrEqual(120);
   // Every archive page (index, years, months) and every sitemap the index names is there.
   for (const slug of slugs) expect(fs.existsSync(fileForUrl(outDir, urls.archive(slug)))).toBe(true);
@@ -170,6 +175,22 @@ test('a sample of every kind of URL is byte for byte what the server answers', a
     expect(locs.length).toBeGreaterThan(0);
     for (const l of locs) expect(fs.existsSync(fileForUrl(outDir, l))).toBe(true);
   }
+});
+
+test('every exported article\'s share picture (og:image, a clip of its region) is exported too, as the server cuts it', async () => {
+  const articles = spread(dbUrls().article, 20);
+  let clips = 0;
+  for (const u of articles) {
+    const html = fs.readFileSync(fileForUrl(outDir, u), 'utf8');
+    const og = /<meta property="og:image" content="([^"]+)">/.exec(html)![1]!;
+    const local = og.slice(testConfig().baseUrl.length);
+    if (!/\/clip\/\d+,\d+,\d+,\d+\.jpg$/.test(local)) continue;
+    const file = fs.readFileSync(fileForUrl(outDir, local));
+    expect(file.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+    expect(file.equals((await fetchBytes(local)).body)).toBe(true);
+    clips += 1;
+  }
+  expect(clips).toBeGreaterThan(10);
 });
 
 test('a paper URL, a redirect on the server, is a page that forwards to the latest front page', async () => {

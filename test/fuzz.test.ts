@@ -138,6 +138,12 @@ const validUrls = (() => {
     '/static/site.css', '/static/site.js', ...mediaPaths.map((m) => `/media/${m}`),
     ...papers.flatMap((p) => [`/${p}`, `/${p}/archive`, `/${p}/archive/2026`, `/${p}/archive/2026/01`, `/${p}/feed.xml`, `/${p}/archive?date=2026-01-10`]),
     ...rows.flatMap((r) => [`/${r.slug}/${r.date}`, `/${r.slug}/${r.date}/${pad(r.page)}`, `/${r.slug}/${r.date}/${pad(r.page)}/${r.position}`]),
+    // The open data: `.json` twins and IIIF manifests (docs/api.md).
+    '/search.json', '/search.json?q=%E5%85%AC%E5%9B%AD',
+    ...papers.flatMap((p) => [`/${p}/archive.json`, `/${p}/archive/2026.json`, `/${p}/archive/2026/01.json`]),
+    ...rows.slice(0, 40).flatMap((r) => [
+      `/${r.slug}/${r.date}.json`, `/${r.slug}/${r.date}/manifest.json`, `/${r.slug}/${r.date}/${pad(r.page)}.json`, `/${r.slug}/${r.date}/${pad(r.page)}/${r.position}.json`,
+    ]),
   ];
 })();
 
@@ -151,6 +157,13 @@ const routePath: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(slot(paperSeg), slot(dateSeg), slot(pageSeg)).map(([p, d, n]) => `/${p}/${d}/${n}`),
   fc.tuple(slot(paperSeg), slot(dateSeg), slot(pageSeg), slot(articleSeg)).map(([p, d, n, a]) => `/${p}/${d}/${n}/${a}`),
   fc.tuple(slot(paperSeg), slot(dateSeg), slot(pageSeg), slot(articleSeg), slot(fc.constant('x'))).map((s) => `/${s.join('/')}`),
+  // The `.json` twins and manifests, with the same hostile segments.
+  fc.tuple(slot(paperSeg), slot(dateSeg)).map(([p, d]) => `/${p}/${d}.json`),
+  fc.tuple(slot(paperSeg), slot(dateSeg)).map(([p, d]) => `/${p}/${d}/manifest.json`),
+  fc.tuple(slot(paperSeg), slot(dateSeg), slot(pageSeg)).map(([p, d, n]) => `/${p}/${d}/${n}.json`),
+  fc.tuple(slot(paperSeg), slot(dateSeg), slot(pageSeg), slot(articleSeg)).map(([p, d, n, a]) => `/${p}/${d}/${n}/${a}.json`),
+  fc.tuple(slot(paperSeg), slot(fc.constantFrom('archive.json', 'archive/2026.json', 'archive/2026/01.json', 'archive/1800.json', 'archive/2026/13.json'))).map(([p, a]) => `/${p}/${a}`),
+  fc.constantFrom('/search.json', '/search.JSON', '/search.json.json', '/.json', '/manifest.json'),
   slot(paperSeg).map((p) => `/${p}/archive`),
   fc.tuple(slot(paperSeg), slot(fc.constantFrom('2026', '2025', '1800', '0000'))).map(([p, y]) => `/${p}/archive/${y}`),
   fc.tuple(slot(paperSeg), slot(fc.constantFrom('2026', '2025')), slot(fc.constantFrom('01', '1', '12', '13', '00'))).map(([p, y, m]) => `/${p}/archive/${y}/${m}`),
@@ -420,6 +433,7 @@ test('the process is still up and serving after the fuzzing, every route family 
   for (const path of [
     '/', `/${issue.slug}/${issue.date}`, `/${issue.slug}/${issue.date}/01`, `/${issue.slug}/${issue.date}/01/1`, `/${issue.slug}/archive`,
     `/${issue.slug}/archive/${issue.date.slice(0, 4)}/${issue.date.slice(5, 7)}`, '/search?q=%E5%85%AC%E5%9B%AD', `/media/${mediaPaths[0]}`, '/static/site.css', '/robots.txt', '/sitemap.xml',
+    `/${issue.slug}/${issue.date}.json`, `/${issue.slug}/${issue.date}/manifest.json`, `/${issue.slug}/${issue.date}/01/1.json`, '/search.json?q=%E5%85%AC%E5%9B%AD',
   ]) {
     const a = await send({ method: 'GET', path, query: '', headers: {}, oversize: null, body: undefined });
     expect(a === 'reset' ? 'reset' : `${a.status} ${path}`).toBe(`200 ${path}`);
@@ -428,6 +442,10 @@ test('the process is still up and serving after the fuzzing, every route family 
   const echoed = await send({ method: 'GET', path: '/search', query: `?q=${encodeURIComponent(MARKERS[0])}`, headers: {}, oversize: null, body: undefined });
   expect(echoed === 'reset' ? 0 : echoed.status).toBe(200);
   expect((echoed as Answer).body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  // In JSON the echo is there too, as \u escapes that no client can read as markup.
+  const echoedJson = await send({ method: 'GET', path: `/${issue.slug}/${issue.date}/${encodeURIComponent(MARKERS[0])}.json`, query: '', headers: {}, oversize: null, body: undefined });
+  expect(echoedJson === 'reset' ? 0 : echoedJson.status).toBe(404);
+  expect((echoedJson as Answer).body).toContain('\\u003cscript\\u003ealert(1)\\u003c/script\\u003e');
   expect(() => check({ method: 'GET', path: '/', query: '', headers: {}, oversize: null, body: undefined }, { status: 200, headers: { 'content-security-policy': 'x' }, body: `<p>${MARKERS[0]}</p>` })).toThrow(/reflected/);
   expect(() => check({ method: 'GET', path: '/', query: '', headers: {}, oversize: null, body: undefined }, { status: 500, headers: { 'content-security-policy': 'x' }, body: '' })).toThrow(/status 500/);
   expect(() => check({ method: 'GET', path: '/', query: '', headers: {}, oversize: null, body: undefined }, { status: 404, headers: { 'content-security-policy': 'x' }, body: 'Error: x\n    at foo (/app/src/web/app.ts:12:3)' })).toThrow(/stack trace/);

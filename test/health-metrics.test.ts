@@ -210,7 +210,7 @@ describe('the route table', () => {
   /** A real URL of each route on the demo: every parameter a route declares must have a value here. */
   const date = DEMO_END_DATE;
   const example: Record<string, string> = {
-    paper, date, page: '01', article: '1', year: date.slice(0, 4), month: date.slice(5, 7),
+    paper, date, page: '01', article: '1', year: date.slice(0, 4), month: date.slice(5, 7), rect: '0,0,400,300',
     dir: image.split('/')[0], file: image.split('/')[1],
   };
   /** A tile set of the demo's first page (the import makes one per page image) and its smallest whole-image size. */

@@ -99,7 +99,7 @@ function assertNoLiveMarkup(body: string, where: string): void {
 function assertOnlyOurTags(html: string, where: string): void {
   // Every script element is our JSON-LD or one of our own script files.
   for (const m of html.matchAll(/<script\b[^>]*>/gi)) {
-    expect(`${where}: ${m[0]}`).toMatch(/: (<script type="application\/ld\+json">|<script src="\/static\/site\.js\?v=[0-9a-f]+" defer>|<script src="\/static\/prefs\.js\?v=[0-9a-f]+">|<script src="\/static\/page\.js\?v=[0-9a-f]+" defer>)$/);
+    expect(`${where}: ${m[0]}`).toMatch(/: (<script type="application\/ld\+json">|<script src="\/static\/site\.js\?v=[0-9a-f]+" defer>|<script src="\/static\/prefs\.js\?v=[0-9a-f]+">|<script src="\/static\/(page|cite)\.js\?v=[0-9a-f]+" defer>)$/);
   }
   // No event-handler attribute on any element.
   for (const m of html.matchAll(/<[a-zA-Z][^>]*>/g)) {

@@ -79,6 +79,27 @@ describe('migration runner', () => {
     expect(titles('江步道')).toEqual(['杨‍浦新闻']);
   });
 
+  test('migration 010 gives every article imported before it one region: its hotspot on its own page', () => {
+    const db = openWritableDatabase(path.join(tempDir(), 'v9.db'));
+    migrate(db, readMigrations().filter((m) => m.version <= 9));
+    db.exec(`
+      INSERT INTO publication (id, slug, name) VALUES (1, 'old-paper', '旧报');
+      INSERT INTO issue (id, publication_id, date, publish_at, modified_at, page_count, article_count) VALUES (1, 1, '2025-06-01', 0, 0, 2, 2);
+      INSERT INTO page (id, issue_id, number, name, image_path, image_width, image_height) VALUES (1, 1, 1, '要闻', 'x.png', 100, 100), (2, 1, 2, '城市', 'y.png', 100, 100);
+      INSERT INTO article (id, issue_id, page_id, page_number, position, seq, title, body_json, hotspot_json) VALUES
+        (7, 1, 1, 1, 1, 1, '有热区', '[]', '[[1,1],[50,1],[50,50]]'),
+        (8, 1, 2, 2, 1, 2, '无热区', '[]', NULL);
+    `);
+    expect(upgradeDatabase(db).applied).toEqual(readMigrations().filter((m) => m.version > 9).map((m) => m.name));
+    expect(db.prepare('SELECT article_id, ord, page_id, page_number, polygon_json FROM article_region ORDER BY article_id').all()).toEqual([
+      { article_id: 7, ord: 1, page_id: 1, page_number: 1, polygon_json: '[[1,1],[50,1],[50,50]]' },
+      { article_id: 8, ord: 1, page_id: 2, page_number: 2, polygon_json: null },
+    ]);
+    // Regions go with their article and page.
+    db.prepare('DELETE FROM page WHERE issue_id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM article_region').pluck().get()).toBe(0);
+  });
+
   test('upgrading a database from before the search tables re-indexes its articles once', () => {
     const db = openWritableDatabase(path.join(tempDir(), 'v2.db'));
     migrate(db, readMigrations().filter((m) => m.version <= 2));

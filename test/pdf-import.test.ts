@@ -95,7 +95,30 @@ const ESSAYS: TestPage = {
   ],
 };
 
+/**
+ * A story continued on the next page (转版): its first part ends with a jump
+ * line 下转第二版 (a paragraph of its own), and on page 2 the repeated
+ * headline heads the rest with 上接第1版 under it (a line the segmentation
+ * takes out of the text: it is found by its place). Chinese numerals one
+ * way, digits the other.
+ */
+const JUMP_FRONT: TestPage = {
+  header: '第01版:要闻　　2026年3月5日 星期四',
+  articles: [
+    { id: 'j1', left: 40, top: 60, width: 720, columns: 3, title: '老城区雨污分流改造全面启动', byline: '本报记者 周宁', paragraphs: [say('管网', 260), say('片区', 220), '（下转第二版）'] },
+    { id: 'j2', left: 40, top: 560, width: 720, columns: 3, title: '全民健身中心年底建成', paragraphs: [say('健身', 240), say('场馆', 200)] },
+  ],
+};
+const JUMP_BACK: TestPage = {
+  header: '第02版:城市　　2026年3月5日 星期四',
+  articles: [
+    { id: 'k1', left: 40, top: 60, width: 720, columns: 3, title: '社区养老服务站挂牌', paragraphs: [say('养老', 260), say('服务', 200)] },
+    { id: 'k2', left: 40, top: 560, width: 720, columns: 3, title: '老城区雨污分流改造全面启动', byline: '（上接第1版）', paragraphs: [say('施工', 240), say('居民', 180)] },
+  ],
+};
+
 interface Typeset {
+  jump: { front: { pdf: Buffer; boxes: MeasuredBoxes }; back: { pdf: Buffer; boxes: MeasuredBoxes } };
   essays: Buffer;
   threaded: { pdf: Buffer; boxes: MeasuredBoxes };
   news: Buffer;
@@ -115,7 +138,10 @@ beforeAll(async () => {
       header: '第01版:要闻',
       articles: [{ id: 'g', left: 40, top: 60, width: 400, columns: 1, title: '字体缺少编码的文章', paragraphs: [`正文\ue000\ue001\ue002${say('测试', 60)}`] }],
     });
-    typeset = { news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf, threaded: await typesetPage(browser, THREADED), essays: (await typesetPage(browser, ESSAYS)).pdf };
+    typeset = {
+      news: news.pdf, ad: ad.pdf, boxes: news.boxes, garbled: garbled.pdf, threaded: await typesetPage(browser, THREADED), essays: (await typesetPage(browser, ESSAYS)).pdf,
+      jump: { front: await typesetPage(browser, JUMP_FRONT), back: await typesetPage(browser, JUMP_BACK) },
+    };
   } finally {
     await browser.close();
   }
@@ -420,3 +446,47 @@ test('a 副刊 page: its large top headline is a story, not a 报头, and the �
     db.close();
   }
 }, 120_000);
+
+test('a story continued on another page (下转第二版 … 上接第1版) imports as one article with a region on each page', async () => {
+  const dbDir = tempDir('pdf-db-');
+  const run = runImport([pageFolder({ '01.pdf': typeset.jump.front.pdf, '02.pdf': typeset.jump.back.pdf })], dbDir);
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toMatch(new RegExp(`imported ${SLUG} ${DATE}: 2 pages, 3 articles`));
+  const db = openReadOnlyDatabase(path.join(dbDir, 'test.db'));
+  try {
+    const rows = articlesOf(db);
+    expect(rows.map((a) => [a.page_number, a.position, a.title])).toEqual([
+      [1, 1, '老城区雨污分流改造全面启动'], [1, 2, '全民健身中心年底建成'], [2, 1, '社区养老服务站挂牌'],
+    ]);
+    // Part one, then part two, without the jump lines.
+    const texts = (JSON.parse(rows[0]!.body_json) as Block[]).map((b) => ('text' in b ? b.text : ''));
+    expect(texts).toEqual([...JUMP_FRONT.articles[0]!.paragraphs.slice(0, 2), ...JUMP_BACK.articles[1]!.paragraphs]);
+    expect(rows[0]!.byline).toBe('本报记者 周宁');
+    const regions = db.prepare('SELECT ord, page_number, polygon_json FROM article_region WHERE article_id = ? ORDER BY ord').all(rows[0]!.id) as { ord: number; page_number: number; polygon_json: string }[];
+    expect(regions.map((r) => [r.ord, r.page_number])).toEqual([[1, 1], [2, 2]]);
+
+    // Each part's outline covers where the browser set it, and on both pages it opens the one article.
+    const config = { ...loadConfig({ BASE_URL: 'https://epaper.test' }), databasePath: path.join(dbDir, 'test.db'), mediaDir: path.join(dbDir, 'media') };
+    const { app } = createApp({ db, config, now: () => Date.now() });
+    for (const [pageNo, typed, id] of [[1, typeset.jump.front, 'j1'], [2, typeset.jump.back, 'k2']] as const) {
+      const html = (await request(app).get(`/${SLUG}/${DATE}/0${pageNo}`).expect(200)).text;
+      const width = Number(/viewBox="0 0 (\d+) (\d+)"/.exec(html)![1]);
+      const links = [...html.matchAll(/<a href="([^"]+)" data-region="[^"]*" aria-label="[^"]*"><title>[^<]*<\/title><polygon points="([^"]+)"\/><\/a>/g)].map((m) => ({
+        href: m[1]!,
+        points: m[2]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]),
+      }));
+      const box = typed.boxes[id]![0]!;
+      const toPx = width / PAGE_W_PX;
+      for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.8]]) {
+        const hit = links.filter((l) => inside(l.points, (box.x + fx! * box.w) * toPx, (box.y + fy! * box.h) * toPx)).at(-1);
+        expect([pageNo, fx, hit?.href]).toEqual([pageNo, fx, `/${SLUG}/${DATE}/01/1`]);
+      }
+    }
+    const article = (await request(app).get(`/${SLUG}/${DATE}/01/1`).expect(200)).text;
+    expect(article).toContain(`本文刊于<a href="/${SLUG}/${DATE}/01" title="要闻" aria-current="true">第01版</a>、<a href="/${SLUG}/${DATE}/02" title="城市">第02版</a>`);
+    const page2 = (await request(app).get(`/${SLUG}/${DATE}/02`).expect(200)).text;
+    expect(page2).toMatch(/<bdi>老城区雨污分流改造全面启动<\/bdi> <span class="continued">\(上接第01版\)<\/span>/);
+  } finally {
+    db.close();
+  }
+}, 180_000);

@@ -9,7 +9,7 @@ import { freshDatabase, importRefused, pdfBytes, pngBytes, sampleManifest, tempD
 /**
  * A paper's logo in the masthead (issue #18, item 1): an optional
  * `publication.logo` file of the issue folder, stored in the media store
- * (migration 010); without one the name is set in type.
+ * (migration 011); without one the name is set in type.
  */
 
 const NOW = Date.parse('2026-03-20T12:00:00+08:00');

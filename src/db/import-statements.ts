@@ -92,6 +92,9 @@ export function createImportStatements(db: Db) {
       `INSERT INTO article (issue_id, page_id, page_number, position, seq, kicker, title, subtitle, byline, lead, body_json, hotspot_json, image_path, char_count)
        VALUES (@issueId, @pageId, @pageNumber, @position, @seq, @kicker, @title, @subtitle, @byline, @lead, @bodyJson, @hotspotJson, @imagePath, @charCount)`,
     ),
+    insertRegion: db.prepare<{ articleId: number; ord: number; pageId: number; pageNumber: number; polygonJson: string | null }>(
+      'INSERT INTO article_region (article_id, ord, page_id, page_number, polygon_json) VALUES (@articleId, @ord, @pageId, @pageNumber, @polygonJson)',
+    ),
     insertArticleLayout: db.prepare<[number, number | null, Buffer | null]>('INSERT INTO article_layout (article_id, confidence, boxes) VALUES (?, ?, ?)'),
     insertMedia: db.prepare<MediaFields>(
       'INSERT OR IGNORE INTO media (path, content_type, size, width, height) VALUES (@path, @contentType, @size, @width, @height)',
@@ -113,7 +116,7 @@ export function createImportStatements(db: Db) {
     insertPublication: (p: StoredPublication): number => s.insertPublication.get(p)!.id,
     /** Changes a paper's name, description, language, time zone and footer lines (its slug stays). */
     updatePublication: (id: number, p: StoredPublication): void => void s.updatePublication.run({ ...p, id }),
-    /** The paper's masthead logo, a media row written before (migration 010). */
+    /** The paper's masthead logo, a media row written before (migration 011). */
     setPublicationLogo: (id: number, storePath: string): void => void s.setPublicationLogo.run(storePath, id),
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);
@@ -126,6 +129,9 @@ export function createImportStatements(db: Db) {
     insertPage: (issueId: number, page: PageFields): number => s.insertPage.get({ ...page, issueId })!.id,
     /** Inserts the article; its id. */
     insertArticle: (article: ArticleFields): number => Number(s.insertArticle.run(article).lastInsertRowid),
+    /** One part of an article on a page (migrations/010_article_region.sql): ord 1 on its own page, 2.. its continuations. */
+    insertRegion: (region: { articleId: number; ord: number; pageId: number; pageNumber: number; polygonJson: string | null }): void =>
+      void s.insertRegion.run(region),
     /** What the PDF/scan importer found out about an article laid out on its page (migrations/006_article_layout.sql). */
     insertArticleLayout: (articleId: number, confidence: number | null, boxes: Buffer | null): void =>
       void s.insertArticleLayout.run(articleId, confidence, boxes),

@@ -22,7 +22,7 @@ export interface PublicationRow {
   publisher: string | null;
   copyright: string | null;
   contact: string | null;
-  /** The masthead logo (migration 010): a media store path and its pixel size, or null. */
+  /** The masthead logo (migration 011): a media store path and its pixel size, or null. */
   logo_path: string | null;
   logo_width: number | null;
   logo_height: number | null;
@@ -77,6 +77,25 @@ export interface ArticleRow extends ArticleSummaryRow {
   image_path: string | null;
 }
 
+/** An article with its text, for an issue's IIIF manifest. */
+export interface ArticleTextRow extends ArticleSummaryRow {
+  byline: string | null;
+  body_json: string;
+}
+
+/** One part of an article (migrations/010_article_region.sql): ord 1 on its own page, 2.. where it continues (转版). */
+export interface RegionRow {
+  ord: number;
+  page_number: number;
+  polygon_json: string | null;
+}
+
+/** A part of an article printed on another page than its own: the article and its outline on this page. */
+export interface ContinuationRow extends ArticleSummaryRow {
+  ord: number;
+  region_json: string | null;
+}
+
 export interface NewsstandRow extends PublicationRow {
   issue_date: IssueDate | null;
   issue_number: number | null;
@@ -113,10 +132,16 @@ export function createQueries(db: Db) {
     issueOnOrBefore: db.prepare(`SELECT ${ISSUE_COLUMNS} FROM issue WHERE publication_id = ? AND date <= ? AND publish_at <= ? ORDER BY date DESC LIMIT 1`),
     pagesOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? ORDER BY number'),
     articlesOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM article WHERE issue_id = ? ORDER BY seq`),
+    articleTextsOfIssue: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, body_json FROM article WHERE issue_id = ? ORDER BY seq`),
     articleAt: db.prepare(`SELECT ${SUMMARY_COLUMNS}, byline, lead, body_json, image_path FROM article WHERE issue_id = ? AND page_number = ? AND position = ?`),
     pageOfIssue: db.prepare('SELECT id, number, name, image_path, image_width, image_height, pdf_path FROM page WHERE issue_id = ? AND number = ?'),
     // The articles just before and after one in reading order (UNIQUE (issue_id, seq) answers it).
     articleNeighbours: db.prepare('SELECT seq, page_number, position, title FROM article WHERE issue_id = ? AND seq IN (?, ?)'),
+    regionsOfArticle: db.prepare('SELECT ord, page_number, polygon_json FROM article_region WHERE article_id = ? ORDER BY ord'),
+    continuationsOnPage: db.prepare(`
+      SELECT ${SUMMARY_COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')}, r.ord, r.polygon_json AS region_json
+      FROM article_region r JOIN article a ON a.id = r.article_id
+      WHERE r.page_id = ? AND r.ord > 1 ORDER BY a.seq`),
     issueDatesBetween: db.prepare('SELECT date FROM issue WHERE publication_id = ? AND date >= ? AND date <= ? AND publish_at <= ? ORDER BY date'),
     issueCountsByMonth: db.prepare(`
       SELECT substr(date, 1, 7) AS month, count(*) AS issues FROM issue
@@ -141,6 +166,7 @@ export function createQueries(db: Db) {
       s.issueOnOrBefore.get(publicationId, date, now) as IssueRow | undefined,
     pagesOfIssue: (issueId: number): PageRow[] => s.pagesOfIssue.all(issueId) as PageRow[],
     articlesOfIssue: (issueId: number): ArticleSummaryRow[] => s.articlesOfIssue.all(issueId) as ArticleSummaryRow[],
+    articleTextsOfIssue: (issueId: number): ArticleTextRow[] => s.articleTextsOfIssue.all(issueId) as ArticleTextRow[],
     articleAt: (issueId: number, pageNumber: number, position: number): ArticleRow | undefined =>
       s.articleAt.get(issueId, pageNumber, position) as ArticleRow | undefined,
     pageOfIssue: (issueId: number, pageNumber: number): PageRow | undefined => s.pageOfIssue.get(issueId, pageNumber) as PageRow | undefined,
@@ -149,6 +175,10 @@ export function createQueries(db: Db) {
       const rows = s.articleNeighbours.all(issueId, seq - 1, seq + 1) as (ArticleLinkRow & { seq: number })[];
       return { prev: rows.find((r) => r.seq === seq - 1), next: rows.find((r) => r.seq === seq + 1) };
     },
+    /** Where each part of an article was printed, its own page first. */
+    regionsOfArticle: (articleId: number): RegionRow[] => s.regionsOfArticle.all(articleId) as RegionRow[],
+    /** Articles of other pages that continue on this page (转版), in reading order. */
+    continuationsOnPage: (pageId: number): ContinuationRow[] => s.continuationsOnPage.all(pageId) as ContinuationRow[],
     issueDatesBetween: (publicationId: number, from: IssueDate, to: IssueDate, now: number): IssueDate[] =>
       (s.issueDatesBetween.all(publicationId, from, to, now) as { date: IssueDate }[]).map((r) => r.date),
     issueCountsByMonth: (publicationId: number, now: number): { month: string; issues: number }[] =>

@@ -68,3 +68,17 @@ export function blockTexts(body: readonly Block[]): string[] {
   }
   return out;
 }
+
+/** An article's body as plain text: its readable texts, one paragraph a line (the JSON, the manifest and the bulk export). */
+export function plainText(body: readonly Block[]): string {
+  return blockTexts(body).join('\n');
+}
+
+/** The smallest rectangle holding a polygon, in the same pixels: x, y, width, height. */
+export function polygonBounds(polygon: Polygon): { x: number; y: number; width: number; height: number } {
+  const xs = polygon.map(([x]) => x);
+  const ys = polygon.map(([, y]) => y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}

@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
 import { createQueries, type Queries } from '../db/queries';
+import type { Polygon } from '../domain/blocks';
+import { clipAround, formatClipRect } from '../domain/clip';
 import type { IssueDate } from '../domain/date';
 import { STATIC_DIR } from '../paths';
 import { createApp } from '../web/app';
@@ -90,24 +92,40 @@ export function* databaseUrls(queries: Queries, now: number): Generator<SiteUrl>
     yield { path: urls.paper(paper.slug), required: true };
     yield { path: urls.feed(paper.slug), required: false };
     // The archive: index, every year and every month of the paper's run (the app links all of them, with or without issues).
-    yield { path: urls.archive(paper.slug), required: true };
+    // Each page of the archive, issue, page and article families with its `.json` twin (docs/api.md).
+    const withJson = (path: string): SiteUrl[] => [{ path, required: true }, { path: urls.json(path), required: true }];
+    yield* withJson(urls.archive(paper.slug));
     const [fy, fm] = [Number(first.date.slice(0, 4)), Number(first.date.slice(5, 7))];
     const [ly, lm] = [Number(last.date.slice(0, 4)), Number(last.date.slice(5, 7))];
     for (let y = fy; y <= ly; y += 1) {
-      yield { path: urls.archiveYear(paper.slug, y), required: true };
+      yield* withJson(urls.archiveYear(paper.slug, y));
       for (let m = y === fy ? fm : 1; m <= (y === ly ? lm : 12); m += 1) {
-        yield { path: urls.archiveMonth(paper.slug, y, m), required: true };
+        yield* withJson(urls.archiveMonth(paper.slug, y, m));
       }
     }
     for (const date of queries.issueDatesBetween(paper.id, ALL_DATES[0], ALL_DATES[1], now)) {
       const issue = queries.issueByDate(paper.id, date, now);
       if (!issue) continue;
-      yield { path: urls.issue(paper.slug, date), required: true };
+      yield* withJson(urls.issue(paper.slug, date));
+      yield { path: urls.issueManifest(paper.slug, date), required: true };
       if (issue.pdf_path) yield { path: urls.issuePdf(paper.slug, date), required: true };
-      for (const page of queries.pagesOfIssue(issue.id)) yield { path: urls.page(paper.slug, date, page.number), required: true };
-      for (const a of queries.articlesOfIssue(issue.id)) yield { path: urls.article(paper.slug, date, a.page_number, a.position), required: true };
+      const pages = queries.pagesOfIssue(issue.id);
+      for (const page of pages) yield* withJson(urls.page(paper.slug, date, page.number));
+      for (const a of queries.articlesOfIssue(issue.id)) {
+        yield* withJson(urls.article(paper.slug, date, a.page_number, a.position));
+        // The article's share picture (its og:image): the clip of its region, which no other walk reaches.
+        const clip = articleClipPath(paper.slug, date, a, pages);
+        if (clip) yield { path: clip, required: true };
+      }
     }
   }
+}
+
+/** The clip picture an article page names as its og:image (src/web/pages/article.ts), or null without a hotspot. */
+function articleClipPath(slug: string, date: string, a: { page_number: number; hotspot_json: string | null }, pages: { number: number; image_width: number; image_height: number }[]): string | null {
+  const page = pages.find((p) => p.number === a.page_number);
+  const rect = page && a.hotspot_json ? clipAround(JSON.parse(a.hotspot_json) as Polygon, page.image_width, page.image_height) : null;
+  return rect ? urls.clipImage(slug, date, a.page_number, formatClipRect(rect)) : null;
 }
 
 /** Site-wide documents; the sitemaps the index names are added once it has been fetched. */

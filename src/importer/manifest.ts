@@ -3,6 +3,7 @@ import { bodyBlockSchema, polygonSchema } from '../domain/blocks';
 import { parseIssueDate } from '../domain/date';
 import { checkedString, optionalText, relativePath, requiredText } from '../domain/fields';
 import { publicationSchema } from '../domain/publication';
+import { continuationsSchema } from '../domain/regions';
 
 /**
  * The issue.json schema (docs/import-format.md). docs/issue.schema.json is
@@ -27,6 +28,8 @@ export const articleSchema = z.strictObject({
   confidence: z.number().min(0).max(1).optional().nullable(),
   /** The article's text boxes on the page image, packed (migrations/006_article_layout.sql) and base64-encoded. */
   textBoxes: z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 text').optional().nullable(),
+  /** Parts printed on other pages (转版), in reading order: the page and the part's hotspot there. */
+  continuations: continuationsSchema.optional().nullable(),
 });
 
 export const pageSchema = z.strictObject({

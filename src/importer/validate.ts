@@ -11,6 +11,7 @@ import { EXTENSIONS, sniffMedia, type MediaKind } from './sniff';
 import { DEFAULT_TIME_ZONE, startOfDateInZone, type IssueDate } from '../domain/date';
 import { polygonSchema, type Block, type Polygon } from '../domain/blocks';
 import { relativePath } from '../domain/fields';
+import { MAX_CONTINUATIONS } from '../domain/regions';
 import { TEXT_BOX_BYTES } from './pdf/boxes';
 import type { StoredPublication } from '../domain/publication';
 
@@ -41,6 +42,8 @@ export interface ValidatedArticle {
   confidence: number | null;
   /** Packed text boxes, base64 (src/importer/pdf/boxes.ts). */
   textBoxes: string | null;
+  /** Parts printed on other pages (转版), in reading order. */
+  continuations: { page: number; hotspot: Polygon | null }[];
 }
 
 export interface ValidatedPage {
@@ -181,8 +184,12 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
   loadMedia(valueAt(valueAt(raw, 'publication'), 'logo'), 'publication.logo', LOGO);
   const pages = arrayAt(raw, 'pages', MAX_PAGES);
   checkNumbering(pages.map((p) => valueAt(p, 'number')), 'pages', 'number', fail);
+  // Page images by page number, for the hotspots of continuations on other pages (checked after every page is loaded).
+  const imageOfPage = new Map<unknown, MediaFile | null>();
+  const continuations: { field: string; own: unknown; value: unknown }[] = [];
   pages.forEach((page, pi) => {
     const image = loadMedia(valueAt(page, 'image'), `pages[${pi}].image`, PAGE_IMAGE);
+    imageOfPage.set(valueAt(page, 'number'), image);
     loadMedia(valueAt(page, 'pdf'), `pages[${pi}].pdf`, PAGE_PDF);
     const articles = arrayAt(page, 'articles', MAX_ARTICLES_PER_PAGE);
     checkNumbering(articles.map((a) => valueAt(a, 'position')), `pages[${pi}].articles`, 'position', fail);
@@ -196,6 +203,7 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
           }
         });
       }
+      continuations.push({ field, own: valueAt(page, 'number'), value: valueAt(a, 'continuations') });
       const textBoxes = articleSchema.shape.textBoxes.safeParse(valueAt(a, 'textBoxes'));
       if (textBoxes.success && textBoxes.data && Buffer.byteLength(textBoxes.data, 'base64') % TEXT_BOX_BYTES !== 0) {
         fail(`${field}.textBoxes`, `not a whole number of ${TEXT_BOX_BYTES}-byte text boxes`);
@@ -205,7 +213,34 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
       });
     });
   });
+  for (const c of continuations) checkContinuations(c.field, c.own, c.value, imageOfPage, fail);
   return loaded;
+}
+
+/**
+ * A continuation (转版) names another page of this issue, each page once,
+ * and its hotspot lies inside that page's image. Parts the schema refused
+ * were reported already.
+ */
+function checkContinuations(field: string, ownPage: unknown, value: unknown, imageOfPage: Map<unknown, MediaFile | null>, fail: (field: string, message: string) => void): void {
+  if (!Array.isArray(value)) return;
+  const seen = new Set<unknown>();
+  value.slice(0, MAX_CONTINUATIONS).forEach((c, ci) => {
+    const at = `${field}.continuations[${ci}]`;
+    const page = valueAt(c, 'page');
+    if (!Number.isInteger(page)) return;
+    if (page === ownPage) fail(`${at}.page`, `${page} is the article's own page; expected another page the story continues on`);
+    else if (!imageOfPage.has(page)) fail(`${at}.page`, `${page} is not a page of this issue; expected one of ${[...imageOfPage.keys()].join(', ')}`);
+    else if (seen.has(page)) fail(`${at}.page`, `page ${page} is named twice; expected each page once, with one hotspot`);
+    seen.add(page);
+    const image = imageOfPage.get(page);
+    const hotspot = polygonSchema.safeParse(valueAt(c, 'hotspot'));
+    if (image?.width && image.height && hotspot.success) {
+      hotspot.data.forEach(([x, y], k) => {
+        if (x > image.width! || y > image.height!) fail(`${at}.hotspot[${k}]`, `point (${x}, ${y}) lies outside the image of page ${page} (${image.width}×${image.height})`);
+      });
+    }
+  });
 }
 
 function valueAt(v: unknown, key: string): unknown {
@@ -247,6 +282,7 @@ function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): Val
         }),
         confidence: a.confidence ?? null,
         textBoxes: a.textBoxes || null,
+        continuations: (a.continuations ?? []).map((c) => ({ page: c.page, hotspot: (c.hotspot as Polygon | null | undefined) ?? null })),
       }))
       .sort((a, b) => a.position - b.position),
   }));

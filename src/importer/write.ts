@@ -107,6 +107,9 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
     if (issue.logo) stmt.setPublicationLogo(publicationId, issue.logo.storePath);
 
     let seq = 0;
+    const pageIds = new Map<number, number>();
+    // Continuations may be on pages written later: their regions are written once every page row exists.
+    const continued: { articleId: number; continuations: ValidatedIssue['pages'][number]['articles'][number]['continuations'] }[] = [];
     const toIndex: [key: number, text: IndexText][] = [];
     for (const [pageIndex, page] of issue.pages.entries()) {
       const pageId = stmt.insertPage(issueId, {
@@ -117,6 +120,7 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
         imageHeight: page.image.height,
         pdfPath: page.pdf?.storePath ?? null,
       });
+      pageIds.set(page.number, pageId);
       const derived = pageImages?.[pageIndex];
       if (derived) stmt.insertPageImages(pageId, derived);
       for (const a of page.articles) {
@@ -138,11 +142,18 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
           imagePath: firstImage && firstImage.type === 'image' ? firstImage.src : null,
           charCount: charCount(a.body),
         });
+        stmt.insertRegion({ articleId, ord: 1, pageId, pageNumber: page.number, polygonJson: a.hotspot ? JSON.stringify(a.hotspot) : null });
+        if (a.continuations.length > 0) continued.push({ articleId, continuations: a.continuations });
         if (a.confidence !== null || a.textBoxes !== null) {
           stmt.insertArticleLayout(articleId, a.confidence, a.textBoxes === null ? null : Buffer.from(a.textBoxes, 'base64'));
         }
         toIndex.push([docKey(issue.date, publicationId, seq), texts?.[seq - 1] ?? articleIndexText(a)]);
       }
+    }
+    for (const { articleId, continuations } of continued) {
+      continuations.forEach((c, i) =>
+        stmt.insertRegion({ articleId, ord: i + 2, pageId: pageIds.get(c.page)!, pageNumber: c.page, polygonJson: c.hotspot ? JSON.stringify(c.hotspot) : null }),
+      );
     }
     // Indexed after all rows are in (interleaving FTS5 inserts with article
     // inserts made each article insert ~20x slower), and in descending key

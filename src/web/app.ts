@@ -53,6 +53,7 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
       js: `${urls.staticFile('site.js')}?v=${fingerprint('site.js')}`,
       prefs: `${urls.staticFile('prefs.js')}?v=${fingerprint('prefs.js')}`,
       pageJs: `${urls.staticFile('page.js')}?v=${fingerprint('page.js')}`,
+      citeJs: `${urls.staticFile('cite.js')}?v=${fingerprint('cite.js')}`,
       logo: urls.staticFile('logo.png'),
     },
     visibleVersion: createFreshness(queries, now),

@@ -23,7 +23,7 @@ export interface AppContext {
   /** Injected so tests can move time across an embargo. */
   now: () => number;
   /** `pageJs`: the page view's script (region highlighting and the zoom viewer, static/page.js); `prefs`: 字号 and 报纸字体, applied before first paint (static/prefs.js). */
-  assets: { css: string; js: string; prefs: string; pageJs: string; logo: string };
+  assets: { css: string; js: string; prefs: string; pageJs: string; citeJs: string; logo: string };
   /** The version of everything readers can see (src/web/freshness.ts): the render cache is valid for one. */
   visibleVersion: () => string;
   /** Where month sitemaps split into parts (tests make them small). */

@@ -17,10 +17,16 @@ function param(req: Request, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** The request URL with one segment (by index, 0 = first) replaced, query kept. */
+/**
+ * The request URL with one segment (by index, 0 = first) replaced, query
+ * kept. On a `.json` route (docs/api.md) the last segment keeps its `.json`,
+ * so a near-miss JSON URL redirects to the canonical JSON URL.
+ */
 function withSegment(req: Request, index: number, value: string): string {
   const segments = req.path.split('/').slice(1);
-  segments[index] = value;
+  const routePath: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  const jsonSuffix = typeof routePath === 'string' && routePath.endsWith('.json') && index === segments.length - 1;
+  segments[index] = jsonSuffix ? `${value}.json` : value;
   const q = req.originalUrl.indexOf('?');
   return `/${segments.map((s) => encodeURIComponent(decodeSafe(s))).join('/')}${q >= 0 ? req.originalUrl.slice(q) : ''}`;
 }

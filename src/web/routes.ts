@@ -17,6 +17,8 @@ export type RouteFamily = (typeof ROUTE_FAMILIES)[number];
 export const EXPORT_KINDS = [
   'newsstand', 'paper', 'issue', 'pdf', 'page', 'article', 'archive',
   'feed', 'sitemap', 'robots', 'opensearch', 'static', 'media',
+  /** The open data: `.json` twins and IIIF manifests (docs/api.md). */
+  'data',
 ] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
@@ -36,6 +38,12 @@ export interface RouteDef {
   readonly renderCache: boolean;
   /** The answer is read in one database snapshot; false for operations routes, which must answer when the database cannot be read. */
   readonly snapshot: boolean;
+  /**
+   * `json`: the `.json` twin of an HTML route (docs/api.md). The same page
+   * module answers it; delivery writes the answer's data as JSON instead of
+   * rendering its template, and errors on it are JSON too.
+   */
+  readonly format?: 'json';
 }
 
 export const ROUTES = [
@@ -50,6 +58,7 @@ export const ROUTES = [
   { name: 'iiifInfo', path: '/iiif/:id/info.json', family: 'iiif', exportKind: null, renderCache: false, snapshot: false },
   { name: 'iiifTile', path: '/iiif/:id/:region/:size/:rotation/:file', family: 'iiif', exportKind: null, renderCache: false, snapshot: false },
   { name: 'newsstand', path: '/', family: 'newsstand', exportKind: 'newsstand', renderCache: true, snapshot: true },
+  { name: 'searchJson', path: '/search.json', family: 'search', exportKind: null, renderCache: true, snapshot: true, format: 'json' },
   { name: 'search', path: '/search', family: 'search', exportKind: null, renderCache: true, snapshot: true },
   { name: 'robots', path: '/robots.txt', family: 'other', exportKind: 'robots', renderCache: true, snapshot: true },
   { name: 'opensearch', path: '/opensearch.xml', family: 'other', exportKind: 'opensearch', renderCache: true, snapshot: true },
@@ -59,14 +68,28 @@ export const ROUTES = [
   // Streamed: the validators and the issue list come from one snapshot, pages and articles are read issue by issue.
   { name: 'monthSitemap', path: '/sitemaps/:paper/:file', family: 'sitemap', exportKind: 'sitemap', params: { file: MONTH_SITEMAP_FILE }, renderCache: false, snapshot: true },
   { name: 'paper', path: '/:paper', family: 'paper', exportKind: 'paper', renderCache: false, snapshot: true },
+  // The `.json` twins (docs/api.md) come before the routes whose parameters would take their last segment.
+  { name: 'archiveJson', path: '/:paper/archive.json', family: 'archive', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
+  { name: 'archiveYearJson', path: '/:paper/archive/:year.json', family: 'archive', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
+  { name: 'archiveMonthJson', path: '/:paper/archive/:year/:month.json', family: 'archive', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
   { name: 'archive', path: '/:paper/archive', family: 'archive', exportKind: 'archive', renderCache: true, snapshot: true },
   { name: 'archiveYear', path: '/:paper/archive/:year', family: 'archive', exportKind: 'archive', renderCache: true, snapshot: true },
   { name: 'archiveMonth', path: '/:paper/archive/:year/:month', family: 'archive', exportKind: 'archive', renderCache: true, snapshot: true },
   { name: 'feed', path: '/:paper/feed.xml', family: 'feed', exportKind: 'feed', renderCache: true, snapshot: true },
   { name: 'issuePdf', path: '/:paper/:date.pdf', family: 'pdf', exportKind: 'pdf', renderCache: false, snapshot: true },
+  { name: 'issueJson', path: '/:paper/:date.json', family: 'issue', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
+  // IIIF Presentation 3 manifest of an issue (src/web/pages/manifest.ts); before `pageJson`, whose :page would take `manifest`.
+  { name: 'iiifManifest', path: '/:paper/:date/manifest.json', family: 'iiif', exportKind: 'data', renderCache: true, snapshot: true },
+  { name: 'pageJson', path: '/:paper/:date/:page.json', family: 'page', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
+  { name: 'articleJson', path: '/:paper/:date/:page/:article.json', family: 'article', exportKind: 'data', renderCache: true, snapshot: true, format: 'json' },
   { name: 'issue', path: '/:paper/:date', family: 'issue', exportKind: 'issue', renderCache: true, snapshot: true },
   { name: 'page', path: '/:paper/:date/:page', family: 'page', exportKind: 'page', renderCache: true, snapshot: true },
   { name: 'article', path: '/:paper/:date/:page/:article', family: 'article', exportKind: 'article', renderCache: true, snapshot: true },
+  // Clips (剪报) of a page: any rectangle has a URL, so only the articles' share pictures (their
+  // og:image) are exported, as media. The picture is cut asynchronously (sharp), reading the page in
+  // its own snapshot; both answers are kept like rendered pages.
+  { name: 'clipImage', path: '/:paper/:date/:page/clip/:rect.jpg', family: 'page', exportKind: 'media', renderCache: true, snapshot: false },
+  { name: 'clip', path: '/:paper/:date/:page/clip/:rect', family: 'page', exportKind: null, renderCache: true, snapshot: true },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];

@@ -13,6 +13,9 @@ export const urls = {
   issuePdf: (slug: string, date: string): string => `/${slug}/${date}.pdf`,
   page: (slug: string, date: string, page: number): string => `/${slug}/${date}/${pageLabel(page)}`,
   article: (slug: string, date: string, page: number, position: number): string => `/${slug}/${date}/${pageLabel(page)}/${position}`,
+  /** A clip (剪报) of a page: the rectangle x,y,w,h in the page image's pixels (src/domain/clip.ts). */
+  clip: (slug: string, date: string, page: number, rect: string): string => `/${slug}/${date}/${pageLabel(page)}/clip/${rect}`,
+  clipImage: (slug: string, date: string, page: number, rect: string): string => `/${slug}/${date}/${pageLabel(page)}/clip/${rect}.jpg`,
   archive: (slug: string): string => `/${slug}/archive`,
   archiveYear: (slug: string, year: number): string => `/${slug}/archive/${year}`,
   archiveMonth: (slug: string, year: number, month: number): string => `/${slug}/archive/${year}/${String(month).padStart(2, '0')}`,
@@ -30,6 +33,16 @@ export const urls = {
   media: (storePath: string): string => `/media/${storePath}`,
   /** A tile set's IIIF image service; its info.json is at `${iiif(id)}/info.json`. */
   iiif: (tileSetId: string): string => `/iiif/${tileSetId}`,
+  /** An issue's IIIF Presentation 3 manifest (src/web/pages/manifest.ts). */
+  issueManifest: (slug: string, date: string): string => `/${slug}/${date}/manifest.json`,
+  /**
+   * The `.json` twin of an issue, page, article, archive or search URL
+   * (docs/api.md): `.json` after the path, before any query.
+   */
+  json: (htmlUrl: string): string => {
+    const q = htmlUrl.indexOf('?');
+    return q < 0 ? `${htmlUrl}.json` : `${htmlUrl.slice(0, q)}.json${htmlUrl.slice(q)}`;
+  },
   search: (params: Record<string, string | number | undefined> = {}): string => {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));

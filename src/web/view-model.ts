@@ -1,7 +1,7 @@
 import { chineseDate, chineseDateWithWeekday, dateInZone, DEFAULT_TIME_ZONE, isoInZone, weekdayName } from '../domain/date';
 import type { Polygon } from '../domain/blocks';
 import { pageLabel } from '../domain/page-number';
-import type { IssueRow, PageRow, PublicationRow } from '../db/queries';
+import type { IssueRow, PageRow, PublicationRow, RegionRow } from '../db/queries';
 import type { AppContext } from './context';
 import { urls } from './urls';
 
@@ -38,7 +38,14 @@ export interface HeadModel {
   twitterCard: 'summary' | 'summary_large_image';
   jsonLd: string[];
   feed: string | null;
+  /** Other forms of this page (its `.json` twin, an issue's IIIF manifest), as `<link rel="alternate">`. */
+  alternates: { type: string; href: string }[];
+  /** Further <meta name> tags: an article's citation_* tags (Highwire Press, read by Google Scholar and Zotero). */
+  meta: { name: string; content: string }[];
 }
+
+/** The media type of a IIIF Presentation 3 manifest, as the specification names it. */
+export const IIIF_MANIFEST_TYPE = 'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"';
 
 export function absoluteUrl(ctx: AppContext, path: string): string {
   return `${ctx.config.baseUrl}${path}`;
@@ -59,7 +66,14 @@ export function breadcrumbJsonLd(ctx: AppContext, crumbs: Crumb[]): string {
 
 export function headModel(
   ctx: AppContext,
-  h: { title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article'; ogImage?: string | null; jsonLd?: unknown[]; robots?: string; paper?: PublicationRow },
+  h: {
+    title: string; description: string; path: string | null; crumbs?: Crumb[]; ogType?: 'website' | 'article';
+    /** The page's `.json` twin (docs/api.md); an issue also names its IIIF manifest. */
+    json?: string; manifest?: string;
+    /** A media store path; `ogImagePath` instead names a site path (a clip of the page). */
+    ogImage?: string | null; ogImagePath?: string | null;
+    jsonLd?: unknown[]; robots?: string; paper?: PublicationRow; meta?: { name: string; content: string }[];
+  },
 ): HeadModel {
   const jsonLd = (h.jsonLd ?? []).map(jsonLdScript);
   if (h.crumbs && h.crumbs.length > 0) jsonLd.push(breadcrumbJsonLd(ctx, h.crumbs));
@@ -71,10 +85,15 @@ export function headModel(
     robots: h.robots,
     ogType: h.ogType ?? 'website',
     // Pages without a picture of their own (newsstand, archive) share the site logo.
-    ogImage: absoluteUrl(ctx, h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo),
-    twitterCard: h.ogImage ? 'summary_large_image' : 'summary',
+    ogImage: absoluteUrl(ctx, h.ogImagePath ?? (h.ogImage ? urls.media(h.ogImage) : ctx.assets.logo)),
+    twitterCard: h.ogImagePath || h.ogImage ? 'summary_large_image' : 'summary',
     jsonLd,
     feed: h.paper ? urls.feed(h.paper.slug) : null,
+    alternates: [
+      ...(h.json ? [{ type: 'application/json', href: h.json }] : []),
+      ...(h.manifest ? [{ type: IIIF_MANIFEST_TYPE, href: h.manifest }] : []),
+    ],
+    meta: h.meta ?? [],
   };
 }
 
@@ -149,6 +168,28 @@ export function issueJsonLd(ctx: AppContext, paper: PublicationRow, issue: Issue
     datePublished: isoInZone(issue.publish_at, paper.timezone),
     isPartOf: { '@type': 'Periodical', name: paper.name, url: absoluteUrl(ctx, urls.paper(paper.slug)) },
   };
+}
+
+/** Where an article was printed: a page and the article's outline on that page's image (null: no hotspot). */
+export interface ArticleRegion {
+  pageNumber: number;
+  polygon: Polygon | null;
+}
+
+/**
+ * Every region of an article, in reading order. The one place the manifest's
+ * ranges, the JSON and the bulk export read an article's hotspot from: an
+ * article printed across pages (转版) adds its other regions here.
+ */
+export function articleRegions(
+  article: { page_number: number; hotspot_json: string | null },
+  /** The article's rows of article_region (migration 010), in order; none for a database read before it. */
+  parts: readonly RegionRow[] = [],
+): ArticleRegion[] {
+  if (parts.length > 0) {
+    return parts.map((r) => ({ pageNumber: r.page_number, polygon: r.polygon_json ? (JSON.parse(r.polygon_json) as Polygon) : null }));
+  }
+  return [{ pageNumber: article.page_number, polygon: article.hotspot_json ? (JSON.parse(article.hotspot_json) as Polygon) : null }];
 }
 
 /** SVG "points" attribute of a stored hotspot polygon, in page image pixels (the SVG viewBox over the page image). */

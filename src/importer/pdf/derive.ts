@@ -10,11 +10,13 @@ import { fieldPath, ImportValidationError, type ImportProblem } from '../problem
 import { checkPageSize, PageSizeError } from './analyse';
 import { packTextBoxes } from './boxes';
 import { loadPdfjs, openPdf, PdfOpenError } from './engine';
-import { extractPage } from './extract';
+import { extractPage, renderedOperatorList } from './extract';
 import type { AnalysedArticle, AnalysedPage, Box } from './layout';
 import { MASTER_JPEG_QUALITY, MASTER_LONG_SIDE_PX, renderPage } from './render';
 import { segmentPage } from './segment';
 import { readThreads } from './threads';
+import { joinContinuedStories, type JumpHint, type JumpHints } from './jumps';
+import { jumpFrom, jumpTo } from '../../domain/regions';
 import { runPdfJobs } from './page-pool';
 
 /** The optional file beside page PDFs for what a PDF cannot say (docs/import-format.md). */
@@ -118,6 +120,7 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
   fs.mkdirSync(path.join(out, 'pages'), { recursive: true });
   fs.mkdirSync(path.join(out, 'images'), { recursive: true });
   const lowConfidence: LowConfidencePage[] = [];
+  const jumps: JumpHints = new Map();
   const manifest: Manifest = {
     format: 1,
     publication: meta.publication,
@@ -134,6 +137,7 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
     const toPx = p.width / p.analysed.widthPt;
     const articles: ManifestArticle[] = [];
     for (const [k, a] of p.analysed.articles.entries()) articles.push(await manifestArticle(a, k + 1, p, toPx, out, `${nn}-${k + 1}`));
+    for (const [k, hint] of jumpHints(p.analysed)) jumps.set(articles[k]!, hint);
     manifest.pages.push({
       number,
       name: meta.pageNames?.[String(number)] ?? p.analysed.header.name ?? `第${nn}版`,
@@ -145,8 +149,45 @@ export async function deriveIssueFolder(dir: string, out: string, opts: { overla
     if (p.analysed.articles.length > 0 && low < LOW_CONFIDENCE) lowConfidence.push({ page: number, file: p.file, confidence: low });
     if (opts.overlays) await writeOverlay(p, articles, path.join(out, 'overlays', `${nn}.png`));
   }
+  // Parts of one story on two pages (下转第X版 … 上接第Y版) become one article with a continuation.
+  joinContinuedStories(manifest.pages, jumps);
   fs.writeFileSync(path.join(out, 'issue.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { folder: out, manifest, lowConfidence };
+}
+
+/** A jump line further than this from every article (PDF points) belongs to none. */
+const JUMP_LINE_REACH_PT = 30;
+
+/**
+ * The jump lines the segmentation took out of a page's text, each given to
+ * the article it was printed in (or nearest to): index of the article → the
+ * page its story goes on to (下转) and comes from (上接).
+ */
+function jumpHints(page: AnalysedPage): Map<number, JumpHint> {
+  const hints = new Map<number, JumpHint>();
+  for (const line of page.jumpLines ?? []) {
+    const cx = line.box.x + line.box.w / 2;
+    const cy = line.box.y + line.box.h / 2;
+    let best = -1;
+    let bestDistance = JUMP_LINE_REACH_PT;
+    page.articles.forEach((a, k) => {
+      for (const b of a.boxes) {
+        const d = Math.hypot(Math.max(b.x - cx, 0, cx - b.x - b.w), Math.max(b.y - cy, 0, cy - b.y - b.h));
+        if (d <= bestDistance) {
+          bestDistance = d;
+          best = k;
+        }
+      }
+    });
+    if (best < 0) continue;
+    const hint = hints.get(best) ?? {};
+    const to = jumpTo(line.text);
+    const from = jumpFrom(line.text);
+    if (to) hint.to = to.page;
+    else if (from) hint.from = from.page;
+    hints.set(best, hint);
+  }
+  return hints;
 }
 
 /** A problem with one source file, in words that name what was expected. */
@@ -193,13 +234,19 @@ export async function pdfPages(file: string, alto: string | null): Promise<Sourc
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const where = doc.numPages > 1 ? `page ${n}` : 'page';
-      const content = await extractPage(pdfjs, page);
-      content.threads = threads?.get(n);
-      checkPageSize(content.widthPt, content.heightPt, n);
-      const analysed = alto
-        ? analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: content.widthPt, heightPt: content.heightPt }, alto)
-        : segmentPage(content);
-      const rendered = await renderPage(doc, page);
+      const unit = page.getViewport({ scale: 1 });
+      checkPageSize(unit.width, unit.height, n);
+      // Rendered first: the text and images are read from what the render loaded and listed, and
+      // segmented while sharp encodes the master.
+      const rendered = await renderPage(doc, page, {
+        meanwhile: async () => {
+          if (alto) return analyseAlto(fs.readFileSync(alto, 'utf8'), { kind: 'pdf', widthPt: unit.width, heightPt: unit.height }, alto);
+          const content = await extractPage(pdfjs, page, renderedOperatorList(page));
+          content.threads = threads?.get(n);
+          return segmentPage(content);
+        },
+      });
+      const analysed = rendered.meanwhile!;
       page.cleanup();
       pages.push({ file: doc.numPages > 1 ? `${file} (${where})` : file, analysed, jpeg: rendered.jpeg, width: rendered.width, height: rendered.height, pdf: split ? await singlePage(split, n - 1) : data });
     }

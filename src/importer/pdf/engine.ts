@@ -13,9 +13,60 @@ export type PdfPage = Pdfjs.PDFPageProxy;
 const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 let loaded: Promise<PdfjsModule> | null = null;
 
+/**
+ * pdf.js with its worker side loaded up front (in Node it runs in the calling
+ * thread, where it finds it as globalThis.pdfjsWorker), so that both bundles
+ * are in before keepNativeBuiltIns() looks at what they changed.
+ */
 export function loadPdfjs(): Promise<PdfjsModule> {
-  loaded ??= importEsm('pdfjs-dist/legacy/build/pdf.mjs') as Promise<PdfjsModule>;
+  loaded ??= (async () => {
+    const natives = snapshotBuiltIns();
+    const pdfjs = (await importEsm('pdfjs-dist/legacy/build/pdf.mjs')) as PdfjsModule;
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await importEsm('pdfjs-dist/legacy/build/pdf.worker.mjs');
+    keepNativeBuiltIns(natives);
+    return pdfjs;
+  })();
   return loaded;
+}
+
+/** Built-in objects whose methods pdf.js's legacy bundles (core-js) may patch. */
+const BUILT_INS: Array<[string, object]> = [
+  ['Array', Array],
+  ['Array.prototype', Array.prototype],
+  ['Object', Object],
+  ['Function.prototype', Function.prototype],
+  ['JSON', JSON],
+  ['Promise', Promise],
+  ['Promise.prototype', Promise.prototype],
+  ['String.prototype', String.prototype],
+  ['Map.prototype', Map.prototype],
+  ['Set.prototype', Set.prototype],
+  ['Math', Math],
+  ['Uint8Array', Uint8Array],
+  ['TypedArray.prototype', Object.getPrototypeOf(Uint8Array.prototype) as object],
+  ['ArrayBuffer.prototype', ArrayBuffer.prototype],
+  ['RegExp.prototype', RegExp.prototype],
+];
+type Snapshot = Array<[object, PropertyKey, PropertyDescriptor]>;
+
+function snapshotBuiltIns(): Snapshot {
+  return BUILT_INS.flatMap(([, o]) => Reflect.ownKeys(o).map((k): [object, PropertyKey, PropertyDescriptor] => [o, k, Object.getOwnPropertyDescriptor(o, k)!]));
+}
+
+/**
+ * Puts back the native methods that pdf.js's legacy build replaced. It bundles
+ * core-js, which adds what Node 20 lacks (Promise.withResolvers,
+ * Map.prototype.getOrInsertComputed, Uint8Array.prototype.toBase64: kept) but
+ * also replaces methods Node has, for the sake of spec corners pdf.js does not
+ * use (JSON.rawJSON, array-likes longer than 2^32): Array.prototype.push
+ * became 3–4 times slower, JSON.stringify 5 times, for the whole thread
+ * (the profile of a page's text layer showed 15 % in core-js's push alone).
+ */
+function keepNativeBuiltIns(before: Snapshot): void {
+  for (const [o, key, d] of before) {
+    const now = Object.getOwnPropertyDescriptor(o, key);
+    if (typeof d.value === 'function' && now?.value !== d.value && d.configurable) Object.defineProperty(o, key, d);
+  }
 }
 
 const PACKAGE_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -53,3 +104,19 @@ export async function openPdf(data: Uint8Array): Promise<PdfDocument> {
   return doc;
 }
 
+
+/**
+ * Makes pdf.js inflate Flate streams with its own synchronous decoder in the
+ * calling thread. pdf.js 5 sends every Flate stream through the web
+ * DecompressionStream when the global exists; in Node that is zlib on the
+ * libuv pool behind web-stream adapters, a round trip per stream, and
+ * Chromium's pages hold hundreds of small streams (a Type3 font per few
+ * glyphs, a procedure per glyph, loaded one after another): reading the text
+ * layer took 400 ms of a page's 700, mostly waiting. Without the global,
+ * pdf.js takes its fallback for a missing or failing API, the same bytes.
+ * Removes the global: call it only in a thread that does nothing but read
+ * PDFs (page-worker.ts), never in the server's.
+ */
+export function inflateSynchronously(): void {
+  delete (globalThis as { DecompressionStream?: unknown }).DecompressionStream;
+}

@@ -41,13 +41,21 @@ export function normaliseRunText(text: string): string {
 
 const BOLD_FONT = /bold|black|heavy|semibold|demibold|-B$|黑|粗/i;
 
+/** A page's drawing operations as pdf.js lists them. */
+export interface OperatorList {
+  fnArray: number[];
+  argsArray: unknown[];
+}
+
 /**
  * The text layer of one page as runs with their boxes (PDF points, origin
- * top-left), font name, size and weight, and the boxes of its images.
+ * top-left), font name, size and weight, and the boxes of its images, found
+ * in `ops` when the page was rendered (renderedOperatorList), else in an
+ * operator list made for the purpose.
  */
-export async function extractPage(pdfjs: PdfjsModule, page: PdfPage): Promise<PageContent> {
+export async function extractPage(pdfjs: PdfjsModule, page: PdfPage, ops: OperatorList | null = null): Promise<PageContent> {
   const viewport = page.getViewport({ scale: 1 });
-  const [content, ops] = await Promise.all([page.getTextContent({ disableNormalization: true }), page.getOperatorList()]);
+  const [content, operators] = await Promise.all([page.getTextContent({ disableNormalization: true }), ops ?? page.getOperatorList()]);
   const fontNames = new Map<string, string>();
   const fontOf = (id: string): string => {
     let name = fontNames.get(id);
@@ -83,7 +91,7 @@ export async function extractPage(pdfjs: PdfjsModule, page: PdfPage): Promise<Pa
       font,
     });
   }
-  return { widthPt: viewport.width, heightPt: viewport.height, runs, images: imageBoxes(pdfjs, ops, viewport.transform as number[]) };
+  return { widthPt: viewport.width, heightPt: viewport.height, runs, images: imageBoxes(pdfjs, operators, viewport.transform as number[]) };
 }
 
 type Matrix = [number, number, number, number, number, number];
@@ -107,7 +115,7 @@ const MIN_PHOTO_PT = 36;
  * current transformation matrix, followed here through save/restore,
  * transform and form XObjects.
  */
-function imageBoxes(pdfjs: PdfjsModule, ops: { fnArray: number[]; argsArray: unknown[] }, viewportTransform: number[]): Box[] {
+function imageBoxes(pdfjs: PdfjsModule, ops: OperatorList, viewportTransform: number[]): Box[] {
   const OPS = pdfjs.OPS;
   let ctm = viewportTransform.slice(0, 6) as Matrix;
   const stack: Matrix[] = [];
@@ -129,4 +137,22 @@ function imageBoxes(pdfjs: PdfjsModule, ops: { fnArray: number[]; argsArray: unk
     }
   });
   return boxes;
+}
+
+/**
+ * The operator list pdf.js built to render `page` (for the display intent),
+ * which PDFPageProxy keeps until cleanup(): reading the images from it saves
+ * a second pass over the content stream and decoding every photo again
+ * (getOperatorList() asks for a list of its own, ~45 ms a page). pdf.js keeps
+ * it in a private field (`_intentStates`, pdf.js 5): null when it is not
+ * there, and the caller asks for a list of its own.
+ */
+export function renderedOperatorList(page: PdfPage): OperatorList | null {
+  const states = (page as unknown as { _intentStates?: unknown })._intentStates;
+  if (!(states instanceof Map)) return null;
+  for (const state of states.values() as Iterable<{ displayReadyCapability?: unknown; operatorList?: Partial<OperatorList> & { lastChunk?: boolean } }>) {
+    const list = state.operatorList;
+    if (state.displayReadyCapability && list?.lastChunk === true && Array.isArray(list.fnArray) && Array.isArray(list.argsArray)) return list as OperatorList;
+  }
+  return null;
 }

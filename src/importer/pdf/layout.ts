@@ -63,6 +63,8 @@ export interface AnalysedPage {
   header: { number: number | null; name: string | null; dateText: string | null };
   /** In reading order. */
   articles: AnalysedArticle[];
+  /** The jump lines (下转第2版, 上接第1版) taken out of the text, with their place on the page (PDF points). */
+  jumpLines?: { text: string; box: Box }[];
   charCount: number;
   /** Undecodable glyphs: U+FFFD, or control characters (a glyph its font maps to no character). */
   replacementChars: number;

@@ -1,8 +1,9 @@
 // Page PDFs of an issue analysed and rendered side by side: a pool of worker
 // threads (as many as the machine has cores), each with its own pdf.js, takes
-// the issue's PDF files one at a time; the results come back in file order, so
-// the issue folder derived from them, its validation and its one transaction
-// are the same as when the files are read one after another.
+// the issue's PDF files one at a time (a single PDF too: see runPdfJobs); the
+// results come back in file order, so the issue folder derived from them, its
+// validation and its one transaction are the same as when the files are read
+// one after another.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,14 +37,22 @@ export function rebuildError(e: PageWorkerError, sourceError: new (message: stri
 }
 
 /**
- * Runs `inline` on each job in the calling thread when there is at most one
- * PDF or one core (or no compiled worker); otherwise in a pool of workers.
+ * Runs each job in a pool of worker threads, `workers` of them (default: one
+ * per core, at most one per job): even a single PDF is read in a worker,
+ * where pdf.js inflates synchronously (engine.ts, inflateSynchronously), which
+ * halves a page's time. Without the compiled worker (ts-jest runs the
+ * sources), `inline` runs the jobs one after another in the calling thread.
  * Returns one promise per job, in job order; the pool ends when all settle.
  */
-export function runPdfJobs<T>(jobs: PdfJob[], inline: (job: PdfJob) => Promise<T>, sourceError: new (message: string) => Error): Promise<T>[] {
-  const size = Math.min(jobs.length, os.availableParallelism());
-  if (size < 2 || !fs.existsSync(WORKER_FILE)) {
-    // One after another, as before: each starts when the previous has settled.
+export function runPdfJobs<T>(
+  jobs: PdfJob[],
+  inline: (job: PdfJob) => Promise<T>,
+  sourceError: new (message: string) => Error,
+  opts: { workers?: number } = {},
+): Promise<T>[] {
+  const size = Math.min(jobs.length, Math.max(1, opts.workers ?? os.availableParallelism()));
+  if (size < 1 || !fs.existsSync(WORKER_FILE)) {
+    // One after another: each starts when the previous has settled.
     let chain: Promise<unknown> = Promise.resolve();
     return jobs.map((job) => {
       const run = chain.then(() => inline(job));

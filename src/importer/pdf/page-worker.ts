@@ -4,7 +4,10 @@ import { parentPort } from 'node:worker_threads';
 import { AltoError } from '../alto/analyse';
 import { workerError } from '../prepare';
 import { pdfPages } from './derive';
+import { inflateSynchronously } from './engine';
 import type { PageWorkerReply, PdfJob } from './page-pool';
+
+inflateSynchronously(); // this thread only reads PDFs (engine.ts says why)
 
 parentPort!.on('message', async (job: PdfJob & { id: number }) => {
   let reply: PageWorkerReply<Awaited<ReturnType<typeof pdfPages>>>;

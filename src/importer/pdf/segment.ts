@@ -1,6 +1,7 @@
 import { LIST_BULLET, type Block } from '../../domain/blocks';
 import { articleOutline } from './outline';
 import { articleText, type AnalysedArticle, type AnalysedPage, type Box, type PageContent, type TextBox, type TextRun } from './layout';
+import { inReadingOrder } from './reading-order';
 
 // Segmentation of a page into articles, from glyph runs with their boxes,
 // sizes and weights (a PDF's text layer or OCR word boxes). The rules follow
@@ -65,13 +66,17 @@ const BACKGROUND_IMAGE_SHARE = 0.6;
 export function segmentPage(content: PageContent): AnalysedPage {
   const allText = content.runs.map((r) => r.text).join('');
   const counts = countChars(allText);
-  let lines = buildLines(content.runs, gutterTest(content.runs)).filter((l) => !JUMP_LINE.test(l.text.replace(/\s/g, '')));
+  const built = buildLines(content.runs, gutterTest(content.runs));
+  const isJump = (l: Line): boolean => JUMP_LINE.test(l.text.replace(/\s/g, ''));
+  // Kept aside with their place: derive.ts joins the parts of a story across pages by them (jumps.ts).
+  const jumpLines = built.filter(isJump).map((l) => ({ text: l.text.replace(/\s/g, ''), box: { x: l.x, y: l.y, w: l.w, h: l.h } }));
+  let lines = built.filter((l) => !isJump(l));
   const header = readHeader(lines, content.heightPt);
   lines = lines.filter((l) => !header.lines.includes(l));
   // The 报头 heads the front page only: on another page the largest line at the top is a headline.
   const masthead = header.fields.number === null || header.fields.number === 1 ? findMasthead(lines, content.heightPt) : [];
   lines = lines.filter((l) => !masthead.includes(l));
-  const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, ...counts };
+  const base = { widthPt: content.widthPt, heightPt: content.heightPt, header: header.fields, jumpLines, ...counts };
   if (lines.length === 0 || /广告/.test(header.fields.name ?? '')) return { ...base, articles: [] };
 
   const bodySize = modeSize(lines);
@@ -80,7 +85,11 @@ export function segmentPage(content: PageContent): AnalysedPage {
   const columnWidth = columnWidths(blocks, bodySize);
   const grouped = groupStories(blocks.filter((b) => !photos.some((p) => p.caption === b)), photos, bodySize, columnWidth);
   const stories = content.threads ? followThreads(grouped, content.threads).sort(readingOrder(bodySize)) : grouped;
-  const articles = stories.map((s) => toArticle(s, bodySize, columnWidth));
+  const articles = inReadingOrder(
+    stories.map((s) => toArticle(s, bodySize, columnWidth)),
+    (a) => a.boxes,
+    bodySize / 2,
+  );
   scoreOverlaps(articles);
   return { ...base, articles };
 }

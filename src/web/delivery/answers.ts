@@ -14,7 +14,12 @@ export interface PageModel {
   crumbs: Crumb[];
 }
 
-/** An HTML page: a template (views/NAME.ejs) and its model. */
+/**
+ * An HTML page: a template (views/NAME.ejs) and its model. `data` is the
+ * same model's public form, the documented fields of the page's `.json`
+ * twin (docs/api.md): delivery writes one or the other, by the route's
+ * format. It is a function so that HTML answers never build it.
+ */
 export interface PageAnswer<M extends PageModel = PageModel> {
   type: 'page';
   view: string;
@@ -22,12 +27,39 @@ export interface PageAnswer<M extends PageModel = PageModel> {
   cache: CachePolicy;
   lastModified: number | null;
   status?: number;
+  data?: () => unknown;
 }
 
-/** A page answer: the view, its model and the validators. */
-export function page<M extends PageModel>(view: string, model: M, validators: { cache: CachePolicy; lastModified: number | null; status?: number }): PageAnswer<M> {
-  return { type: 'page', view, model, ...validators };
+/** A page answer: the view, its model, the validators and, for a page with a `.json` twin, its data. */
+export function page<M extends PageModel>(
+  view: string,
+  model: M,
+  validators: { cache: CachePolicy; lastModified: number | null; status?: number },
+  data?: (model: M) => unknown,
+): PageAnswer<M> {
+  return { type: 'page', view, model, ...validators, ...(data ? { data: () => data(model) } : {}) };
 }
+
+/**
+ * JSON as the open-data answers send it: `<`, `>` and `&` as \u escapes, so
+ * that text echoed from a URL (a missing page's number) can never read as
+ * markup to a client that sniffs, and U+2028/U+2029 escaped for old
+ * JavaScript parsers. JSON.parse gives back the same values.
+ */
+export function jsonBody(data: unknown): string {
+  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Open data is read by other sites' scripts and IIIF viewers: CORS is open,
+ * and the Cross-Origin-Resource-Policy helmet sets for the site is relaxed.
+ */
+export const OPEN_TO_OTHER_ORIGINS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  // A script elsewhere may revalidate with If-None-Match: it has to be able to read the ETag.
+  'Access-Control-Expose-Headers': 'ETag',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
 
 /** A small document held in memory: generated (robots.txt, a feed, the sitemap index, JSON for operations) or a static asset. */
 export interface DocumentAnswer {

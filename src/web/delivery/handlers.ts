@@ -2,9 +2,9 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { logger } from '../../log';
 import type { AppContext } from '../context';
 import { BadRequest, HttpRedirect, NotFound, RangeNotSatisfiable } from '../errors';
-import { paramsFit, type RouteDef } from '../routes';
+import { paramsFit, routeOf, type RouteDef } from '../routes';
 import type { Answer, PageAnswer } from './answers';
-import { deliver, renderPage, sendCached, sendRedirect } from './respond';
+import { deliver, renderAnswer, sendCached, sendRedirect } from './respond';
 
 export type SyncAnswerer = (req: Request, ctx: AppContext) => Answer;
 export type AsyncAnswerer = (req: Request, ctx: AppContext) => Answer | Promise<Answer>;
@@ -31,7 +31,7 @@ export function routeHandler(ctx: AppContext, route: RouteDef, answer: SyncAnswe
       }
     }
     const result = route.snapshot ? ctx.db.transaction(() => (answer as SyncAnswerer)(req, ctx))() : await answer(req, ctx);
-    await deliver(ctx, req, res, next, result, route.renderCache ? key : null);
+    await deliver(ctx, req, res, next, result, route.renderCache ? key : null, route.format ?? 'html');
   };
 }
 
@@ -63,7 +63,9 @@ export function errorHandler(ctx: AppContext, errorPage: ErrorAnswerer): ErrorRe
     }
     const known = err instanceof NotFound || err instanceof BadRequest || err instanceof RangeNotSatisfiable ? err : null;
     try {
-      sendCached(req, res, renderPage(ctx, errorPage(req, ctx, status, known)), ctx.cache);
+      // A `.json` URL's error is JSON too (docs/api.md), so a script reading it never has to parse an HTML page.
+      const format = routeOf(req.path)?.format ?? 'html';
+      sendCached(req, res, renderAnswer(ctx, errorPage(req, ctx, status, known), format), ctx.cache);
     } catch (renderErr) {
       logger.error({ reqId: req.id, url: req.originalUrl, err: renderErr }, 'error page failed');
       res.status(status).type('text/plain; charset=utf-8').send(`${status}\n`);

@@ -8,7 +8,7 @@ import { sameSitePath } from '../errors';
 import { renderTemplate } from '../templates';
 import { urls } from '../urls';
 import { isolated } from '../view-model';
-import type { Answer, DocumentAnswer, FileAnswer, PageAnswer, RedirectAnswer, StreamAnswer } from './answers';
+import { jsonBody, OPEN_TO_OTHER_ORIGINS, type Answer, type DocumentAnswer, type FileAnswer, type PageAnswer, type RedirectAnswer, type StreamAnswer } from './answers';
 import { negotiateEncoding } from './encoding';
 import { CACHE_CONTROL, etagFor, httpDate, isNotModifiedInAnyCoding, strongEtag, type ContentCoding } from './http-cache';
 import { worthCompressing, type CachedResponse, type RenderCache } from './render-cache';
@@ -29,7 +29,7 @@ const CACHED_CODINGS: readonly ContentCoding[] = ['br', 'gzip'];
 const STREAM_CODINGS: readonly ContentCoding[] = ['gzip', 'br', 'deflate'];
 
 /** Text formats gain from compression; images and PDFs are compressed already. */
-const TEXT_TYPE = /^(text\/|application\/(json|xml|atom\+xml|opensearchdescription\+xml)|image\/svg\+xml)/;
+const TEXT_TYPE = /^(text\/|application\/(json|ld\+json|xml|atom\+xml|opensearchdescription\+xml)|image\/svg\+xml)/;
 
 /** An answer as bytes with its validators: what the render cache holds. */
 function entryOf(body: Buffer, a: { contentType: string; cache: PageAnswer['cache']; lastModified: number | null; status?: number; headers?: Readonly<Record<string, string>> }): CachedResponse {
@@ -51,6 +51,21 @@ function entryOf(body: Buffer, a: { contentType: string; cache: PageAnswer['cach
 export function renderPage(ctx: AppContext, answer: PageAnswer): CachedResponse {
   const html = renderTemplate(answer.view, { ...answer.model, site: { baseUrl: ctx.config.baseUrl, assets: ctx.assets }, urls, isolated });
   return entryOf(Buffer.from(html, 'utf8'), { ...answer, contentType: 'text/html; charset=utf-8' });
+}
+
+/** How a page answer is written: its template, or its data as JSON (the route's `.json` twin, docs/api.md). */
+export type Format = 'html' | 'json';
+
+/** A page answer's data as JSON, open to other origins, with the same validators and cache policy as its HTML. */
+function jsonEntry(answer: PageAnswer): CachedResponse {
+  if (!answer.data) throw new Error(`the ${answer.view} page has no JSON form`);
+  const body = Buffer.from(jsonBody(answer.data()), 'utf8');
+  return entryOf(body, { ...answer, contentType: 'application/json; charset=utf-8', headers: OPEN_TO_OTHER_ORIGINS });
+}
+
+/** A page answer in the route's format. */
+export function renderAnswer(ctx: AppContext, answer: PageAnswer, format: Format): CachedResponse {
+  return format === 'json' ? jsonEntry(answer) : renderPage(ctx, answer);
 }
 
 function documentEntry(answer: DocumentAnswer): CachedResponse {
@@ -153,11 +168,11 @@ export function sendRedirect(res: Response, answer: RedirectAnswer): void {
 }
 
 /** Sends any answer; page and document answers are kept in the render cache under `cacheKey` when one is given. */
-export async function deliver(ctx: AppContext, req: Request, res: Response, next: NextFunction, answer: Answer, cacheKey: string | null): Promise<void> {
+export async function deliver(ctx: AppContext, req: Request, res: Response, next: NextFunction, answer: Answer, cacheKey: string | null, format: Format = 'html'): Promise<void> {
   switch (answer.type) {
     case 'page':
     case 'document': {
-      const entry = answer.type === 'page' ? renderPage(ctx, answer) : documentEntry(answer);
+      const entry = answer.type === 'page' ? renderAnswer(ctx, answer, format) : documentEntry(answer);
       if (cacheKey !== null) ctx.cache.set(cacheKey, entry);
       sendCached(req, res, entry, ctx.cache);
       return;

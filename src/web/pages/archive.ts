@@ -5,9 +5,9 @@ import type { AppContext } from '../context';
 import { HttpRedirect, NotFound, BadRequest } from '../errors';
 import { resolvePaper } from '../params';
 import { page } from '../delivery/answers';
-import { loadChrome } from './common';
+import { loadChrome, paperData } from './common';
 import { urls } from '../urls';
-import { headModel, issueDateLabel, paperCrumbs, type Crumb } from '../view-model';
+import { absoluteUrl, headModel, issueDateLabel, paperCrumbs, type Crumb } from '../view-model';
 
 /** 往期回顾: years → a year of month calendars → one month. Days with an issue link to it. */
 
@@ -64,6 +64,25 @@ function archiveBase(ctx: AppContext, paper: PublicationRow) {
   };
 }
 
+/** A link of the archive's JSON (docs/api.md): the page and its `.json` twin, absolute. */
+function jsonLink(ctx: AppContext, path: string) {
+  return { url: absoluteUrl(ctx, path), json: absoluteUrl(ctx, urls.json(path)) };
+}
+
+/** The first and latest issue as the JSON names them. */
+function baseData(ctx: AppContext, base: ReturnType<typeof archiveBase>) {
+  return {
+    first: base.first && { date: base.first.date, inaugural: base.first.inaugural, ...jsonLink(ctx, base.first.path) },
+    latest: base.last && { date: base.last.date, ...jsonLink(ctx, base.last.path) },
+  };
+}
+
+/** The issues of a month calendar, in date order. */
+function calendarIssues(ctx: AppContext, calendar: MonthCalendar) {
+  return calendar.weeks.flat().filter((d): d is CalendarDay & { path: string } => d !== null && d.path !== null)
+    .map((d) => ({ date: formatIssueDate(calendar.year, calendar.month, d.day), ...jsonLink(ctx, d.path) }));
+}
+
 function parseYear(raw: string): number | null {
   return /^\d{4}$/.test(raw) && Number(raw) >= 1800 ? Number(raw) : null;
 }
@@ -114,13 +133,22 @@ export function archiveIndex(req: Request, ctx: AppContext) {
   }
   const crumbs = archiveCrumbs(paper);
   return page('archive-index', {
-    head: headModel(ctx, { title: `往期回顾 – ${paper.name}`, description: `${paper.name}全部往期报纸,按年月浏览。`, path: urls.archive(paper.slug), crumbs, paper }),
+    head: headModel(ctx, { title: `往期回顾 – ${paper.name}`, description: `${paper.name}全部往期报纸,按年月浏览。`, path: urls.archive(paper.slug), crumbs, paper, json: urls.json(urls.archive(paper.slug)) }),
     chrome: loadChrome(ctx, paper, null),
     crumbs,
     paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
     ...base,
     years: [...years.values()].sort((a, b) => b.year - a.year),
-  }, { cache: 'latest', lastModified: base.modified });
+  }, { cache: 'latest', lastModified: base.modified }, (m) => ({
+    paper: paperData(ctx, paper),
+    ...baseData(ctx, base),
+    years: m.years.map((y) => ({
+      year: y.year,
+      issueCount: y.issues,
+      ...jsonLink(ctx, y.path),
+      months: y.months.map((mo) => ({ month: mo.month, issueCount: mo.issues, ...jsonLink(ctx, mo.path) })),
+    })),
+  }));
 }
 
 export function archiveYear(req: Request, ctx: AppContext) {
@@ -138,7 +166,10 @@ export function archiveYear(req: Request, ctx: AppContext) {
   const laterYear = withIssues.find((m) => m.year > year)?.year;
   const crumbs = archiveCrumbs(paper, year);
   return page('archive-year', {
-    head: headModel(ctx, { title: `${year}年往期 – ${paper.name}`, description: `${paper.name}${year}年共${dates.size}期。`, path: urls.archiveYear(paper.slug, year), crumbs, paper }),
+    head: headModel(ctx, {
+      title: `${year}年往期 – ${paper.name}`, description: `${paper.name}${year}年共${dates.size}期。`, path: urls.archiveYear(paper.slug, year), crumbs, paper,
+      json: urls.json(urls.archiveYear(paper.slug, year)),
+    }),
     chrome: loadChrome(ctx, paper, null),
     crumbs,
     paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
@@ -148,7 +179,15 @@ export function archiveYear(req: Request, ctx: AppContext) {
     months,
     prevYear: earlierYear ? { year: earlierYear, path: urls.archiveYear(paper.slug, earlierYear) } : null,
     nextYear: laterYear ? { year: laterYear, path: urls.archiveYear(paper.slug, laterYear) } : null,
-  }, { cache: 'latest', lastModified: base.modified });
+  }, { cache: 'latest', lastModified: base.modified }, (m) => ({
+    paper: paperData(ctx, paper),
+    ...baseData(ctx, base),
+    year: m.year,
+    issueCount: m.issueCount,
+    months: m.months.map((c) => ({ month: c.month, issueCount: c.issueCount, ...jsonLink(ctx, c.path), issues: calendarIssues(ctx, c) })),
+    previousYear: m.prevYear && { year: m.prevYear.year, ...jsonLink(ctx, m.prevYear.path) },
+    nextYear: m.nextYear && { year: m.nextYear.year, ...jsonLink(ctx, m.nextYear.path) },
+  }));
 }
 
 export function archiveMonth(req: Request, ctx: AppContext) {
@@ -175,7 +214,10 @@ export function archiveMonth(req: Request, ctx: AppContext) {
   const next = withIssues.find((m) => m.key > here);
   const crumbs = archiveCrumbs(paper, year, month);
   return page('archive-month', {
-    head: headModel(ctx, { title: `${year}年${month}月往期 – ${paper.name}`, description: `${paper.name}${year}年${month}月共${dates.size}期。`, path: calendar.path, crumbs, paper }),
+    head: headModel(ctx, {
+      title: `${year}年${month}月往期 – ${paper.name}`, description: `${paper.name}${year}年${month}月共${dates.size}期。`, path: calendar.path, crumbs, paper,
+      json: urls.json(calendar.path),
+    }),
     chrome: loadChrome(ctx, paper, null),
     crumbs,
     paper: { name: paper.name, slug: paper.slug, archivePath: urls.archive(paper.slug) },
@@ -185,6 +227,15 @@ export function archiveMonth(req: Request, ctx: AppContext) {
     prevMonth: prev ? { label: `${prev.year}年${prev.month}月`, path: urls.archiveMonth(paper.slug, prev.year, prev.month) } : null,
     nextMonth: next ? { label: `${next.year}年${next.month}月`, path: urls.archiveMonth(paper.slug, next.year, next.month) } : null,
     yearPath: urls.archiveYear(paper.slug, year),
-  }, { cache: 'latest', lastModified: base.modified });
+  }, { cache: 'latest', lastModified: base.modified }, (m) => ({
+    paper: paperData(ctx, paper),
+    ...baseData(ctx, base),
+    year,
+    month,
+    issueCount: m.calendar.issueCount,
+    issues: calendarIssues(ctx, m.calendar),
+    previousMonth: prev ? { year: prev.year, month: prev.month, ...jsonLink(ctx, urls.archiveMonth(paper.slug, prev.year, prev.month)) } : null,
+    nextMonth: next ? { year: next.year, month: next.month, ...jsonLink(ctx, urls.archiveMonth(paper.slug, next.year, next.month)) } : null,
+  }));
 }
 

@@ -1,5 +1,8 @@
-import { splitListBullet, type Block } from '../../domain/blocks';
-import { isoInZone } from '../../domain/date';
+import { plainText, splitListBullet, type Block } from '../../domain/blocks';
+import { chicago, gbt7714, highwireTags, type CitationInput } from '../../domain/citation';
+import { clipAround, formatClipRect } from '../../domain/clip';
+import { dateInZone, isoInZone } from '../../domain/date';
+import { pageLabel } from '../../domain/page-number';
 import { NotFound } from '../errors';
 import { parsePageSegment, parsePositionSegment, resolveIssue, resolvePaper } from '../params';
 import type { Request } from 'express';
@@ -7,10 +10,11 @@ import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
 import {
-  absoluteUrl, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
+  absoluteUrl, articleRegions, headModel, hotspotPoints, isolated, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, publisherJsonLd,
 } from '../view-model';
+import type { Polygon } from '../../domain/blocks';
 import type { Rendition } from '../../domain/page-images';
-import { issueCachePolicy, loadChrome } from './common';
+import { issueCachePolicy, loadChrome, paperData } from './common';
 import { articleHits, highlightOf } from '../search-hits';
 
 /**
@@ -82,6 +86,31 @@ export function articleView(req: Request, ctx: AppContext) {
   // Reached from a search result (?hl=): the hits drawn on the page thumbnail, and passed on to the page view.
   const hl = highlightOf(req);
   const hits = hl ? articleHits({ ...article, boxes: ctx.queries.textBoxesOf(article.id) }, hl) : null;
+  // Where each part was printed (转版): the article's own page first, then its continuations.
+  const regions = ctx.queries.regionsOfArticle(article.id);
+  const pageNumbers = regions.length > 0 ? regions.map((r) => r.page_number) : [pageNumber];
+  const printedOn = pageNumbers.map((n) => ({
+    label: `第${pageLabel(n)}版`,
+    name: pages.find((q) => q.number === n)!.name,
+    path: urls.page(paper.slug, issue.date, n),
+    current: n === pageNumber,
+  }));
+  // The share card shows the article as printed: its region cut from the page, else its photo or the page.
+  const clip = article.hotspot_json ? clipAround(JSON.parse(article.hotspot_json) as Polygon, page.image_width, page.image_height) : null;
+  const url = absoluteUrl(ctx, path);
+  const citation: CitationInput = {
+    title: article.title,
+    byline: article.byline,
+    paperName: paper.name,
+    language: paper.language,
+    date: issue.date,
+    pages: pageNumbers,
+    issueNumber: issue.number,
+    url,
+    pdfUrl: page.pdf_path ? absoluteUrl(ctx, urls.media(page.pdf_path)) : null,
+  };
+  // The date this page is rendered (the render cache keeps pages a day at most); static/cite.js puts the reader's own date in.
+  const accessed = dateInZone(ctx.now(), paper.timezone);
   return pageAnswer('article', {
     head: headModel(ctx, {
       title: `${article.title} – ${paper.name} – ${dateLabel}`,
@@ -89,8 +118,11 @@ export function articleView(req: Request, ctx: AppContext) {
       path,
       crumbs,
       paper,
+      json: urls.json(path),
       ogType: 'article',
       ogImage: image,
+      ogImagePath: clip ? urls.clipImage(paper.slug, issue.date, pageNumber, formatClipRect(clip)) : null,
+      meta: highwireTags(citation),
       jsonLd: [{
         '@context': 'https://schema.org',
         '@type': 'NewsArticle',
@@ -105,6 +137,10 @@ export function articleView(req: Request, ctx: AppContext) {
         mainEntityOfPage: absoluteUrl(ctx, path),
         isPartOf: issueJsonLd(ctx, paper, issue),
         pageStart: String(pageNumber),
+        pageEnd: pageNumbers.length > 1 ? String(pageNumbers[pageNumbers.length - 1]) : undefined,
+        printEdition: issue.number ? `总第${issue.number}期` : dateLabel,
+        printPage: pageNumbers.join(', '),
+        printSection: page.name,
         inLanguage: paper.language,
       }],
     }),
@@ -135,8 +171,45 @@ export function articleView(req: Request, ctx: AppContext) {
       subtitle: article.subtitle,
       byline: article.byline,
       body: bodyModel(body),
+      /** 本文刊于第01版、第03版: only for a story printed on more than one page (转版). */
+      printedOn: printedOn.length > 1 ? printedOn : null,
     },
+    /** 引用: ready-made references, plain text a reader can select and copy. */
+    cite: {
+      gbt: gbt7714(citation, accessed, isolated),
+      chicago: chicago(citation, isolated),
+      accessed,
+    },
+    citeJs: ctx.assets.citeJs,
     prev: prev ? link(prev) : null,
     next: next ? link(next) : null,
-  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at });
+  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at }, (m) => {
+    const abs = (p: string) => absoluteUrl(ctx, p);
+    const neighbour = (n: { path: string; title: string } | null) => n && { title: n.title, url: abs(n.path), json: abs(urls.json(n.path)) };
+    return {
+      paper: paperData(ctx, paper),
+      issue: { date: issue.date, label: dateLabel, url: abs(m.issue.path), json: abs(urls.json(m.issue.path)), manifest: abs(urls.issueManifest(paper.slug, issue.date)) },
+      page: { number: pageNumber, label: pageLabel(pageNumber), name: page.name, title: m.page.label, url: abs(m.page.path), json: abs(urls.json(m.page.path)) },
+      article: {
+        position,
+        kicker: article.kicker,
+        title: article.title,
+        subtitle: article.subtitle,
+        byline: article.byline,
+        url: abs(path),
+        json: abs(urls.json(path)),
+        regions: articleRegions(article, regions).map((r) => ({
+          page: r.pageNumber,
+          pageUrl: abs(urls.page(paper.slug, issue.date, r.pageNumber)),
+          polygon: r.polygon,
+        })),
+        body: m.article.body.map((b) => (b.type === 'image'
+          ? { type: 'image', src: abs(b.src), caption: b.caption ?? null, width: b.width ?? null, height: b.height ?? null }
+          : b)),
+        text: plainText(body),
+      },
+      previous: neighbour(m.prev),
+      next: neighbour(m.next),
+    };
+  });
 }

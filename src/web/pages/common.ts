@@ -6,7 +6,7 @@ import { createSitemapQueries, type SitemapQueries } from '../../db/sitemap-quer
 import type { AppContext } from '../context';
 import type { CachePolicy } from '../delivery/http-cache';
 import { urls } from '../urls';
-import { chromeModel, issueDateLabel, type ChromeModel } from '../view-model';
+import { absoluteUrl, chromeModel, issueDateLabel, type ChromeModel } from '../view-model';
 
 /** Model pieces several page modules load from the database (page modules do not import each other). */
 
@@ -27,8 +27,19 @@ export function issueNavigation(ctx: AppContext, paper: PublicationRow, issue: I
   const prev = ctx.queries.previousIssue(paper.id, issue.date, now);
   const next = ctx.queries.nextIssue(paper.id, issue.date, now);
   return {
-    prev: prev ? { path: urls.issue(paper.slug, prev.date), label: issueDateLabel(prev.date), modified: prev.modified_at } : null,
-    next: next ? { path: urls.issue(paper.slug, next.date), label: issueDateLabel(next.date), modified: next.modified_at } : null,
+    prev: prev ? { date: prev.date, path: urls.issue(paper.slug, prev.date), label: issueDateLabel(prev.date), modified: prev.modified_at } : null,
+    next: next ? { date: next.date, path: urls.issue(paper.slug, next.date), label: issueDateLabel(next.date), modified: next.modified_at } : null,
+  };
+}
+
+/** A paper as every `.json` answer names it (docs/api.md). */
+export function paperData(ctx: AppContext, paper: PublicationRow) {
+  return {
+    slug: paper.slug,
+    name: paper.name,
+    language: paper.language,
+    url: absoluteUrl(ctx, urls.paper(paper.slug)),
+    archive: absoluteUrl(ctx, urls.json(urls.archive(paper.slug))),
   };
 }
 

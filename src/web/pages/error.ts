@@ -4,7 +4,7 @@ import { page } from '../delivery/answers';
 import type { KnownError } from '../delivery/handlers';
 import { NotFound } from '../errors';
 import { urls } from '../urls';
-import { headModel } from '../view-model';
+import { absoluteUrl, headModel } from '../view-model';
 import { loadChrome } from './common';
 
 const TITLES: Record<number, string> = { 404: '页面不存在 (404)', 400: '请求无效 (400)' };
@@ -30,5 +30,11 @@ export function errorPage(req: Request, ctx: AppContext, status: number, err: Kn
     // A 416 is about this request's Range, not the resource: no cache may keep it.
     cache: status >= 500 || status === 416 ? 'none' : 'short',
     lastModified: null,
-  });
+  }, (m) => ({
+    error: {
+      status: m.status,
+      message: m.message,
+      nearestIssue: m.nearest ? { date: m.nearest.date, url: absoluteUrl(ctx, urls.json(m.nearest.path)) } : null,
+    },
+  }));
 }

@@ -7,7 +7,7 @@ import { TILE_SET_ID } from '../../domain/page-images';
 import { logger } from '../../log';
 import { TILES_DIR, readStoredInfo } from '../../importer/tiles';
 import type { AppContext } from '../context';
-import type { DocumentAnswer, FileAnswer } from '../delivery/answers';
+import { OPEN_TO_OTHER_ORIGINS, type DocumentAnswer, type FileAnswer } from '../delivery/answers';
 import { NotFound } from '../errors';
 import { urls } from '../urls';
 import { regularFile } from './common';
@@ -15,12 +15,6 @@ import { regularFile } from './common';
 /** The parts of a tile URL libvips writes: region (`full` or x,y,w,h), size (w,h), rotation 0, default.jpg. */
 const REGION = /^(full|\d{1,5},\d{1,5},\d{1,5},\d{1,5})$/;
 const SIZE = /^\d{1,5},\d{1,5}$/;
-
-/**
- * IIIF viewers load info.json and tiles from other origins: CORS is open,
- * and the Cross-Origin-Resource-Policy helmet sets for the site is relaxed.
- */
-const OPEN_TO_OTHER_ORIGINS = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' } as const;
 
 function tileSetFolder(ctx: AppContext, id: unknown): string {
   if (typeof id !== 'string' || !TILE_SET_ID.test(id)) throw new NotFound('没有这个图像');

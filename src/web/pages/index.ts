@@ -3,6 +3,7 @@ import type { Metrics } from '../metrics';
 import type { RouteName } from '../routes';
 import { archiveIndex, archiveMonth, archiveYear } from './archive';
 import { articleView } from './article';
+import { clipImage, clipView } from './clip';
 import { paperFeed } from './feed';
 import { healthCheck, metricsText } from './health';
 import { iiifInfo, iiifTile } from './iiif';
@@ -10,6 +11,7 @@ import { issuePdf, issueView } from './issue';
 import { mediaFile, openSeadragonFile, staticFile } from './media';
 import { newsstand } from './newsstand';
 import { pageView } from './page';
+import { iiifManifest } from './manifest';
 import { latestIssueRedirect } from './paper';
 import { openSearch, robotsTxt } from './robots';
 import { searchPage } from './search';
@@ -17,7 +19,11 @@ import { monthSitemap, newsSitemap, sitemapIndex } from './sitemaps';
 
 export { errorPage } from './error';
 
-/** The page module that answers each route of the table (src/web/routes.ts); the type makes every route have one. */
+/**
+ * The page module that answers each route of the table (src/web/routes.ts);
+ * the type makes every route have one. A `.json` route is answered by the
+ * same module as its HTML route: delivery writes the answer's data.
+ */
 export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName, AsyncAnswerer> {
   return {
     health: healthCheck(),
@@ -28,6 +34,7 @@ export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName,
     iiifInfo,
     iiifTile,
     newsstand,
+    searchJson: searchPage,
     search: searchPage,
     robots: robotsTxt,
     opensearch: openSearch,
@@ -35,13 +42,22 @@ export function pageAnswerers(metrics: Pick<Metrics, 'text'>): Record<RouteName,
     newsSitemap,
     monthSitemap,
     paper: latestIssueRedirect,
+    archiveJson: archiveIndex,
+    archiveYearJson: archiveYear,
+    archiveMonthJson: archiveMonth,
     archive: archiveIndex,
     archiveYear,
     archiveMonth,
     feed: paperFeed,
     issuePdf,
+    issueJson: issueView,
+    iiifManifest,
+    pageJson: pageView,
+    articleJson: articleView,
     issue: issueView,
     page: pageView,
     article: articleView,
+    clipImage,
+    clip: clipView,
   };
 }

@@ -11,6 +11,7 @@ import { urls } from '../urls';
 import {
   headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
 } from '../view-model';
+import { paperData } from './common';
 import { issueCachePolicy, issueNavigation, loadChrome, onThisDay, pagePicture, regularFile, searchThisIssue } from './common';
 
 /** A thumbnail's displayed width (static/site.css, .page-thumbs): two columns on phones, about 160 px from 600 px. */
@@ -48,6 +49,8 @@ export function issueView(req: Request, ctx: AppContext) {
       path,
       crumbs,
       paper,
+      json: urls.json(path),
+      manifest: urls.issueManifest(paper.slug, issue.date),
       ogImage: pages[0]?.image_path,
       jsonLd: [{
         '@context': 'https://schema.org', '@type': 'CollectionPage', name: `${paper.name} ${dateLabel}`, url: absoluteUrl(ctx, path),
@@ -64,12 +67,50 @@ export function issueView(req: Request, ctx: AppContext) {
       pdfPath: issue.pdf_path ? urls.issuePdf(paper.slug, issue.date) : null,
       pdfSize: issue.pdf_size,
       articleCount: issue.article_count,
+      manifestPath: urls.issueManifest(paper.slug, issue.date),
     },
     pages: pageModels,
     nav,
     searchScope: searchThisIssue(paper, issue),
     requestedNotice,
-  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: Math.max(issue.modified_at, nav.prev?.modified ?? 0, nav.next?.modified ?? 0) });
+  }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: Math.max(issue.modified_at, nav.prev?.modified ?? 0, nav.next?.modified ?? 0) }, (m) => {
+    const abs = (p: string) => absoluteUrl(ctx, p);
+    const link = (n: { date: string; path: string } | null) => n && { date: n.date, url: abs(n.path), json: abs(urls.json(n.path)) };
+    return {
+      paper: paperData(ctx, paper),
+      issue: {
+        date: m.issue.date,
+        label: dateLabel,
+        number: issue.number,
+        url: abs(path),
+        json: abs(urls.json(path)),
+        manifest: abs(m.issue.manifestPath),
+        pdf: m.issue.pdfPath && abs(m.issue.pdfPath),
+        pdfSize: m.issue.pdfSize,
+        pageCount: issue.page_count,
+        articleCount: m.issue.articleCount,
+        previous: link(m.nav.prev),
+        next: link(m.nav.next),
+      },
+      pages: pages.map((p, i) => ({
+        number: p.number,
+        label: m.pages[i]!.number,
+        name: p.name,
+        title: m.pages[i]!.label,
+        url: abs(m.pages[i]!.path),
+        json: abs(urls.json(m.pages[i]!.path)),
+        image: { url: abs(urls.media(p.image_path)), width: p.image_width, height: p.image_height },
+        articles: articles.filter((a) => a.page_number === p.number).map((a) => ({
+          position: a.position,
+          kicker: a.kicker,
+          title: a.title,
+          subtitle: a.subtitle,
+          url: abs(urls.article(paper.slug, issue.date, a.page_number, a.position)),
+          json: abs(urls.json(urls.article(paper.slug, issue.date, a.page_number, a.position))),
+        })),
+      })),
+    };
+  });
 }
 
 /** `/{paper}/{date}.pdf`: the whole issue as one PDF, streamed from the media store. */

@@ -8,7 +8,7 @@ import type { AppContext } from '../context';
 import { page as pageAnswer } from '../delivery/answers';
 import { loadChrome } from './common';
 import { urls } from '../urls';
-import { headModel, issueDateLabel, pageTitle } from '../view-model';
+import { absoluteUrl, headModel, issueDateLabel, pageTitle } from '../view-model';
 
 const MAX_RESULT_PAGE = 50;
 
@@ -54,7 +54,10 @@ export function searchPage(req: Request, ctx: AppContext) {
     .filter(Boolean)
     .join(' · ');
   return pageAnswer('search', {
-    head: headModel(ctx, { title: q ? `检索:${q} – 数字报刊平台` : '检索 – 数字报刊平台', description: '在全部报纸中检索文章。', path: null, robots: 'noindex' }),
+    head: headModel(ctx, {
+      title: q ? `检索:${q} – 数字报刊平台` : '检索 – 数字报刊平台', description: '在全部报纸中检索文章。', path: null, robots: 'noindex',
+      json: urls.json(urls.search({ ...scope, page: page === 1 ? undefined : page })),
+    }),
     chrome: loadChrome(ctx, paper ?? null, null, q),
     crumbs: [{ name: '首页', path: urls.home() }, { name: '检索', path: urls.search() }],
     q,
@@ -88,5 +91,32 @@ export function searchPage(req: Request, ctx: AppContext) {
       date: urls.search({ ...scope, sort: 'date' }),
     },
     archiveLinks: ctx.queries.publications().map((p) => ({ name: p.name, path: urls.archive(p.slug) })),
-  }, { cache: 'short', lastModified: null });
+  }, { cache: 'short', lastModified: null }, (m) => {
+    const searchJson = (p: number | null) => (p === null ? null : absoluteUrl(ctx, urls.json(urls.search({ ...scope, page: p === 1 ? undefined : p }))));
+    return {
+      query: { q, paper: paperSlug ?? null, from: from ?? null, to: to ?? null, sort, page },
+      searchable: m.searchable,
+      total: m.total,
+      totalAtLeast: m.totalAtLeast,
+      pageCount: Math.min(response?.pageCount ?? 0, MAX_RESULT_PAGE),
+      results: (response?.results ?? []).map((r, i) => {
+        const path = urls.article(r.paperSlug, r.date, r.pageNumber, r.position);
+        return {
+          paper: { slug: r.paperSlug, name: r.paperName },
+          date: r.date,
+          page: r.pageNumber,
+          pageName: r.pageName,
+          position: r.position,
+          title: r.title,
+          snippet: r.snippet.text,
+          titleSegments: m.results[i]!.title,
+          snippetSegments: m.results[i]!.snippet,
+          url: absoluteUrl(ctx, path),
+          json: absoluteUrl(ctx, urls.json(path)),
+        };
+      }),
+      previous: searchJson(pager.previous),
+      next: searchJson(pager.next),
+    };
+  });
 }
