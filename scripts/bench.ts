@@ -17,7 +17,8 @@ const USAGE = `node dist/scripts/bench.js [options]
   --repeat R          measured rounds (every server, both encodings), medians reported (default 3)
   --classes LIST      comma-separated subset of ${CLASS_NAMES.join(',')}
   --processes LIST    app process counts (default 1,2; more than 1 runs dist/src/cluster.js)
-  --threads T         wrk threads (default: one per CPU)
+  --threads T         wrk threads (default: one per CPU, or per generator CPU with --pin)
+  --pin S:G           bind every server to CPU list S and wrk to CPU list G (taskset), e.g. 1:0
   --static KIND       auto | nginx | node (default auto: nginx when installed)
   --nginx-workers W   nginx worker processes of the same-bytes baseline (default 1, like one app process)
   --ceiling-workers L nginx worker counts serving the ceiling's 1 KB file, the highest count wins (default 1,<CPUs>)
@@ -41,7 +42,7 @@ function workerList(raw: string, name: string): number[] {
 
 export function parseBenchArgs(argv: readonly string[], log: (line: string) => void = console.log): BenchOptions {
   const { flags, values, number: num } = parseOptions(argv, {
-    values: ['--articles', '--seed', '--duration', '--warmup', '--connections', '--repeat', '--classes', '--processes', '--threads', '--static', '--nginx-workers', '--ceiling-workers', '--corpus-root', '--results-dir'],
+    values: ['--articles', '--seed', '--duration', '--warmup', '--connections', '--repeat', '--classes', '--processes', '--threads', '--static', '--pin', '--nginx-workers', '--ceiling-workers', '--corpus-root', '--results-dir'],
     flags: ['--smoke', '--no-profile', '--no-doc', '--profile'],
   });
   const smoke = flags.has('--smoke');
@@ -52,6 +53,11 @@ export function parseBenchArgs(argv: readonly string[], log: (line: string) => v
   if (!['auto', 'nginx', 'node'].includes(staticKind)) throw new UsageError('--static must be auto, nginx or node');
   const processes = workerList(values.get('--processes') ?? '1,2', '--processes');
   const cpus = os.availableParallelism();
+  const pinRaw = values.get('--pin');
+  const pinMatch = pinRaw === undefined ? null : /^([\d,-]+):([\d,-]+)$/.exec(pinRaw);
+  if (pinRaw !== undefined && !pinMatch) throw new UsageError(`--pin must be SERVER_CPUS:GENERATOR_CPUS in taskset syntax, e.g. 1:0, got "${pinRaw}"`);
+  const pin = pinMatch ? { servers: pinMatch[1]!, generator: pinMatch[2]! } : null;
+  const cpusOf = (list: string) => list.split(',').reduce((n, part) => { const [a, b] = part.split('-').map(Number); return n + (b === undefined ? 1 : b - a! + 1); }, 0);
   const tmp = smoke ? path.join(os.tmpdir(), `epaper-bench-smoke-${process.pid}`) : null;
   return {
     articles: num('--articles', smoke ? 300 : 100_000, 1, 100_000_000),
@@ -65,7 +71,8 @@ export function parseBenchArgs(argv: readonly string[], log: (line: string) => v
     staticKind: staticKind as BenchOptions['staticKind'],
     nginxWorkers: num('--nginx-workers', 1, 1, 64),
     ceilingWorkers: workerList(values.get('--ceiling-workers') ?? `1,${cpus}`, '--ceiling-workers'),
-    threads: num('--threads', cpus, 1, 64),
+    threads: num('--threads', pin ? cpusOf(pin.generator) : cpus, 1, 64),
+    pin,
     processes,
     profile: smoke ? flags.has('--profile') : !flags.has('--no-profile'),
     repoRoot: REPO_ROOT,

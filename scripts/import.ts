@@ -10,6 +10,7 @@ const USAGE =
   'npm run import -- [--dry-run] [--quiet] [--serial] [--update-publication] <issue folder, tree, or folder of page PDFs or scans>...\n' +
   '       npm run import -- --review OUT <folder of page PDFs or scans>\n' +
   '  --serial              validate and tokenize on the writing thread (no worker; for comparisons)\n' +
+  '  --no-renditions       make no renditions or tiles of the page images (bulk loads such as the bench corpus)\n' +
   "  --update-publication  let the issues change their paper's name, description, language or time zone\n" +
   '  --review              write the derived issue folder and an overlay per page to OUT, import nothing';
 
@@ -31,8 +32,9 @@ runCli(async () => {
   const dryRun = args.includes('--dry-run');
   const quiet = args.includes('--quiet');
   const serial = args.includes('--serial');
+  const noRenditions = args.includes('--no-renditions');
   const updatePublication = args.includes(UPDATE_PUBLICATION_FLAG);
-  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial', UPDATE_PUBLICATION_FLAG].includes(a));
+  const unknown = args.filter((a) => a.startsWith('--') && !['--dry-run', '--quiet', '--serial', '--no-renditions', UPDATE_PUBLICATION_FLAG].includes(a));
   if (unknown.length) throw new UsageError(`unknown option ${unknown.join(', ')}`);
   const paths = args.filter((a) => !a.startsWith('--'));
   if (paths.length === 0) throw new UsageError('no issue folder given');
@@ -46,6 +48,7 @@ runCli(async () => {
     mediaDir: config.mediaDir,
     dryRun,
     parallel: !serial,
+    ...(noRenditions ? { pageImages: { renditions: false, tiles: false } } : {}),
     updatePublication,
     onWarning: (message) => process.stderr.write(`warning: ${message}\n`),
     onIssue: (issue, result) => {

@@ -1,7 +1,8 @@
 // Lighthouse audit: npm run audit:lighthouse [-- --form-factor mobile|desktop|both --no-doc]
 //
 // Prints a table, records it in docs/lighthouse.md between markers and exits
-// non-zero when SEO < 100 or Best Practices < 95 on any audited view
+// non-zero when a category is below 100 on any audited view (but for the
+// expected failures of src/audit/lighthouse.ts)
 // (src/audit/lighthouse.ts runs the audit).
 import path from 'node:path';
 import {
@@ -9,7 +10,7 @@ import {
   formatDocSection,
   formatTable,
   gateFailures,
-  REQUIRED,
+  expectedFailuresText,
   runLighthouseAudit,
   stopAuditsOnSignals,
   writeDocSection,
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Lighthouse gate failed:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
     process.exitCode = 1;
   } else {
-    console.log(`Lighthouse gate passed (SEO = ${REQUIRED.seo}, Best Practices ≥ ${REQUIRED['best-practices']}) in ${(report.totalMs / 1000).toFixed(0)} s`);
+    console.log(`Lighthouse gate passed (100 in every category; expected failures: ${expectedFailuresText()}) in ${(report.totalMs / 1000).toFixed(0)} s`);
   }
 }
 

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { ExitCode, Fault } from './faults';
 
+/** How often, at most, a process reads the content version (src/web/freshness.ts). */
+export const DEFAULT_CONTENT_CHECK_MS = 200;
+
 export interface Config {
   port: number;
   host: string;
@@ -12,6 +15,12 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Render cache size in bytes; 0 disables the cache. */
   cacheBytes: number;
+  /**
+   * How often, at most, each process reads the content version (ms,
+   * CONTENT_CHECK_MS, default 200): an import is visible within this bound
+   * (src/web/freshness.ts). 0 reads it on every request.
+   */
+  contentCheckMs?: number;
   /** Build the demo newspaper when the database holds no publication. */
   demoOnEmpty: boolean;
 }
@@ -57,6 +66,13 @@ function parseBytes(value: string | undefined, fallback: number): number {
   return Number(m[1]) * unit;
 }
 
+function parseCheckMs(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_CONTENT_CHECK_MS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 60_000) throw new ConfigError(`CONTENT_CHECK_MS must be an integer 0-60000 (milliseconds), got "${value}"`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT, 3000);
   const host = env.HOST || '127.0.0.1';
@@ -68,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: parseBaseUrl(env.BASE_URL, host, port),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     cacheBytes: parseBytes(env.CACHE_SIZE, 64 * 1024 * 1024),
+    contentCheckMs: parseCheckMs(env.CONTENT_CHECK_MS),
     demoOnEmpty: env.DEMO_ON_EMPTY !== '0',
   };
 }

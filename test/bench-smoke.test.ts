@@ -239,3 +239,32 @@ describe('runLoad (wrk and its Lua script)', () => {
     }
   }, 30_000);
 });
+
+describe('--pin and an early stop', () => {
+  it('parses --pin S:G into the servers\' and wrk\'s CPU lists (one wrk thread per generator CPU) and refuses anything else', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseBenchArgs } = require('../scripts/bench') as typeof import('../scripts/bench');
+    const pinned = parseBenchArgs(['--pin', '1:0', '--no-doc'], () => undefined);
+    expect(pinned.pin).toEqual({ servers: '1', generator: '0' });
+    expect(pinned.threads).toBe(1);
+    expect(parseBenchArgs(['--pin', '2-3:0,1', '--no-doc'], () => undefined).threads).toBe(2);
+    expect(parseBenchArgs(['--no-doc'], () => undefined).pin).toBeNull();
+    expect(() => parseBenchArgs(['--pin', 'cpu1'], () => undefined)).toThrow(/--pin must be SERVER_CPUS:GENERATOR_CPUS/);
+  });
+
+  it('runs wrk on the given CPU and stops it early on request, with the figures it had counted', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const r = await runLoad({ port, urls: ['/'], connections: 2, duration: 30, headers: {}, threads: 1, cpus: '0', onStart: (stop) => setTimeout(stop, 1_000) });
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(r.requests).toBeGreaterThan(0);
+      expect(r.errorKinds).toEqual({ connect: 0, read: 0, write: 0, timeout: 0 });
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
+  }, 30_000);
+});

@@ -52,6 +52,9 @@ test('every page type is valid HTML', async () => {
   const types = [
     ...pageTypes(urls),
     { name: 'search-by-date', path: `${urls.search}&sort=date`, status: 200 },
+    // Reached from a search result: the hits drawn over the page image and its thumbnail (?hl=).
+    { name: 'page-with-hits', path: `${urls.page}?hl=${encodeURIComponent(urls.searchWord)}`, status: 200 },
+    { name: 'article-with-hits', path: `${urls.article}?hl=${encodeURIComponent(urls.searchWord)}`, status: 200 },
     { name: 'search-bad-request', path: '/search?page=0', status: 400 },
     { name: 'go-to-date-bad-request', path: `${urls.archiveIndex}?date=not-a-date`, status: 400 },
   ];

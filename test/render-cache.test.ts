@@ -89,6 +89,20 @@ describe('RenderCache', () => {
     expect(cache.size).toEqual({ entries: 0, bytes: 0 });
   });
 
+  test('forms kept with a held entry use gzip 6 / brotli 5; a one-off answer gzip 1 / brotli 1', () => {
+    const cache = new RenderCache(1_000_000);
+    cache.validate('v1');
+    const held = page(3);
+    cache.set('/p3', held);
+    const loose = page(3);
+    const br = (e: CachedResponse, q: number) => zlib.brotliCompressSync(e.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: q, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: e.body.length } });
+    expect(cache.formOf(held, 'gzip').equals(zlib.gzipSync(held.body, { level: 6 }))).toBe(true);
+    expect(cache.formOf(held, 'br').equals(br(held, 5))).toBe(true);
+    expect(cache.formOf(loose, 'gzip').equals(zlib.gzipSync(loose.body, { level: 1 }))).toBe(true);
+    expect(cache.formOf(loose, 'br').equals(br(loose, 1))).toBe(true);
+    expect(zlib.gunzipSync(loose.gzip!).equals(loose.body)).toBe(true);
+  });
+
   test('small bodies are sent as they are', () => {
     expect(entry('<p>短</p>').compressible).toBe(false);
     expect(page(1).compressible).toBe(true);

@@ -35,7 +35,15 @@ describe('newsstand and paper', () => {
       expect(res.text).toContain(`href="/${p.slug}/${DEMO_END_DATE}/01"`);
     }
     expect(res.text).toContain('2026年01月20日 星期二');
-    expect(res.text).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg"/);
+    // Front pages from the import's renditions (srcset), never the 2,400 px master.
+    const fronts = [...res.text.matchAll(/<a class="front" href="[^"]+"><picture>([\s\S]*?)<\/picture>\s*<\/a>/g)].map((m) => m[1]!);
+    expect(fronts).toHaveLength(papers.length);
+    for (const f of fronts) {
+      expect(f).toMatch(/<source type="image\/webp" srcset="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.webp \d+w/);
+      expect(f).toMatch(/<img src="\/media\/[0-9a-f]{2}\/[0-9a-f]{32}\.jpg"/);
+    }
+    const masters = (db.prepare('SELECT image_path FROM page WHERE number = 1').pluck().all() as string[]).map((p) => `/media/${p}`);
+    for (const m of masters) expect(res.text).not.toContain(`${m}"`);
   });
 
   test('/{paper} redirects (302, short cache) to the latest issue front page', async () => {

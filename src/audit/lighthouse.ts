@@ -4,7 +4,9 @@
 // server (node dist/src/server.js) on a free loopback port with BASE_URL set to
 // that origin, and runs Lighthouse (the npm package, driving Debian's Chromium
 // headless) on the four reader views: the newsstand, an issue, a page and an
-// article. The gate: SEO 100 and Best Practices ≥ 95 on every one of them.
+// article, plus a month of the archive and a search. The gate: 100 in every
+// category on every one of them, but for the audits a view fails by design
+// (EXPECTED_FAILURES: the search page is noindex).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -25,7 +27,15 @@ export type CategoryId = (typeof CATEGORY_IDS)[number];
 export type FormFactor = 'mobile' | 'desktop';
 
 /** The gate: every audited URL must reach these scores (0–100). */
-export const REQUIRED = { seo: 100, 'best-practices': 95 } as const;
+export const REQUIRED = { seo: 100, 'best-practices': 100, accessibility: 100, performance: 100 } as const;
+
+/**
+ * Audits a view fails on purpose, by view: the search page carries
+ * `<meta name="robots" content="noindex">` (result lists are not for search
+ * engines, and robots.txt disallows /search), which Lighthouse's is-crawlable
+ * audit counts against SEO. Its category may fall short of REQUIRED only by these.
+ */
+export const EXPECTED_FAILURES: Readonly<Record<string, readonly string[]>> = { search: ['is-crawlable'] };
 
 export const DOC_PATH = path.join(PROJECT_ROOT, 'docs', 'lighthouse.md');
 export const DOC_BEGIN = '<!-- lighthouse-results:begin (written by npm run audit:lighthouse) -->';
@@ -91,7 +101,7 @@ export interface AuditTarget {
 }
 
 export interface FailedAudit {
-  category: 'seo' | 'best-practices';
+  category: CategoryId;
   id: string;
   title: string;
   /** null when the audit itself errored */
@@ -118,6 +128,8 @@ export interface AuditReport {
   /** Paper and issue date the URLs point at. */
   paper: string;
   date: string;
+  /** The categories audited (a category not audited is not gated). */
+  categories: readonly CategoryId[];
   totalMs: number;
 }
 
@@ -187,8 +199,8 @@ async function killPid(pid: number, signal: NodeJS.Signals, graceMs: number, gro
   }
 }
 
-/** The latest published issue of the demo: its paper slug and date. */
-function latestPublishedIssue(databasePath: string): { paper: string; date: string } {
+/** The latest published issue of the demo: its paper slug and date, and a word of its first article's title to search for. */
+function latestPublishedIssue(databasePath: string): { paper: string; date: string; query: string } {
   const db = openWritableDatabase(databasePath);
   try {
     const row = db
@@ -198,24 +210,28 @@ function latestPublishedIssue(databasePath: string): { paper: string; date: stri
       )
       .get(Date.now()) as { paper: string; date: string } | undefined;
     if (!row) throw new Error('the demo database holds no published issue');
-    return row;
+    const title = db.prepare("SELECT a.title FROM article a JOIN issue i ON i.id = a.issue_id JOIN publication p ON p.id = i.publication_id WHERE p.slug = ? AND i.date = ? ORDER BY a.seq LIMIT 1")
+      .pluck().get(row.paper, row.date) as string;
+    return { ...row, query: [...title].slice(0, 2).join('') };
   } finally {
     db.close();
   }
 }
 
-export function targetsFor(paper: string, date: string): AuditTarget[] {
+export function targetsFor(paper: string, date: string, query: string): AuditTarget[] {
   return [
     { view: 'newsstand', path: '/' },
     { view: 'issue', path: `/${paper}/${date}` },
     { view: 'page', path: `/${paper}/${date}/01` },
     { view: 'article', path: `/${paper}/${date}/01/1` },
+    { view: 'archive', path: `/${paper}/archive/${date.slice(0, 4)}/${date.slice(5, 7)}` },
+    { view: 'search', path: `/search?q=${encodeURIComponent(query)}` },
   ];
 }
 
 export function failedAudits(lhr: Lhr): FailedAudit[] {
   const failed: FailedAudit[] = [];
-  for (const category of ['seo', 'best-practices'] as const) {
+  for (const category of CATEGORY_IDS) {
     for (const ref of lhr.categories[category]?.auditRefs ?? []) {
       const audit = lhr.audits[ref.id];
       if (!audit) continue;
@@ -300,12 +316,12 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
     } finally {
       db.close();
     }
-    const { paper, date } = latestPublishedIssue(databasePath);
+    const { paper, date, query } = latestPublishedIssue(databasePath);
     log(`demo newspaper built in ${((Date.now() - started) / 1000).toFixed(1)} s; auditing ${paper} ${date}`);
 
     server = await startCompiledServer({ databasePath, mediaDir, timeoutMs: Math.min(60_000, deadline - Date.now()) });
     log(`server: pid ${server.pid}, ${server.origin}`);
-    const targets = targetsFor(paper, date);
+    const targets = targetsFor(paper, date, query);
     for (const t of targets) {
       const r = await httpGet(server.origin + t.path);
       if (r.status !== 200) throw new Error(`GET ${t.path} answered ${r.status}, expected 200`);
@@ -332,21 +348,41 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
         if (left <= 0) throw new Error(`the audit did not finish within ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s`);
         const runStarted = Date.now();
         const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...categories], maxWaitForLoad: 45_000, disableFullPageScreenshot: true };
-        const result = await withTimeout(
-          lighthouse(server.origin + t.path, flags, formFactor === 'desktop' ? desktopConfig : undefined),
-          Math.min(runTimeoutMs, left),
+        const once = () => withTimeout(
+          lighthouse(server!.origin + t.path, flags, formFactor === 'desktop' ? desktopConfig : undefined),
+          Math.max(1, Math.min(runTimeoutMs, deadline - Date.now())),
           `Lighthouse on ${t.path} (${formFactor})`,
         );
-        if (!result) throw new Error(`Lighthouse returned no result for ${t.path}`);
-        const { lhr } = result;
-        if (lhr.runtimeError) throw new Error(`Lighthouse on ${t.path} (${formFactor}): ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
-        lighthouseVersion = lhr.lighthouseVersion;
-        const scores = {} as Record<CategoryId, number | null>;
-        for (const c of CATEGORY_IDS) {
-          const score = lhr.categories[c]?.score;
-          scores[c] = score === null || score === undefined ? null : Math.round(score * 100);
+        const audit = async (): Promise<AuditRun> => {
+          let result = await once();
+          // A trace Chromium failed to record (NO_NAVSTART, NO_FCP under load) says nothing of the page: run it once more.
+          if (result?.lhr.runtimeError && /^NO_(NAVSTART|FCP|LCP|TRACING_STARTED)/.test(result.lhr.runtimeError.code)) {
+            log(`${formFactor} ${t.path}: ${result.lhr.runtimeError.code}, running again`);
+            result = await once();
+          }
+          if (!result) throw new Error(`Lighthouse returned no result for ${t.path}`);
+          const { lhr } = result;
+          if (lhr.runtimeError) throw new Error(`Lighthouse on ${t.path} (${formFactor}): ${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+          lighthouseVersion = lhr.lighthouseVersion;
+          const scores = {} as Record<CategoryId, number | null>;
+          for (const c of CATEGORY_IDS) {
+            const score = lhr.categories[c]?.score;
+            scores[c] = score === null || score === undefined ? null : Math.round(score * 100);
+          }
+          return { ...t, formFactor, scores, failed: failedAudits(lhr), runWarnings: lhr.runWarnings, ms: Date.now() - runStarted };
+        };
+        let run = await audit();
+        // Performance is timed, and the timings vary with the machine's load (Lighthouse's own advice on
+        // variability: take the median of several runs). Below the gate, two more runs; the median one counts.
+        const perf = (r: AuditRun) => r.scores.performance ?? -1;
+        if (categories.includes('performance') && perf(run) < REQUIRED.performance) {
+          const tries = [run];
+          for (let i = 0; i < 2 && deadline - Date.now() > runTimeoutMs; i++) tries.push(await audit());
+          log(`${formFactor} ${t.path}: performance ${tries.map(perf).join(', ')} over ${tries.length} runs, the median counts`);
+          run = tries.sort((a, b) => perf(a) - perf(b))[Math.floor(tries.length / 2)]!;
+          run = { ...run, ms: Date.now() - runStarted };
         }
-        const run: AuditRun = { ...t, formFactor, scores, failed: failedAudits(lhr), runWarnings: lhr.runWarnings, ms: Date.now() - runStarted };
+        const { scores } = run;
         runs.push(run);
         log(
           `${formFactor.padEnd(7)} ${t.path.padEnd(34)} ${categories.map((c) => `${c} ${scores[c] ?? '–'}`).join(', ')} (${(run.ms / 1000).toFixed(1)} s)` +
@@ -354,20 +390,27 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
         );
       }
     }
-    return { runs, startedAt: new Date(started), lighthouseVersion, chromiumVersion: chromium, paper, date, totalMs: Date.now() - started };
+    return { runs, startedAt: new Date(started), lighthouseVersion, chromiumVersion: chromium, paper, date, categories, totalMs: Date.now() - started };
   } finally {
     await cleanup();
     activeCleanups.delete(cleanup);
   }
 }
 
-/** Problems that fail the gate: SEO < 100 or Best Practices < 95 (or unscored) on any run. */
+/**
+ * Problems that fail the gate: a category audited below REQUIRED (or
+ * unscored) on any run, unless every audit it failed is an expected one.
+ */
 export function gateFailures(report: AuditReport): string[] {
   const problems: string[] = [];
   for (const run of report.runs) {
     for (const [category, min] of Object.entries(REQUIRED) as [keyof typeof REQUIRED, number][]) {
       const score = run.scores[category];
-      if (score === null || score < min) problems.push(`${run.formFactor} ${run.path}: ${category} ${score ?? 'not scored'} < ${min}`);
+      if (score === undefined || (score === null && !report.categories.includes(category))) continue;
+      const expected = EXPECTED_FAILURES[run.view] ?? [];
+      const failed = run.failed.filter((f) => f.category === category && f.weight > 0);
+      const excused = failed.length > 0 && failed.every((f) => expected.includes(f.id));
+      if ((score === null || score < min) && !excused) problems.push(`${run.formFactor} ${run.path}: ${category} ${score ?? 'not scored'} < ${min}`);
     }
   }
   return problems;
@@ -379,6 +422,10 @@ const CATEGORY_LABEL: Record<CategoryId, string> = {
   accessibility: 'Accessibility',
   performance: 'Performance',
 };
+
+export function expectedFailuresText(): string {
+  return Object.entries(EXPECTED_FAILURES).map(([view, ids]) => `${view} ${ids.join(', ')}`).join('; ');
+}
 
 /** The scores as a Markdown table (printed and recorded in the doc). */
 export function formatTable(report: AuditReport): string {
@@ -402,7 +449,7 @@ function formatFailures(report: AuditReport): string {
     }
     for (const w of r.runWarnings) lines.push(`- ${r.formFactor} \`${r.path}\`: run warning: ${w}`);
   }
-  return lines.length ? lines.join('\n') : 'none: every SEO and Best Practices audit passed (or did not apply) on every URL.';
+  return lines.length ? lines.join('\n') : 'none: every scored audit passed (or did not apply) on every URL.';
 }
 
 /** The generated section of docs/lighthouse.md (between the markers). */
@@ -416,7 +463,7 @@ export function formatDocSection(report: AuditReport, command: string): string {
     '',
     formatTable(report),
     '',
-    `Gate (SEO = ${REQUIRED.seo}, Best Practices ≥ ${REQUIRED['best-practices']}): ${problems.length ? `**failed**: ${problems.join('; ')}` : 'passed.'}`,
+    `Gate (100 in every category; expected failures: ${expectedFailuresText()}): ${problems.length ? `**failed**: ${problems.join('; ')}` : 'passed.'}`,
     '',
     `Failed SEO and Best Practices audits: ${formatFailures(report)}`,
   ].join('\n');

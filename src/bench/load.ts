@@ -15,6 +15,10 @@ export interface LoadOptions {
   headers: Record<string, string>;
   /** wrk threads (default: one per CPU, at most the connections). */
   threads?: number;
+  /** CPU list (taskset syntax) wrk runs on; unset: any CPU. */
+  cpus?: string;
+  /** Called once wrk runs, with a function that ends the run early (SIGINT: wrk stops and reports what it counted). */
+  onStart?: (stop: () => void) => void;
 }
 
 export interface LoadResult {
@@ -24,6 +28,8 @@ export interface LoadResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   /** Socket errors: connect, read, write and timeouts. */
   errors: number;
+  /** The same by kind: connect (e.g. refused), read and write (e.g. reset), timeout. */
+  errorKinds: { connect: number; read: number; write: number; timeout: number };
   timeouts: number;
   /** Responses with a status of 400 or more (what wrk counts; a 3xx would not be seen here). */
   non2xx: number;
@@ -121,12 +127,13 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     fs.writeFileSync(scriptFile, wrkScript(urlsFile, resultFile, opts.headers, threads));
     const args = ['-t', String(threads), '-c', String(opts.connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', scriptFile, `http://127.0.0.1:${opts.port}/`];
     const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = opts.cpus ? spawn('taskset', ['-c', opts.cpus, WRK, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
       child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
       // wrk stops itself after the duration; this only guards against a hang.
       const guard = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+      opts.onStart?.(() => child.kill('SIGINT'));
       child.on('error', (err) => {
         clearTimeout(guard);
         reject(new Error(`${WRK}: ${err.message} (install it with \`bash scripts/install-bench-tools.sh\`)`));
@@ -146,6 +153,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       durationSeconds: Math.round(durationSeconds * 1000) / 1000,
       latencyMs: { p50: usToMs(s.p50), p90: usToMs(s.p90), p99: usToMs(s.p99), max: usToMs(s.max), mean: usToMs(s.mean) },
       errors: s.connect + s.read + s.write + s.timeout,
+      errorKinds: { connect: s.connect, read: s.read, write: s.write, timeout: s.timeout },
       timeouts: s.timeout,
       non2xx: s.status,
       bytesPerResponse: s.requests > 0 ? Math.round(s.bytes / s.requests) : 0,

@@ -57,6 +57,18 @@ export function processTree(pid: number | undefined): number[] {
   return all;
 }
 
+/**
+ * Binds a process, its descendants and all their threads to a CPU list
+ * (taskset syntax, e.g. "1"): the bench's --pin keeps the servers off the
+ * load generator's CPUs. Threads started later inherit it.
+ */
+export function pinTree(pid: number, cpus: string): void {
+  for (const p of processTree(pid)) {
+    const r = spawnSync('taskset', ['-a', '-p', '-c', cpus, String(p)], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new Error(`taskset -a -p -c ${cpus} ${p} failed: ${r.error?.message ?? r.stderr}`);
+  }
+}
+
 /** cpuSplitMs summed over a process and its descendants; null when the process itself is not readable. */
 export function treeCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
   const own = cpuSplitMs(pid);

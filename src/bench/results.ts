@@ -121,7 +121,8 @@ export interface BenchResults {
   /** 1-minute load average when the run started and ended: other work on the machine skews the figures. */
   loadAverage: { start: number; end: number };
   node: string;
-  generator: { name: 'wrk'; version: string; threads: number };
+  /** pin: the CPU lists servers and wrk were bound to (--pin); absent or null when they shared all CPUs. */
+  generator: { name: 'wrk'; version: string; threads: number; pin?: { servers: string; generator: string } | null };
   options: { articles: number; seed: number; duration: number; warmup: number; connections: number; repeat: number; classes: ClassName[]; setSizes: UrlSetSizes; nginxWorkers: number; processes: number[] };
   corpus: Omit<CorpusInfo, 'dir' | 'databasePath' | 'mediaDir'> & { dir: string };
   staticServer: { kind: 'nginx' | 'node'; version: string; workers: number | null };

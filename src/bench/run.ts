@@ -8,6 +8,7 @@ import { ensureCorpus } from './corpus';
 import { requireWrk, runLoad, type LoadResult } from './load';
 import { decoded, get, median, rssOf, treeCpuSplitMs } from './proc';
 import { newestProfile, summariseProfile } from './profile';
+import { pinTree } from './proc';
 import { hasNginx, startApp, startStatic, type AppServer, type StaticFile, type StaticServer } from './servers';
 import { buildUrlSets, CLASS_LABELS, CLASS_NAMES, DEFAULT_SET_SIZES, largestMonth, type ClassName, type UrlSetSizes } from './urls';
 import { writeDocSection } from './report';
@@ -35,6 +36,12 @@ export interface BenchOptions {
   ceilingWorkers: number[];
   /** wrk threads for every run (capped at the connections). */
   threads: number;
+  /**
+   * CPU lists (taskset syntax) for the servers and for wrk, e.g. servers "1",
+   * generator "0": each server (nginx's workers, the app's workers and
+   * threads) and wrk then run on their own CPUs. null: all share all CPUs.
+   */
+  pin: { servers: string; generator: string } | null;
   /** App process counts to measure (1 is always measured): 2 = the cluster entry with two workers. */
   processes: number[];
   /** CPU profiles of the app under load (node --cpu-prof). */
@@ -252,11 +259,12 @@ async function measureCeiling(opts: BenchOptions, threads: number): Promise<Ceil
   const urls = ['/ceiling'];
   for (const workers of opts.ceilingWorkers) {
     const nginx = await startStatic({ files: [{ url: '/ceiling', identity: CEILING_BODY, gzip: null, contentType: 'text/html; charset=utf-8' }], kind: 'nginx', nginxWorkers: workers, log: () => undefined });
+    if (opts.pin) pinTree(nginx.pid!, opts.pin.servers);
     try {
       const runs: LoadResult[] = [];
-      if (opts.warmup > 0) await runLoad({ port: nginx.port, urls, connections: opts.connections, duration: opts.warmup, headers: {}, threads });
+      if (opts.warmup > 0) await runLoad({ port: nginx.port, urls, connections: opts.connections, duration: opts.warmup, headers: {}, threads, cpus: opts.pin?.generator });
       for (let i = 0; i < opts.repeat; i += 1) {
-        const r = await runLoad({ port: nginx.port, urls, connections: opts.connections, duration: opts.duration, headers: {}, threads });
+        const r = await runLoad({ port: nginx.port, urls, connections: opts.connections, duration: opts.duration, headers: {}, threads, cpus: opts.pin?.generator });
         runs.push(r);
         errors += r.errors + r.non2xx;
         log(`ceiling #${i + 1}, nginx ${workers} worker(s): ${fmt(Math.round(r.requestsPerSecond))} req/s, p99 ${r.latencyMs.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`);
@@ -277,7 +285,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
   const wrk = requireWrk();
   if (!hasNginx()) throw new Error('nginx is not installed: run `bash scripts/install-bench-tools.sh` (as root); the ceiling and the static baseline need it');
   const threads = Math.max(1, Math.min(opts.threads, opts.connections));
-  log(`load generator: wrk ${wrk}, ${threads} thread(s), ${opts.connections} connections, ${opts.duration} s runs`);
+  log(`load generator: wrk ${wrk}, ${threads} thread(s), ${opts.connections} connections, ${opts.duration} s runs${opts.pin ? `; wrk pinned to CPU ${opts.pin.generator}, every server to CPU ${opts.pin.servers}` : ''}`);
 
   const ceiling = await measureCeiling(opts, threads);
   const bound = Math.round(ceiling.requestsPerSecond * GENERATOR_BOUND_FRACTION);
@@ -302,6 +310,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
       if (spec.kind !== 'app') continue;
       const app = await startApp(spec.label, { ...common, cacheSize: spec.cache ? undefined : '0', processes: spec.processes });
       running.push(app);
+      if (opts.pin) pinTree(app.pid!, opts.pin.servers);
       apps.set(spec.id, app);
     }
     const cacheOn = apps.get(serverId(true, 1))!;
@@ -313,6 +322,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
     const captured = await capture(cacheOn.port, union, log);
     const staticServer: StaticServer = await startStatic({ files: captured.files, kind: opts.staticKind, nginxWorkers: opts.nginxWorkers, log });
     running.push(staticServer);
+    if (opts.pin) pinTree(staticServer.pid!, opts.pin.servers);
     const capturedByUrl = new Map(captured.files.map((f) => [f.url, f]));
     // Each worker of a cache-on cluster has its own render cache: fill them all before measuring,
     // as the capture filled the one-process server's (the primary hands connections out in turn).
@@ -334,11 +344,11 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
             const app = apps.get(spec.id);
             const port = app ? app.port : staticServer.port;
             const pid = app ? app.pid : staticServer.pid;
-            if (opts.warmup > 0) await runLoad({ port, urls: list, connections: opts.connections, duration: opts.warmup, headers, threads });
+            if (opts.warmup > 0) await runLoad({ port, urls: list, connections: opts.connections, duration: opts.warmup, headers, threads, cpus: opts.pin?.generator });
             const hitCounting = spec.id === serverId(true, 1);
             const before = hitCounting ? await cacheCounters(port) : null;
             const cpuBefore = treeCpuSplitMs(pid);
-            const load: RunFigures = await runLoad({ port, urls: list, connections: opts.connections, duration: opts.duration, headers, threads });
+            const load: RunFigures = await runLoad({ port, urls: list, connections: opts.connections, duration: opts.duration, headers, threads, cpus: opts.pin?.generator });
             const cpuAfter = treeCpuSplitMs(pid);
             const perRequest = (ms: number) => Math.round((ms * 1000) / load.requests);
             const measured = cpuBefore !== null && cpuAfter !== null && load.requests > 0;
@@ -401,12 +411,13 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
         const list = sets.get(cls) ?? sets.get(classes[0]!)!;
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'epaper-bench-prof-'));
         const prof = await startApp(`profiled app, ${label}`, { ...common, cacheSize, cpuProfileDir: dir });
+        if (opts.pin) pinTree(prof.pid!, opts.pin.servers);
         const headers = ENCODING_HEADERS.gzip;
         // Cache on: every URL in the cache first, so that the measured run is all hits.
         if (cacheSize !== '0') await warmCaches(prof.port, list, 1, log);
-        await runLoad({ port: prof.port, urls: list, connections: opts.connections, duration: Math.max(1, opts.warmup), headers, threads });
+        await runLoad({ port: prof.port, urls: list, connections: opts.connections, duration: Math.max(1, opts.warmup), headers, threads, cpus: opts.pin?.generator });
         const fromUs = Number(process.hrtime.bigint() / 1000n);
-        const measured = await runLoad({ port: prof.port, urls: list, connections: opts.connections, duration: opts.duration, headers, threads });
+        const measured = await runLoad({ port: prof.port, urls: list, connections: opts.connections, duration: opts.duration, headers, threads, cpus: opts.pin?.generator });
         const toUs = Number(process.hrtime.bigint() / 1000n);
         await prof.stop();
         const file = newestProfile(dir);
@@ -434,7 +445,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: BenchResu
       machine: { nproc: os.availableParallelism?.() ?? os.cpus().length, memoryBytes: os.totalmem(), cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.arch()}`, kernel: os.release() },
       loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(os.loadavg()[0]! * 100) / 100 },
       node: process.version,
-      generator: { name: 'wrk', version: wrk, threads },
+      generator: { name: 'wrk', version: wrk, threads, pin: opts.pin },
       options: { articles: opts.articles, seed: opts.seed, duration: opts.duration, warmup: opts.warmup, connections: opts.connections, repeat: opts.repeat, classes, setSizes: opts.setSizes, nginxWorkers: opts.nginxWorkers, processes: [...new Set(specs.map((s) => s.processes))] },
       corpus: (({ dir, databasePath: _d, mediaDir: _m, ...rest }) => ({ ...rest, dir: path.relative(opts.repoRoot, dir) || dir }))(corpus),
       staticServer: { kind: staticServer.kind, version: staticServer.version, workers: staticServer.kind === 'nginx' ? opts.nginxWorkers : null },

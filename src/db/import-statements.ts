@@ -73,6 +73,7 @@ export function createImportStatements(db: Db) {
       `UPDATE publication SET name = @name, description = @description, language = @language, timezone = @timezone,
        first_issue_date = @firstIssueDate, publisher = @publisher, copyright = @copyright, contact = @contact WHERE id = @id`,
     ),
+    setPublicationLogo: db.prepare<[string, number]>('UPDATE publication SET logo_path = ? WHERE id = ?'),
     findIssue: db.prepare<[number, IssueDate], { id: number; modified_at: number }>('SELECT id, modified_at FROM issue WHERE publication_id = ? AND date = ?'),
     deletePages: db.prepare<[number]>('DELETE FROM page WHERE issue_id = ?'),
     insertIssue: db.prepare<IssueFields, { id: number }>(
@@ -115,6 +116,8 @@ export function createImportStatements(db: Db) {
     insertPublication: (p: StoredPublication): number => s.insertPublication.get(p)!.id,
     /** Changes a paper's name, description, language, time zone and footer lines (its slug stays). */
     updatePublication: (id: number, p: StoredPublication): void => void s.updatePublication.run({ ...p, id }),
+    /** The paper's masthead logo, a media row written before (migration 011). */
+    setPublicationLogo: (id: number, storePath: string): void => void s.setPublicationLogo.run(storePath, id),
     findIssue: (publicationId: number, date: IssueDate): { id: number; modifiedAt: number } | undefined => {
       const row = s.findIssue.get(publicationId, date);
       return row && { id: row.id, modifiedAt: row.modified_at };

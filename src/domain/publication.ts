@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone, parseIssueDate } from './date';
-import { checkedString, optionalText, requiredText } from './fields';
+import { checkedString, optionalText, relativePath, requiredText } from './fields';
 
 /** A newspaper as an issue's manifest names it; the slug is its URL segment and its identity. */
 export const publicationSchema = z.strictObject({
@@ -19,6 +19,12 @@ export const publicationSchema = z.strictObject({
   copyright: optionalText(200),
   /** 联系: address, telephone or mail of the newsroom, for the footer. */
   contact: optionalText(200),
+  /**
+   * The paper's logo (报头 artwork) for the masthead: a PNG, JPEG or WebP file of
+   * the issue folder. Without one the masthead sets the name in type. Not part
+   * of the paper's identity: the latest issue that gives one sets it.
+   */
+  logo: relativePath.optional(),
 });
 
 /** A publication as an issue.json may write it. */
@@ -26,7 +32,7 @@ export type PublicationInput = z.input<typeof publicationSchema>;
 export type Publication = z.infer<typeof publicationSchema>;
 
 /** A publication as the importer stores it: an omitted text field or first issue date is null, language and time zone are filled in. */
-export const storedPublicationSchema = publicationSchema.extend({
+export const storedPublicationSchema = publicationSchema.omit({ logo: true }).extend({
   description: z.string().nullable(),
   firstIssueDate: z.string().nullable(),
   publisher: z.string().nullable(),

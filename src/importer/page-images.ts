@@ -12,8 +12,15 @@ import type { ValidatedIssue } from './validate';
 export interface PageImageOptions {
   /** Make IIIF tiles (on by default; `npm run demo -- --no-tiles` turns them off). */
   tiles: boolean;
+  /**
+   * Make renditions (and tiles) at all (on by default). Off only for bulk
+   * loads that measure something else (the benchmark corpus, `npm run import
+   * -- --no-renditions`): pages then show their master image, as pages
+   * imported before migration 007 do.
+   */
+  renditions: boolean;
 }
-export const DEFAULT_PAGE_IMAGE_OPTIONS: PageImageOptions = { tiles: true };
+export const DEFAULT_PAGE_IMAGE_OPTIONS: PageImageOptions = { tiles: true, renditions: true };
 
 /** The 32 hex digits of a stored file's name: the start of its content's SHA-256. */
 function contentHash(storePath: string): string {

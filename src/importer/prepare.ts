@@ -47,7 +47,7 @@ export async function prepareIssue(
   const texts = encodeIndexTexts(issue.pages.flatMap((p) => p.articles.map(articleIndexSource)));
   if (mediaDir === null) return { issue, texts, pdf: null, pageImages: null };
   const pdf = await stageMedia(issue, mediaDir);
-  return { issue, texts, pdf, pageImages: await derivePageImages(issue, mediaDir, images) };
+  return { issue, texts, pdf, pageImages: images.renditions ? await derivePageImages(issue, mediaDir, images) : null };
 }
 
 async function stageMedia(issue: ValidatedIssue, mediaDir: string): Promise<IssuePdf | null> {

@@ -62,12 +62,15 @@ export interface ValidatedIssue {
   publishAt: number;
   pages: ValidatedPage[];
   media: MediaFile[];
+  /** The paper's logo (publication.logo), one of `media`; null when the manifest gives none. */
+  logo: (MediaFile & { width: number; height: number }) | null;
 }
 
 type Expect = { kinds: MediaKind[]; what: string };
 const PAGE_IMAGE: Expect = { kinds: ['png', 'jpeg'], what: 'a PNG or JPEG page image' };
 const PAGE_PDF: Expect = { kinds: ['pdf'], what: 'a PDF file' };
 const PHOTO: Expect = { kinds: ['png', 'jpeg', 'gif', 'webp'], what: 'a PNG, JPEG, GIF or WebP image' };
+const LOGO: Expect = { kinds: ['png', 'jpeg', 'webp'], what: 'a PNG, JPEG or WebP logo image' };
 
 export function storePathFor(hash: string, kind: MediaKind): string {
   return `${hash.slice(0, 2)}/${hash.slice(0, 32)}.${EXTENSIONS[kind]}`;
@@ -178,6 +181,7 @@ function checkContent(raw: unknown, realFolder: string, hash: boolean, fail: (fi
     return file;
   };
 
+  loadMedia(valueAt(valueAt(raw, 'publication'), 'logo'), 'publication.logo', LOGO);
   const pages = arrayAt(raw, 'pages', MAX_PAGES);
   checkNumbering(pages.map((p) => valueAt(p, 'number')), 'pages', 'number', fail);
   // Page images by page number, for the hotspots of continuations on other pages (checked after every page is loaded).
@@ -283,6 +287,7 @@ function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): Val
       .sort((a, b) => a.position - b.position),
   }));
   const publication = publicationOf(m);
+  const logo = m.publication.logo ? (use(m.publication.logo, LOGO) as ValidatedIssue['logo']) : null;
   const date = m.date as IssueDate;
   return {
     folder,
@@ -292,6 +297,7 @@ function toValidatedIssue(folder: string, m: Manifest, loaded: LoadedMedia): Val
     publishAt: m.publishAt ? Date.parse(m.publishAt) : startOfDateInZone(date, publication.timezone),
     pages: pages.sort((a, b) => a.number - b.number),
     media: [...media.values()],
+    logo,
   };
 }
 

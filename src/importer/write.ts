@@ -103,6 +103,8 @@ export function createIssueWriter(db: Db, { now = Date.now, updatePublication = 
     }
     for (const m of issue.media) stmt.insertMedia({ path: m.storePath, contentType: m.contentType, size: m.size, width: m.width ?? null, height: m.height ?? null });
     if (pdf) stmt.insertMedia({ path: pdf.storePath, contentType: 'application/pdf', size: pdf.size, width: null, height: null });
+    // The logo is not identity (src/domain/publication.ts): an issue that gives one sets it, one without keeps it.
+    if (issue.logo) stmt.setPublicationLogo(publicationId, issue.logo.storePath);
 
     let seq = 0;
     const pageIds = new Map<number, number>();

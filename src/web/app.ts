@@ -56,7 +56,7 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
       citeJs: `${urls.staticFile('cite.js')}?v=${fingerprint('cite.js')}`,
       logo: urls.staticFile('logo.png'),
     },
-    visibleVersion: createFreshness(queries, now),
+    visibleVersion: createFreshness(queries, now, config.contentCheckMs),
     sitemapLimits,
   };
 
@@ -89,7 +89,7 @@ export function createApp({ db, config, now = Date.now, sitemapLimits = SITEMAP_
     fixedHeaders: fixedSecurityHeaders(),
     trustProxy: config.trustProxy !== false && config.trustProxy !== 0,
     log: logger,
-    observe: metrics.observe,
+    requests: metrics.requests,
   });
   const site: Site = (req, res) => {
     if (!fastPath(req, res)) app(req, res);

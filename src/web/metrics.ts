@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { performance } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AppContext } from './context';
-import { ROUTE_FAMILIES, routeFamily } from './routes';
+import { ROUTE_FAMILIES, routeFamily, type RouteFamily } from './routes';
 
 /**
  * Prometheus metrics at `/metrics` (text exposition format, never cached):
@@ -11,7 +12,10 @@ import { ROUTE_FAMILIES, routeFamily } from './routes';
  *   epaper_http_request_duration_seconds{route}: `route` is the family of the
  *   route that answers the URL in the route table (src/web/routes.ts), never
  *   the URL itself, so the number of series stays bounded whatever clients
- *   request;
+ *   request. Both are plain counters (RequestStats below), not prom-client
+ *   metrics: render-cache hits count themselves at ~15,000 a second per
+ *   process, where prom-client's label lookup cost as much as the rest of a
+ *   hit's bookkeeping;
  * - epaper_render_cache_{hits,misses}_total, _entries, _bytes, _max_bytes:
  *   read from the render cache when scraped;
  * - epaper_database_size_bytes{file="main"|"wal"}: the SQLite file and its
@@ -38,32 +42,79 @@ function defaultsRegistry(): Registry {
   return processRegistry;
 }
 
+/** Upper bounds (seconds) of the request-duration histogram's buckets. */
+const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+interface DurationSeries {
+  buckets: Float64Array; // one per bound, then +Inf; not cumulative (summed when exported)
+  sum: number;
+  count: number;
+}
+
+/**
+ * epaper_http_requests_total and epaper_http_request_duration_seconds as
+ * plain numbers in maps keyed by route family and status: recording a
+ * request allocates nothing once its series exists.
+ */
+export class RequestStats {
+  private readonly counts = new Map<RouteFamily, Map<number, number>>();
+  private readonly durations = new Map<RouteFamily, DurationSeries>();
+
+  record(route: RouteFamily, status: number, seconds: number): void {
+    let byStatus = this.counts.get(route);
+    if (!byStatus) this.counts.set(route, (byStatus = new Map()));
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    let d = this.durations.get(route);
+    if (!d) this.durations.set(route, (d = { buckets: new Float64Array(DURATION_BUCKETS.length + 1), sum: 0, count: 0 }));
+    let i = 0;
+    while (i < DURATION_BUCKETS.length && seconds > DURATION_BUCKETS[i]!) i += 1;
+    d.buckets[i]! += 1;
+    d.sum += seconds;
+    d.count += 1;
+  }
+
+  /** Both families in the Prometheus text exposition format. */
+  text(): string {
+    const lines = [
+      '# HELP epaper_http_requests_total HTTP requests answered, by route family and status code',
+      '# TYPE epaper_http_requests_total counter',
+    ];
+    for (const [route, byStatus] of this.counts) {
+      for (const [status, n] of byStatus) lines.push(`epaper_http_requests_total{route="${route}",status="${status}"} ${n}`);
+    }
+    lines.push(
+      '',
+      '# HELP epaper_http_request_duration_seconds Time from receiving a request to handing the last byte of its answer to the socket, by route family',
+      '# TYPE epaper_http_request_duration_seconds histogram',
+    );
+    for (const [route, d] of this.durations) {
+      let cumulative = 0;
+      DURATION_BUCKETS.forEach((le, i) => {
+        cumulative += d.buckets[i]!;
+        lines.push(`epaper_http_request_duration_seconds_bucket{le="${le}",route="${route}"} ${cumulative}`);
+      });
+      lines.push(`epaper_http_request_duration_seconds_bucket{le="+Inf",route="${route}"} ${d.count}`);
+      lines.push(`epaper_http_request_duration_seconds_sum{route="${route}"} ${d.sum}`);
+      lines.push(`epaper_http_request_duration_seconds_count{route="${route}"} ${d.count}`);
+    }
+    return `${lines.join('\n')}\n\n`;
+  }
+}
+
 export interface Metrics {
   registry: Registry;
+  /** The request counters, shared by the Express path and the render-cache fast path. */
+  requests: RequestStats;
   /** Counts and times every request; register it first. */
   middleware: RequestHandler;
   /** The exposition text for `GET /metrics` (src/web/pages/health.ts answers it). */
   text: () => Promise<{ body: string; contentType: string }>;
-  /** Counts and times one answer sent outside the middleware (the render-cache fast path). */
-  observe: (path: string, status: number, startedNs: bigint) => void;
 }
 
 export function createMetrics(ctx: AppContext): Metrics {
   const registry = new Registry();
 
-  const requests = new Counter({
-    name: 'epaper_http_requests_total',
-    help: 'HTTP requests answered, by route family and status code',
-    labelNames: ['route', 'status'] as const,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: 'epaper_http_request_duration_seconds',
-    help: 'Time from receiving a request to sending the last byte of its answer, by route family',
-    labelNames: ['route'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const requests = new RequestStats();
 
   new Counter({
     name: 'epaper_render_cache_hits_total',
@@ -138,26 +189,21 @@ export function createMetrics(ctx: AppContext): Metrics {
     },
   });
 
-  const observe = (url: string, status: number, startedNs: bigint) => {
-    const route = routeType(pathOnly(url));
-    requests.inc({ route, status: String(status) });
-    duration.observe({ route }, Number(process.hrtime.bigint() - startedNs) / 1e9);
-  };
   const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => observe(req.originalUrl, res.statusCode, started));
+    const started = performance.now();
+    res.once('finish', () => requests.record(routeType(pathOnly(req.originalUrl)), res.statusCode, (performance.now() - started) / 1000));
     next();
   };
 
   const text = async () => ({
-    body: (await registry.metrics()) + (await defaultsRegistry().metrics()),
+    body: requests.text() + (await registry.metrics()) + (await defaultsRegistry().metrics()),
     contentType: registry.contentType,
   });
 
-  return { registry, middleware, text, observe };
+  return { registry, requests, middleware, text };
 }
 
-function pathOnly(url: string): string {
+export function pathOnly(url: string): string {
   const q = url.indexOf('?');
   return q >= 0 ? url.slice(0, q) : url;
 }

@@ -49,4 +49,6 @@ export const urls = {
     const s = q.toString();
     return s ? `/search?${s}` : '/search';
   },
+  /** A page or article URL that draws a search query's hits on the page image (src/web/search-hits.ts); the canonical URL stays the bare path. */
+  withHits: (path: string, q: string | null | undefined): string => (q ? `${path}?hl=${encodeURIComponent(q)}` : path),
 };

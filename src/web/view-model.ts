@@ -127,7 +127,12 @@ export function issueNumberLabel(issue: IssueRow): string | null {
 export function chromeModel(publications: PublicationRow[], paper: PublicationRow | null, issue: IssueRow | null, now: number, query = '') {
   const shown = issue ? issue.date : dateInZone(now, DEFAULT_TIME_ZONE);
   return {
-    paper: paper && { name: paper.name, path: urls.paper(paper.slug) },
+    paper: paper && {
+      name: paper.name,
+      path: urls.paper(paper.slug),
+      /** The masthead logo, when the paper's data gives one; else the name is set in type. */
+      logo: paper.logo_path && paper.logo_width && paper.logo_height ? { src: urls.media(paper.logo_path), width: paper.logo_width, height: paper.logo_height } : null,
+    },
     publications: publications.map((p) => ({ name: p.name, path: urls.paper(p.slug), current: paper?.id === p.id })),
     /** The issue's date, or today's in the site's time zone (rendered pages are cached per day: freshness.ts). */
     date: chineseDate(shown),

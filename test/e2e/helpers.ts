@@ -73,7 +73,7 @@ export interface RunningServer {
 }
 
 /** Starts `node dist/src/server.js` on a free loopback port with a fresh database and media store. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const entry = serverEntry();
   const dir = tempDir('epaper-e2e-');
   const port = await freePort();
@@ -89,6 +89,8 @@ export async function startServer(): Promise<RunningServer> {
       DATABASE_PATH: path.join(dir, 'epaper.db'),
       MEDIA_DIR: path.join(dir, 'media'),
       DEMO_ON_EMPTY: '1',
+      // A test may serve a database it imported itself (DATABASE_PATH, MEDIA_DIR).
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

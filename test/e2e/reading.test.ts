@@ -332,8 +332,10 @@ test('search from the header box: a word from an article title finds it; the fir
   const first = results.first();
   const resultTitle = (await first.textContent())!.trim();
   const href = (await first.getAttribute('href'))!;
+  // The result carries the query (?hl=) so the article's page thumbnail marks where it is printed.
+  expect(new URL(href, page.url()).searchParams.get('hl')).toBe(word);
   await first.click();
-  await page.waitForURL((u) => u.pathname === href.replace(/#.*$/, ''));
+  await page.waitForURL((u) => u.pathname === href.replace(/[?#].*$/, ''));
   expect(new URL(page.url()).pathname).toMatch(ARTICLE_PATH);
   expect(await textOf(page.locator('article h1'))).toBe(resultTitle);
 });

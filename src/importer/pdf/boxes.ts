@@ -1,7 +1,8 @@
+import { TEXT_BOX_BYTES } from '../../domain/text-boxes';
 import type { TextBox } from './layout';
 
-/** Bytes of one packed text box: offset u32, length u16, x, y, w, h u16 (little-endian, page image pixels). */
-export const TEXT_BOX_BYTES = 14;
+// The record layout and its reader live in the domain: the reader's page draws search hits from them.
+export { TEXT_BOX_BYTES, unpackTextBoxes } from '../../domain/text-boxes';
 const MAX_U16 = 0xffff;
 
 /** Packs text boxes already scaled to image pixels (migrations/006_article_layout.sql describes the layout). */
@@ -18,20 +19,4 @@ export function packTextBoxes(boxes: TextBox[]): Buffer {
     buf.writeUInt16LE(u16(b.h), at + 12);
   });
   return buf;
-}
-
-export function unpackTextBoxes(buf: Uint8Array): TextBox[] {
-  const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out: TextBox[] = [];
-  for (let at = 0; at + TEXT_BOX_BYTES <= view.length; at += TEXT_BOX_BYTES) {
-    out.push({
-      offset: view.readUInt32LE(at),
-      length: view.readUInt16LE(at + 4),
-      x: view.readUInt16LE(at + 6),
-      y: view.readUInt16LE(at + 8),
-      w: view.readUInt16LE(at + 10),
-      h: view.readUInt16LE(at + 12),
-    });
-  }
-  return out;
 }

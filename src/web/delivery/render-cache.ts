@@ -21,6 +21,28 @@ export interface CachedResponse {
   compressible: boolean;
   gzip?: Buffer;
   br?: Buffer;
+  /** Ready-made response heads of this entry, per coding, made by the fast path on first use (fast-path.ts). */
+  wire?: WireForms;
+  /** The cache's move counter when this entry last moved to the young end (approximate LRU). */
+  moved?: number;
+}
+
+/** A cached entry's answer as it goes on the wire, bar the request id, Date and Connection lines. */
+export interface WireForm {
+  /** `HTTP/1.1 200 OK\r\n`. */
+  statusLine: string;
+  /** Every header line after X-Request-Id up to and including Content-Length, each ending in CRLF. */
+  headers: string;
+  body: Buffer;
+}
+
+/** null: a header of the entry cannot go on the wire as it is (the fast path then sets headers one by one). */
+export interface WireForms {
+  identity?: WireForm | null;
+  gzip?: WireForm | null;
+  br?: WireForm | null;
+  /** The metrics route family of the entry's URL. */
+  family?: string;
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -32,10 +54,20 @@ export function worthCompressing(body: Buffer): boolean {
   return body.length >= MIN_COMPRESS_BYTES;
 }
 
-function compress(body: Buffer, encoding: 'br' | 'gzip'): Buffer {
+/**
+ * Levels by how often a form is sent: a form kept with a cached entry is made
+ * once and sent many times (gzip 6, brotli 5); a one-off answer (cache off, or
+ * an entry the cache does not hold) is made for one reader, where gzip 1 and
+ * brotli 1 cost half and a third as much CPU for ~10 % more bytes (measured
+ * on an article page, docs/performance.md).
+ */
+const KEPT = { gzip: 6, br: 5 } as const;
+const ONE_OFF = { gzip: 1, br: 1 } as const;
+
+function compress(body: Buffer, encoding: 'br' | 'gzip', levels: { gzip: number; br: number }): Buffer {
   return encoding === 'gzip'
-    ? zlib.gzipSync(body, { level: 6 })
-    : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
+    ? zlib.gzipSync(body, { level: levels.gzip })
+    : zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: levels.br, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
 }
 
 function sizeOf(e: CachedResponse): number {
@@ -48,6 +80,7 @@ export class RenderCache {
   private counted = new WeakMap<CachedResponse, number>();
   private bytes = 0;
   private version: string | null = null;
+  private moves = 0;
   hits = 0;
   misses = 0;
 
@@ -82,8 +115,13 @@ export class RenderCache {
     const e = this.entries.get(key);
     if (!e) return undefined;
     this.hits += 1;
-    this.entries.delete(key); // move to the young end
-    this.entries.set(key, e);
+    // Move to the young end, unless it is still in the younger half: a hot
+    // entry is not re-inserted on every hit (Map churn was ~1 µs a hit).
+    if (e.moved === undefined || this.moves - e.moved >= this.entries.size >> 1) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      e.moved = ++this.moves;
+    }
     return e;
   }
 
@@ -94,6 +132,7 @@ export class RenderCache {
     const old = this.entries.get(key);
     if (old) this.forget(key, old);
     this.entries.set(key, e);
+    e.moved = ++this.moves;
     this.counted.set(e, size);
     this.bytes += size;
     this.evictOverflow();
@@ -102,14 +141,15 @@ export class RenderCache {
   /**
    * The body in a coding, compressed on first use and kept with the entry:
    * most clients accept brotli, so most entries never need their gzip form.
+   * An entry this cache does not hold is compressed at the one-off levels.
    */
   formOf(e: CachedResponse, encoding: 'br' | 'gzip'): Buffer {
     const existing = encoding === 'br' ? e.br : e.gzip;
     if (existing) return existing;
-    const made = compress(e.body, encoding);
+    const counted = this.counted.get(e);
+    const made = compress(e.body, encoding, counted === undefined ? ONE_OFF : KEPT);
     if (encoding === 'br') e.br = made;
     else e.gzip = made;
-    const counted = this.counted.get(e);
     if (counted !== undefined) {
       this.counted.set(e, counted + made.length);
       this.bytes += made.length;

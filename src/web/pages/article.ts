@@ -15,6 +15,7 @@ import {
 import type { Polygon } from '../../domain/blocks';
 import type { Rendition } from '../../domain/page-images';
 import { issueCachePolicy, loadChrome, paperData } from './common';
+import { articleHits, highlightOf } from '../search-hits';
 
 /**
  * The page as a small picture beside the article: the import's thumbnail
@@ -71,7 +72,7 @@ export function articleView(req: Request, ctx: AppContext) {
   if (!article) throw new NotFound(`本版没有第${position}篇文章`, paper, issue);
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === pageNumber)!;
-  const onThisPage = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === pageNumber);
+  const onThisPage = ctx.queries.articlesOnPage(issue.id, pageNumber);
   const { prev, next } = ctx.queries.articleNeighbours(issue.id, article.seq);
   const link = (a: { page_number: number; position: number; title: string }) => ({
     path: urls.article(paper.slug, issue.date, a.page_number, a.position),
@@ -82,6 +83,9 @@ export function articleView(req: Request, ctx: AppContext) {
   const crumbs = [...paperCrumbs(paper, issue, page), { name: article.title, path }];
   const dateLabel = issueDateLabel(issue.date);
   const image = article.image_path ?? page.image_path;
+  // Reached from a search result (?hl=): the hits drawn on the page thumbnail, and passed on to the page view.
+  const hl = highlightOf(req);
+  const hits = hl ? articleHits({ ...article, boxes: ctx.queries.textBoxesOf(article.id) }, hl) : null;
   // Where each part was printed (转版): the article's own page first, then its continuations.
   const regions = ctx.queries.regionsOfArticle(article.id);
   const pageNumbers = regions.length > 0 ? regions.map((r) => r.page_number) : [pageNumber];
@@ -146,7 +150,9 @@ export function articleView(req: Request, ctx: AppContext) {
     issue: { date: issue.date, label: dateLabel, path: urls.issue(paper.slug, issue.date) },
     page: {
       label: pageTitle(page),
-      path: urls.page(paper.slug, issue.date, pageNumber),
+      path: urls.withHits(urls.page(paper.slug, issue.date, pageNumber), hits ? hl!.q : null),
+      /** The search hits of ?hl= on the thumbnail: rectangles of the matched characters (page image pixels). */
+      hits: hits ? hits.rects : [],
       thumbnail: pageThumbnail(ctx.queries.pageImages(page.id).renditions, page),
       /** This article's region, in page image pixels (the thumbnail's SVG viewBox). */
       region: hotspotPoints(article.hotspot_json),

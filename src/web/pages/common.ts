@@ -93,7 +93,7 @@ function candidates(renditions: readonly Rendition[], purpose: RenditionPurpose)
   return renditions.filter((r) => r.purpose === 'thumbnail' || r.width === smallest);
 }
 
-export function pagePicture(page: PageRow, derived: PageDerivatives | undefined, purpose: RenditionPurpose, sizes: string): PictureModel {
+export function pagePicture(page: Pick<PageRow, 'image_path' | 'image_width' | 'image_height'>, derived: PageDerivatives | undefined, purpose: RenditionPurpose, sizes: string): PictureModel {
   const usable = candidates(derived?.renditions ?? [], purpose);
   const sources = (['webp', 'jpeg'] as const).flatMap((format) => {
     const set = usable.filter((r) => r.format === format).sort((a, b) => a.width - b.width);
@@ -102,4 +102,24 @@ export function pagePicture(page: PageRow, derived: PageDerivatives | undefined,
   // The <img> src is for browsers without srcset: the smallest JPEG, else the master.
   const fallback = usable.filter((r) => r.format === 'jpeg').sort((a, b) => a.width - b.width)[0];
   return { src: urls.media(fallback?.path ?? page.image_path), width: page.image_width, height: page.image_height, sources, sizes };
+}
+
+/** Front pages shown under 历史上的今天, newest first. */
+const ON_THIS_DAY_LIMIT = 6;
+/** Their thumbnails' displayed width (static/site.css, .on-this-day): three to a row on phones, 120 px beside the page. */
+const ON_THIS_DAY_SIZES = '(min-width: 900px) 120px, calc(33vw - 1.5rem)';
+
+/**
+ * 历史上的今天: the front page (01版) of each issue the paper printed on the
+ * same month and day in earlier years, linked; empty when there is none.
+ */
+export function onThisDay(ctx: AppContext, paper: PublicationRow, issue: IssueRow) {
+  const year = Number(issue.date.slice(0, 4));
+  return ctx.queries.sameDayFronts(paper.id, issue.date, ctx.now(), ON_THIS_DAY_LIMIT).map((f) => ({
+    year: Number(f.date.slice(0, 4)),
+    yearsAgo: year - Number(f.date.slice(0, 4)),
+    label: issueDateLabel(f.date),
+    path: urls.page(paper.slug, f.date, f.page_number),
+    picture: pagePicture(f, ctx.queries.pageImages(f.page_id), 'thumbnail', ON_THIS_DAY_SIZES),
+  }));
 }

@@ -12,7 +12,7 @@ import {
   headModel, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs, absoluteUrl,
 } from '../view-model';
 import { paperData } from './common';
-import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, regularFile, searchThisIssue } from './common';
+import { issueCachePolicy, issueNavigation, loadChrome, onThisDay, pagePicture, regularFile, searchThisIssue } from './common';
 
 /** A thumbnail's displayed width (static/site.css, .page-thumbs): two columns on phones, about 160 px from 600 px. */
 const THUMBNAIL_SIZES = '(min-width: 600px) 160px, calc(50vw - 1.25rem)';
@@ -61,6 +61,7 @@ export function issueView(req: Request, ctx: AppContext) {
     chrome: loadChrome(ctx, paper, issue),
     crumbs,
     paper: { name: paper.name, slug: paper.slug },
+    onThisDay: onThisDay(ctx, paper, issue),
     issue: {
       date: issue.date,
       pdfPath: issue.pdf_path ? urls.issuePdf(paper.slug, issue.date) : null,

@@ -2,7 +2,10 @@ import type { Request } from 'express';
 import type { AppContext } from '../context';
 import { page } from '../delivery/answers';
 import { issueDateWithWeekday, headModel, absoluteUrl } from '../view-model';
-import { loadChrome } from './common';
+import { loadChrome, pagePicture } from './common';
+
+/** A card's front page is as wide as the card (static/site.css .newsstand, .paper-card): about 300 px, or the phone's width less the padding. */
+const FRONT_SIZES = '(min-width: 600px) 300px, calc(100vw - 3.5rem)';
 import { urls } from '../urls';
 
 /** `/`: every publication with its latest issue's front page. */
@@ -17,7 +20,10 @@ export function newsstand(_req: Request, ctx: AppContext) {
     frontPath: p.issue_date ? urls.page(p.slug, p.issue_date, 1) : null,
     date: p.issue_date ? issueDateWithWeekday(p.issue_date) : null,
     number: p.issue_number ? `总第${p.issue_number}期` : null,
-    image: p.front_image_path ? { src: urls.media(p.front_image_path), width: p.front_image_width, height: p.front_image_height } : null,
+    // A rendition the width of the card, not the 2,400 px master (which stays the fallback for a page imported before renditions).
+    picture: p.front_image_path && p.front_page_id !== null
+      ? pagePicture({ image_path: p.front_image_path, image_width: p.front_image_width!, image_height: p.front_image_height! }, ctx.queries.pageImages(p.front_page_id), 'page', FRONT_SIZES)
+      : null,
   }));
   const modified = rows.reduce((m, r) => Math.max(m, r.issue_modified_at ?? 0), 0);
   return page('newsstand', {

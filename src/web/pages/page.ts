@@ -7,7 +7,8 @@ import { page as pageAnswer } from '../delivery/answers';
 import { urls } from '../urls';
 import { absoluteUrl, articleRegions, headModel, hotspotPoints, issueDateLabel, issueJsonLd, pageTitle, paperCrumbs } from '../view-model';
 import { OPENSEADRAGON } from '../vendor';
-import { issueCachePolicy, issueNavigation, loadChrome, pagePicture, paperData, searchThisIssue } from './common';
+import { highlightOf, pageHits } from '../search-hits';
+import { issueCachePolicy, issueNavigation, loadChrome, onThisDay, pagePicture, paperData, searchThisIssue } from './common';
 
 /**
  * The page image's displayed width (static/site.css, .page-layout): the
@@ -23,7 +24,7 @@ export function pageView(req: Request, ctx: AppContext) {
   const number = parsePageSegment(req, paper, issue);
   const pages = ctx.queries.pagesOfIssue(issue.id);
   const page = pages.find((p) => p.number === number)!;
-  const articles = ctx.queries.articlesOfIssue(issue.id).filter((a) => a.page_number === number);
+  const articles = ctx.queries.articlesOfPage(issue.id, number);
   // Stories of other pages that continue here (转版): their parts lead to the one article URL.
   const continued = ctx.queries.continuationsOnPage(page.id);
   const path = urls.page(paper.slug, issue.date, number);
@@ -33,6 +34,10 @@ export function pageView(req: Request, ctx: AppContext) {
   const dateLabel = issueDateLabel(issue.date);
   const nav = issueNavigation(ctx, paper, issue);
   const derived = ctx.queries.pageImages(page.id);
+  // From a search result: the query's hits drawn on the page image; the articles that hold one keep ?hl= in their links.
+  const hl = highlightOf(req);
+  const hits = hl ? pageHits(ctx.queries.layoutsOfPage(page.id), hl) : [];
+  const hitAt = new Map(hits.map((h) => [h.position, h]));
   return pageAnswer('page', {
     head: headModel(ctx, {
       title: `${pageTitle(page)} – ${paper.name} – ${dateLabel}`,
@@ -72,8 +77,9 @@ export function pageView(req: Request, ctx: AppContext) {
       title: a.title,
       kicker: a.kicker,
       subtitle: a.subtitle,
-      path: urls.article(paper.slug, issue.date, number, a.position),
+      path: urls.withHits(urls.article(paper.slug, issue.date, number, a.position), hitAt.has(a.position) ? hl!.q : null),
       points: hotspotPoints(a.hotspot_json),
+      hit: hitAt.has(a.position),
       continuedFrom: null as string | null,
     })).concat(continued.map((a) => ({
       key: `c${a.seq}`,
@@ -82,14 +88,28 @@ export function pageView(req: Request, ctx: AppContext) {
       subtitle: a.subtitle,
       path: urls.article(paper.slug, issue.date, a.page_number, a.position),
       points: hotspotPoints(a.region_json),
+      hit: false,
       /** 上接第01版: the page the story starts on. */
       continuedFrom: `上接第${pageLabel(a.page_number)}版`,
     }))),
+    /** The search hits on this page (?hl=): rectangles of matched characters, or whole regions of articles without text boxes. */
+    hits: hl ? {
+      q: hl.q,
+      rects: hits.flatMap((h) => h.rects),
+      regions: hits.flatMap((h) => {
+        const points = h.regionOnly ? hotspotPoints(articles.find((a) => a.position === h.position)?.hotspot_json ?? null) : null;
+        return points ? [points] : [];
+      }),
+      articles: hits.length,
+      clearPath: path,
+    } : null,
     clipTool: { base: urls.clip(paper.slug, issue.date, number, ''), script: ctx.assets.citeJs },
     pages: pages.map((p) => ({ label: pageTitle(p), path: urls.page(paper.slug, issue.date, p.number), current: p.number === number })),
     prevPage: prevPage ? { path: urls.page(paper.slug, issue.date, prevPage.number), label: pageTitle(prevPage) } : null,
     nextPage: nextPage ? { path: urls.page(paper.slug, issue.date, nextPage.number), label: pageTitle(nextPage) } : null,
     nav,
+    /** 历史上的今天, beside the front page (where the paper's home lands). */
+    onThisDay: number === pages[0]!.number ? onThisDay(ctx, paper, issue) : [],
     searchScope: searchThisIssue(paper, issue),
   }, { cache: issueCachePolicy(ctx, paper, issue), lastModified: issue.modified_at }, (m) => {
     const abs = (p: string) => absoluteUrl(ctx, p);

@@ -70,7 +70,9 @@ export function searchPage(req: Request, ctx: AppContext) {
     totalAtLeast: response?.atLeast === true,
     page,
     results: (response?.results ?? []).map((r) => ({
-      path: urls.article(r.paperSlug, r.date, r.pageNumber, r.position) + fragment,
+      // ?hl= draws the query's hits on the page image (the article's thumbnail, the page view).
+      path: urls.withHits(urls.article(r.paperSlug, r.date, r.pageNumber, r.position), q) + fragment,
+      pagePath: urls.withHits(urls.page(r.paperSlug, r.date, r.pageNumber), q),
       title: highlightSegments({ text: r.title, highlights: r.titleHighlights }),
       snippet: highlightSegments(r.snippet),
       paperName: r.paperName,
