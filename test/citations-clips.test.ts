@@ -175,6 +175,32 @@ describe('citing an article', () => {
   });
 });
 
+describe('the demo paper\'s stories across pages (转版)', () => {
+  const { app, db } = demoApp();
+  afterAll(() => db.close());
+  const continued = db.prepare(`
+    SELECT p.slug, i.date, a.page_number, a.position, a.title, r.page_number AS other_page
+    FROM article_region r JOIN article a ON a.id = r.article_id JOIN issue i ON i.id = a.issue_id JOIN publication p ON p.id = i.publication_id
+    WHERE r.ord = 2 ORDER BY p.id, i.date`).all() as { slug: string; date: string; page_number: number; position: number; title: string; other_page: number }[];
+  const nn = (n: number) => String(n).padStart(2, '0');
+  const hrefs = (html: string) => [...html.matchAll(/<a href="([^"]+)" data-region="[^"]+" aria-label="[^"]*"><title>/g)].map((m) => m[1]!);
+
+  test('each paper has one, and its regions on both pages open the one article', async () => {
+    expect(new Set(continued.map((c) => c.slug)).size).toBe(2);
+    for (const c of continued) {
+      const target = `/${c.slug}/${c.date}/${nn(c.page_number)}/${c.position}`;
+      expect(c.other_page).not.toBe(c.page_number);
+      for (const page of [c.page_number, c.other_page]) {
+        const html = (await request(app).get(`/${c.slug}/${c.date}/${nn(page)}`).expect(200)).text;
+        expect(hrefs(html).filter((h) => h === target)).toHaveLength(1);
+      }
+      const article = (await request(app).get(target).expect(200)).text;
+      expect(article).toContain(`本文刊于<a href="/${c.slug}/${c.date}/${nn(c.page_number)}"`);
+      expect(article).toContain(`<a href="/${c.slug}/${c.date}/${nn(c.other_page)}"`);
+    }
+  });
+});
+
 describe('clips of a page (剪报)', () => {
   const { app, db, config } = demoApp();
   afterAll(() => db.close());
