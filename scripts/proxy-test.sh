@@ -226,14 +226,16 @@ grep -q "\"reqId\":\"$ID\"" "$T/app.log" || fail "request id $ID not in the app'
 ok "request id $ID in the app's access log"
 
 # --- 6. media from disk, not from the app ------------------------------------
-MEDIA=$(grep -o '/media/[0-9a-f]\{2\}/[0-9a-f]\{32\}\.png' "$T/page.first" | head -n 1)
+# The page's master image (the 放大 link): a JPEG rendered from a page PDF, or the PNG an issue.json gave.
+MEDIA=$(grep -o '/media/[0-9a-f]\{2\}/[0-9a-f]\{32\}\.\(png\|jpg\)' "$T/page.first" | head -n 1 || true)
 [ -n "$MEDIA" ] || fail "no /media image on $PAGE"
 media_before=$(app_count media 200)
 fetch "$MEDIA"
 expect_eq "$STATUS" "200" "GET $MEDIA"
 expect_eq "$(header "$HEAD" x-served-by)" "nginx-media" "header nginx adds to media"
 expect_eq "$(header "$HEAD" cache-control)" "public, max-age=31536000, immutable" "media Cache-Control"
-expect_eq "$(header "$HEAD" content-type)" "image/png" "media Content-Type"
+case "$MEDIA" in *.png) MEDIA_TYPE=image/png ;; *) MEDIA_TYPE=image/jpeg ;; esac
+expect_eq "$(header "$HEAD" content-type)" "$MEDIA_TYPE" "media Content-Type"
 cmp -s "$BODY" "$MEDIA_DIR/${MEDIA#/media/}" || fail "media bytes differ from the store"
 METAG=$(header "$HEAD" etag)
 fetch "$MEDIA" -H "If-None-Match: $METAG"; expect_eq "$STATUS" "304" "media If-None-Match"

@@ -108,7 +108,8 @@ test('it streams: it waits for a slow reader instead of buffering the archive', 
   const { bytes: written } = await exportArticlesJsonl({ db, config, out: slow, now: () => AFTER_DEMO });
   await new Promise<void>((resolve) => slow.end(resolve));
   expect(bytes).toBe(written);
-  expect(written).toBeGreaterThan(100 * 4096);
+  // The archive is many times the reader's buffer (the typeset demo: about 400 KB).
+  expect(written).toBeGreaterThan(50 * 4096);
   expect(waits).toBeGreaterThan(10);
   // Never more than the buffer plus the one line that filled it.
   const longestLine = Math.max(...(await exportToString()).text.split('\n').map((l) => Buffer.byteLength(l) + 1));

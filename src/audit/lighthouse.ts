@@ -7,6 +7,7 @@
 // article, plus a month of the archive and a search. The gate: 100 in every
 // category on every one of them, but for the audits a view fails by design
 // (EXPECTED_FAILURES: the search page is noindex).
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -14,10 +15,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { LaunchedChrome, Options as ChromeLaunchOptions } from 'chrome-launcher';
+import { openReadOnlyDatabase } from '../db/connection';
 import { writeMarkedSection } from '../doc-section';
-import { openWritableDatabase } from '../db/connection';
-import { upgradeDatabase } from '../db/upgrade';
-import { buildDemo } from '../demo/build';
 import { PROJECT_ROOT } from '../paths';
 import { startCompiledServer, type CompiledServer } from '../bench/servers';
 
@@ -201,7 +200,7 @@ async function killPid(pid: number, signal: NodeJS.Signals, graceMs: number, gro
 
 /** The latest published issue of the demo: its paper slug and date, and a word of its first article's title to search for. */
 function latestPublishedIssue(databasePath: string): { paper: string; date: string; query: string } {
-  const db = openWritableDatabase(databasePath);
+  const db = openReadOnlyDatabase(databasePath);
   try {
     const row = db
       .prepare(
@@ -272,6 +271,20 @@ async function chromiumVersion(port: number): Promise<string> {
 const activeCleanups = new Set<() => Promise<void>>();
 
 /**
+ * The demo newspaper, built by the compiled `scripts/demo.js` in a process of its own: the demo
+ * is read from page PDFs by pdf.js, an ES module that a test runner's sandbox cannot load.
+ */
+function buildDemoDatabase(databasePath: string, mediaDir: string, days: number, deadline: number): void {
+  const script = path.join(PROJECT_ROOT, 'dist', 'scripts', 'demo.js');
+  const run = spawnSync(process.execPath, [script, '--days', String(days)], {
+    env: { ...process.env, DATABASE_PATH: databasePath, MEDIA_DIR: mediaDir },
+    encoding: 'utf8',
+    timeout: Math.max(1_000, deadline - Date.now()),
+  });
+  if (run.status !== 0) throw new Error(`building the demo newspaper failed (${script}, exit ${String(run.status ?? run.signal)}): ${(run.stderr || run.stdout).trim()}`);
+}
+
+/**
  * Runs the whole audit: demo database, server, Chromium, one Lighthouse run per
  * URL and form factor. The server and Chromium are killed by their PIDs and the
  * temporary directory removed before it returns or throws.
@@ -308,14 +321,7 @@ export async function runLighthouseAudit(opts: AuditOptions = {}): Promise<Audit
   try {
     const databasePath = path.join(dir, 'demo.db');
     const mediaDir = path.join(dir, 'media');
-    const db = openWritableDatabase(databasePath);
-    try {
-      upgradeDatabase(db);
-      await buildDemo(db, mediaDir, { days: opts.days ?? 3 });
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
+    buildDemoDatabase(databasePath, mediaDir, opts.days ?? 3, deadline);
     const { paper, date, query } = latestPublishedIssue(databasePath);
     log(`demo newspaper built in ${((Date.now() - started) / 1000).toFixed(1)} s; auditing ${paper} ${date}`);
 
