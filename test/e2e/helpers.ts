@@ -2,6 +2,7 @@
 // Callbacks passed to page.evaluate run in the browser: they need the DOM types.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { demoPaths } from '../helpers/app';
 import { tempDir } from '../helpers/fixtures';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -72,10 +73,16 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/src/server.js` on a free loopback port with a fresh database and media store. */
+/**
+ * Starts `node dist/src/server.js` on a free loopback port: on a copy of the demo database the
+ * jest globalSetup built (its media store shared, which the server only reads), or on a
+ * database the test names. Building the typeset demo again for each suite would cost ~25 s.
+ */
 export async function startServer(options: { env?: Record<string, string> } = {}): Promise<RunningServer> {
   const entry = serverEntry();
   const dir = tempDir('epaper-e2e-');
+  const demo = demoPaths();
+  fs.copyFileSync(demo.file, path.join(dir, 'epaper.db'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [entry], {
@@ -87,8 +94,8 @@ export async function startServer(options: { env?: Record<string, string> } = {}
       PORT: String(port),
       BASE_URL: baseUrl,
       DATABASE_PATH: path.join(dir, 'epaper.db'),
-      MEDIA_DIR: path.join(dir, 'media'),
-      DEMO_ON_EMPTY: '1',
+      MEDIA_DIR: demo.mediaDir,
+      DEMO_ON_EMPTY: '0',
       // A test may serve a database it imported itself (DATABASE_PATH, MEDIA_DIR).
       ...options.env,
     },
