@@ -9,7 +9,7 @@ import { launchTypesetter, printPages, typesetPage, type ArticleSpec, type PageS
 import type { IssueDate } from '../domain/date';
 import { META_NAME, type IssueMeta } from '../importer/pdf/derive';
 import { DEMO_CONTENT_FILE, demoIssueDir, demoPdfDates, type DemoContentArticle } from './build';
-import { DEMO_PUBLICATIONS, DEMO_TIMEZONE, issueNumber, type DemoPublication } from './generate';
+import { DEMO_PUBLICATIONS, issueManifestHeader, issueNumber, type DemoPublication } from './generate';
 import { createRng, deriveSeed } from './random';
 import { PAGE_NAMES } from './text';
 
@@ -23,24 +23,9 @@ const PAPER_LOOK: Record<string, { format: (typeof FORMATS)[number]; pages: [num
 };
 
 export function demoMeta(publication: DemoPublication, date: IssueDate): IssueMeta {
-  const number = issueNumber(publication, date);
-  return {
-    publication: {
-      slug: publication.slug,
-      name: publication.name,
-      description: publication.description,
-      language: 'zh-CN',
-      timezone: DEMO_TIMEZONE,
-      // The paper's own footer (主办, contact, copyright) and first issue, as its issue.json would carry them.
-      ...(publication.firstIssueDate ? { firstIssueDate: publication.firstIssueDate } : {}),
-      ...(publication.publisher ? { publisher: publication.publisher } : {}),
-      ...(publication.copyright ? { copyright: publication.copyright } : {}),
-      ...(publication.contact ? { contact: publication.contact } : {}),
-    },
-    date,
-    ...(number !== undefined ? { number } : {}),
-    publishAt: `${date}T06:00:00+08:00`,
-  };
+  // What the JSON demo's issue.json says of the paper and the issue, less its format version.
+  const { format: _format, ...meta } = issueManifestHeader(publication, date);
+  return meta;
 }
 
 /**
