@@ -82,7 +82,8 @@ export async function startServer(options: { env?: Record<string, string> } = {}
   const entry = serverEntry();
   const dir = tempDir('epaper-e2e-');
   const demo = demoPaths();
-  fs.copyFileSync(demo.file, path.join(dir, 'epaper.db'));
+  // A test that names its own database gets no copy of the demo's.
+  if (!options.env?.DATABASE_PATH) fs.copyFileSync(demo.file, path.join(dir, 'epaper.db'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, [entry], {
